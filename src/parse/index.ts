@@ -1,0 +1,86 @@
+/**
+ * parseLine: one LogLine -> one LogEvent, never throws.
+ *
+ * Dispatch is on the program tag first (a string compare, before any regex): the
+ * producer's own module then parses the message part.
+ */
+import type { LogLine } from '../ingest/line.js';
+import type { LogEvent, Producer } from './event.js';
+import { unrecognised } from './base.js';
+import { parsePostfix, isPostfixDaemon } from './postfix/index.js';
+import { parseOpendkim } from './opendkim.js';
+import { parseOpendmarc } from './opendmarc.js';
+import { parsePolicydSpf } from './policyd-spf.js';
+import { parseAmavis } from './amavis.js';
+import { parseRspamd } from './rspamd.js';
+import { parseSpamd } from './spamd.js';
+import { parseSendmail } from './sendmail.js';
+import { parseExim } from './exim.js';
+import { parseHaproxy } from './haproxy.js';
+
+type Parse = (line: LogLine) => LogEvent;
+
+/** Program names (without instance prefix) -> parser. */
+const BY_PROGRAM: Record<string, Parse> = {
+  opendkim: parseOpendkim,
+  opendmarc: parseOpendmarc,
+  'policyd-spf': parsePolicydSpf,
+  'policyd-spf-perl': parsePolicydSpf,
+  'postfix-policyd-spf-perl': parsePolicydSpf,
+  'pyspf-milter': parsePolicydSpf,
+  'spf-milter': parsePolicydSpf,
+  amavis: parseAmavis,
+  amavisd: parseAmavis,
+  'amavisd-new': parseAmavis,
+  rspamd: parseRspamd,
+  rspamd_proxy: parseRspamd,
+  spamd: parseSpamd,
+  spamc: parseSpamd,
+  sendmail: parseSendmail,
+  'sm-mta': parseSendmail,
+  'sm-msp-queue': parseSendmail,
+  'sm-msp': parseSendmail,
+  exim: parseExim,
+  exim4: parseExim,
+  haproxy: parseHaproxy,
+};
+
+/** Which producer a program tag belongs to, without parsing the message. */
+export function producerOf(program: string): Producer {
+  const p = BY_PROGRAM[program];
+  if (p === parseOpendkim) return 'opendkim';
+  if (p === parseOpendmarc) return 'opendmarc';
+  if (p === parsePolicydSpf) return 'policyd-spf';
+  if (p === parseAmavis) return 'amavis';
+  if (p === parseRspamd) return 'rspamd';
+  if (p === parseSpamd) return 'spamd';
+  if (p === parseSendmail) return 'sendmail';
+  if (p === parseExim) return 'exim';
+  if (p === parseHaproxy) return 'haproxy';
+  const slash = program.lastIndexOf('/');
+  if (slash > 0 && isPostfixDaemon(program.slice(slash + 1))) return 'postfix';
+  return 'unknown';
+}
+
+export function parseLine(line: LogLine): LogEvent {
+  try {
+    const program = line.program;
+    const direct = BY_PROGRAM[program];
+    if (direct !== undefined) return direct(line);
+    const slash = program.lastIndexOf('/');
+    if (slash > 0) {
+      const daemon = program.slice(slash + 1);
+      // The perl policy server logs as "postfix/policy-spf"; Debian's python one as "policyd-spf".
+      if (daemon === 'policy-spf' || daemon === 'policyd-spf') return parsePolicydSpf(line);
+      if (isPostfixDaemon(daemon)) return parsePostfix(line, daemon, program.slice(0, slash));
+      // e.g. "amavis/..." or "sm-mta/..." variants: try the base name before the slash
+      const base = BY_PROGRAM[program.slice(0, program.indexOf('/'))];
+      if (base !== undefined) return base(line);
+    }
+    // policyd-spf is often logged as "postfix/policy-spf" (handled above) or "policyd-spf[pid]"
+    return unrecognised(line, 'unknown');
+  } catch {
+    // A parser bug must never stop the scan: count it as unrecognised.
+    return unrecognised(line, 'unknown');
+  }
+}
