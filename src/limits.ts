@@ -1,0 +1,21 @@
+/**
+ * Named limits on hostile input. Every one bounds memory or time that an attacker who
+ * writes log content (headers, HELO, addresses) could otherwise grow without end.
+ */
+
+/** Lines longer than this are cut before parsing (the raw line keeps a marker). */
+export const MAX_LINE_BYTES = 64 * 1024;
+/** A header value longer than this is cut and marked truncated. */
+export const MAX_HEADER_VALUE_CHARS = 8 * 1024;
+/** Open message records held by the correlator before the oldest are evicted. */
+export const MAX_OPEN_RECORDS = 200_000;
+/** Open SMTP sessions held before the oldest are evicted. */
+export const MAX_OPEN_SESSIONS = 100_000;
+/** Records idle longer than this (log time) are emitted as aged out. */
+export const DEFAULT_RECORD_WINDOW_MS = 2 * 60 * 60 * 1000;
+/** Evidence lines kept per record (further lines are counted, not kept). */
+export const MAX_EVIDENCE_LINES = 500;
+/** Recipients kept per record. */
+export const MAX_RECIPIENTS = 1000;
+/** Values kept per header name per record. */
+export const MAX_HEADER_VALUES = 20;
