@@ -16,6 +16,8 @@ export interface PipelineHandlers {
   onRecord?: (record: MessageRecord) => void;
   /** Inputs that could not be read; the run goes on. */
   onError?: (err: SpoofwatchError) => void;
+  /** Called after each batch of lines; awaited, so a slow output can apply back-pressure. */
+  afterBatch?: (stats: PipelineStats) => Promise<void> | void;
 }
 
 export interface PipelineOptions extends PipelineHandlers {
@@ -74,6 +76,7 @@ export async function runPipeline(paths: string[], opts: PipelineOptions = {}): 
       if (onEvent !== undefined) onEvent(event);
       if (correlator !== null) correlator.push(event);
     }
+    if (opts.afterBatch !== undefined) await opts.afterBatch(stats);
   }
   if (correlator !== null) {
     correlator.flush();

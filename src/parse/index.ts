@@ -62,6 +62,12 @@ export function producerOf(program: string): Producer {
   return 'unknown';
 }
 
+/**
+ * Parser faults caught by parseLine: a bug in one parser must not stop a scan (an attacker
+ * who can stop detection wins), but it must not hide either: tests assert this stays 0.
+ */
+export const parserFaults = { count: 0, last: '' };
+
 export function parseLine(line: LogLine): LogEvent {
   try {
     const program = line.program;
@@ -79,8 +85,10 @@ export function parseLine(line: LogLine): LogEvent {
     }
     // policyd-spf is often logged as "postfix/policy-spf" (handled above) or "policyd-spf[pid]"
     return unrecognised(line, 'unknown');
-  } catch {
-    // A parser bug must never stop the scan: count it as unrecognised.
+  } catch (err) {
+    // A parser bug must never stop the scan: count it, and call the line unrecognised.
+    parserFaults.count++;
+    parserFaults.last = `${line.program}: ${err instanceof Error ? err.message : String(err)}`;
     return unrecognised(line, 'unknown');
   }
 }

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * Writes a large, realistic mail log for the benchmark: interleaved SMTP sessions on one
+ * Postfix MX with postscreen, policyd-spf, OpenDKIM, OpenDMARC and header_checks lines,
+ * delivered, rejected and spoofed messages, unique queue ids and advancing time.
+ *
+ *   node bench/generate.mjs [--lines N] [--out FILE]
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '1000000' },
+    out: { type: 'string', default: '.bench/mail.log' },
+    base: { type: 'string' },
+    repeat: { type: 'string', default: '10' },
+  },
+});
+const target = Number(values.lines);
+mkdirSync(dirname(values.out), { recursive: true });
+const out = createWriteStream(values.out);
+
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+let t = Date.UTC(2026, 0, 1, 0, 0, 0);
+function stamp() {
+  const d = new Date(t);
+  const day = String(d.getUTCDate()).padStart(2, ' ');
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  const ss = String(d.getUTCSeconds()).padStart(2, '0');
+  return `${MON[d.getUTCMonth()]} ${day} ${hh}:${mm}:${ss}`;
+}
+let seed = 42;
+function rnd(n) {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+}
+const senders = [
+  'example.com',
+  'example.net',
+  'shop.example',
+  'news.example.org',
+  'bank.example',
+  'esp.example',
+];
+const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace'];
+let qn = 0x1000000;
+let lines = 0;
+let buf = [];
+/** Lines of the message being built; messages are then interleaved like concurrent sessions. */
+let current = [];
+function emit(pid, prog, msg) {
+  current.push(`mx1 ${prog}[${pid}]: ${msg}`);
+}
+function flushIfNeeded() {
+  if (buf.length >= 5000) {
+    const ok = out.write(buf.join('\n') + '\n');
+    buf = [];
+    return ok;
+  }
+  return true;
+}
+
+function message() {
+  const qid = (qn++).toString(16).toUpperCase().padStart(10, '0');
+  const pid = 1000 + rnd(30000);
+  const psPid = 900;
+  const oct = `${1 + rnd(250)}.${rnd(255)}.${rnd(255)}`;
+  const ip = `198.51.${oct.split('.')[1]}.${oct.split('.')[2]}`;
+  const port = 1024 + rnd(60000);
+  const kind = rnd(20); // 0-13 legit, 14-16 spoof, 17-19 rejected
+  const dom = senders[rnd(senders.length)];
+  const user = users[rnd(users.length)];
+  const host = kind < 14 ? `mail.${dom}` : 'unknown';
+  const helo = kind < 14 ? `mail.${dom}` : `${ip}`;
+  const envFrom = kind >= 14 && kind < 17 ? `bounce@mailer.attacker.test` : `${user}@${dom}`;
+  const hdrDom = kind === 15 ? 'corp.example' : dom;
+  const rcpt = `${users[rnd(users.length)]}@corp.example`;
+  emit(psPid, 'postfix/postscreen', `CONNECT from [${ip}]:${port} to [192.0.2.25]:25`);
+  emit(psPid, 'postfix/postscreen', `PASS OLD [${ip}]:${port}`);
+  emit(pid, 'postfix/smtpd', `connect from ${host}[${ip}]`);
+  const spf = kind >= 14 && kind < 17 ? 'Fail' : 'Pass';
+  emit(
+    pid + 7,
+    'policyd-spf',
+    `prepend Received-SPF: ${spf} (mailfrom) identity=mailfrom; client-ip=${ip}; helo=${helo}; envelope-from=${envFrom}; receiver=<UNKNOWN>`,
+  );
+  if (kind >= 17) {
+    emit(
+      pid,
+      'postfix/smtpd',
+      `NOQUEUE: reject: RCPT from ${host}[${ip}]: 550 5.7.23 <${rcpt}>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. Please see http://www.open-spf.org/Why?s=mfrom;id=${envFrom};ip=${ip};r=<UNKNOWN>; from=<${envFrom}> to=<${rcpt}> proto=ESMTP helo=<${helo}>`,
+    );
+    emit(pid, 'postfix/smtpd', `disconnect from ${host}[${ip}] ehlo=1 mail=1 rcpt=0/1 quit=1 commands=3/4`);
+    return;
+  }
+  emit(pid, 'postfix/smtpd', `${qid}: client=${host}[${ip}]`);
+  emit(pid + 1, 'postfix/cleanup', `${qid}: message-id=<${qn}.${rnd(1e6)}@${hdrDom}>`);
+  emit(
+    pid + 1,
+    'postfix/cleanup',
+    `${qid}: warning: header From: "${user}" <${user}@${hdrDom}> from ${host}[${ip}]; from=<${envFrom}> to=<${rcpt}> proto=ESMTP helo=<${helo}>`,
+  );
+  emit(
+    pid + 1,
+    'postfix/cleanup',
+    `${qid}: warning: header Subject: Invoice ${qn} for your account from ${host}[${ip}]; from=<${envFrom}> to=<${rcpt}> proto=ESMTP helo=<${helo}>`,
+  );
+  if (kind === 16)
+    emit(
+      pid + 1,
+      'postfix/cleanup',
+      `${qid}: warning: header Reply-To: <payments@freemail.test> from ${host}[${ip}]; from=<${envFrom}> to=<${rcpt}> proto=ESMTP helo=<${helo}>`,
+    );
+  if (kind < 14) {
+    emit(pid + 2, 'opendkim', `${qid}: DKIM verification successful`);
+    emit(pid + 2, 'opendkim', `${qid}: s=sel1 d=${dom} SSL`);
+  } else {
+    emit(pid + 2, 'opendkim', `${qid}: no signature data`);
+  }
+  emit(pid + 3, 'opendmarc', `${qid}: ${hdrDom} ${kind < 14 ? 'pass' : 'fail'}`);
+  emit(
+    pid + 4,
+    'postfix/qmgr',
+    `${qid}: from=<${envFrom}>, size=${1000 + rnd(90000)}, nrcpt=1 (queue active)`,
+  );
+  emit(
+    pid + 5,
+    'postfix/local',
+    `${qid}: to=<${rcpt}>, relay=local, delay=0.${rnd(9)}, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)`,
+  );
+  emit(pid + 4, 'postfix/qmgr', `${qid}: removed`);
+  emit(pid, 'postfix/smtpd', `disconnect from ${host}[${ip}] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5`);
+}
+
+/** In-flight messages; each step writes the next line of a random one (sessions overlap). */
+const CONCURRENT = 40;
+const inflight = [];
+function step() {
+  while (inflight.length < CONCURRENT) {
+    current = [];
+    message();
+    inflight.push({ lines: current, next: 0 });
+  }
+  const i = rnd(inflight.length);
+  const m = inflight[i];
+  buf.push(`${stamp()} ${m.lines[m.next++]}`);
+  lines++;
+  t += 11;
+  if (m.next >= m.lines.length) {
+    inflight[i] = inflight[inflight.length - 1];
+    inflight.pop();
+  }
+}
+
+async function run() {
+  while (lines < target) {
+    step();
+    if (!flushIfNeeded()) await new Promise((r) => out.once('drain', r));
+  }
+  out.write(buf.join('\n') + '\n');
+  out.end();
+  process.stderr.write(`wrote ${lines} lines to ${values.out}\n`);
+}
+/**
+ * --base FILE --repeat N: a real log repeated N times, each copy with its queue ids made
+ * unique (a per-copy suffix on every Postfix queue id) so the correlator sees new messages.
+ */
+async function repeatBase() {
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(values.base, 'utf8');
+  const qid = /\b([0-9A-F]{6,12})(?=: )/g;
+  for (let r = 0; r < Number(values.repeat); r++) {
+    const suffix = r.toString(16).toUpperCase().padStart(2, '0');
+    const copy = text.replace(qid, (id) => id.slice(0, -2) + suffix);
+    if (!out.write(copy.endsWith('\n') ? copy : copy + '\n'))
+      await new Promise((res) => out.once('drain', res));
+    lines += copy.split('\n').length;
+  }
+  out.end();
+  process.stderr.write(`wrote ~${lines} lines to ${values.out}\n`);
+}
+if (values.base) repeatBase();
+else run();

@@ -1,0 +1,140 @@
+/** `spoofwatch scan`: a verdict for every message, with the evidence lines behind it. */
+import { extname } from 'node:path';
+import { runPipeline } from '../../pipeline.js';
+import { createDetector } from '../../detect/index.js';
+import { defaultConfig, loadConfig } from '../../detect/config.js';
+import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
+import { createFormatter, type OutputFormat, type ScanSummary } from '../../output/index.js';
+import { SpoofwatchError } from '../../errors.js';
+import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
+import { resolveInputs } from '../inputs.js';
+import { BufferedSink } from '../sink.js';
+import { colorAllowed, Progress } from '../terminal.js';
+import { reportInputError, type CommandResult } from '../run.js';
+
+export const SCAN_HELP = `Usage: spoofwatch scan [options] [FILES...]
+
+Reads mail logs (Postfix, Sendmail, Exim, OpenDKIM, OpenDMARC, policyd-spf, Rspamd,
+Amavis, postscreen, HAProxy), assembles each message and gives it a verdict:
+  spoof        strong evidence of a forged sender (blocked or not: see "disposition")
+  suspicious   discrepancies that need a look
+  unknown      the logs lack what the decision needs (see "missing")
+  clean        the logs carry enough to decide, and nothing is wrong
+Every verdict cites its log lines (file:line).
+
+FILES may be plain or .gz; rotated sets are read oldest first; "-" reads stdin.
+With no FILES: stdin when piped, else /var/log/mail.log*.
+
+Options:
+  -c, --config FILE        spoofwatch.yaml (protected domains, trusted networks, ...);
+                           default: ./spoofwatch.yaml if present, else built-in defaults
+  -f, --format FORMAT      table | jsonl | ecs | ocsf (default: table on a terminal, else jsonl)
+  -o, --output FILE        write results to FILE (format from .jsonl/.ecs.json/.ocsf.json)
+      --min-verdict LEVEL  only output verdicts at or above LEVEL
+                           (clean < unknown < suspicious < spoof; default: table unknown, else clean)
+      --fail-on LEVEL      exit 1 when any message reaches LEVEL
+      --window MINUTES     emit a message that saw no line for this long (log time; default 120)
+      --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
+  -h, --help               show this help
+
+Exit status: 0 success, 1 --fail-on level reached, 2 usage or input error.
+`;
+
+const FORMATS = ['table', 'jsonl', 'ecs', 'ocsf'] as const;
+
+function formatFromPath(path: string): OutputFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.ecs.json') || lower.endsWith('.ecs.jsonl') || lower.endsWith('.ecs.ndjson'))
+    return 'ecs';
+  if (lower.endsWith('.ocsf.json') || lower.endsWith('.ocsf.jsonl') || lower.endsWith('.ocsf.ndjson'))
+    return 'ocsf';
+  const ext = extname(lower);
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
+  if (ext === '.txt') return 'table';
+  return undefined;
+}
+
+export async function loadScanConfig(path: string | undefined) {
+  if (path !== undefined) return loadConfig(path);
+  try {
+    return loadConfig('spoofwatch.yaml');
+  } catch (err) {
+    if (err instanceof SpoofwatchError && err.code === 'CONFIG_UNREADABLE') return defaultConfig();
+    throw err;
+  }
+}
+
+export async function scanCommand(argv: string[]): Promise<CommandResult> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    config: { type: 'string', short: 'c' },
+    format: { type: 'string', short: 'f' },
+    output: { type: 'string', short: 'o' },
+    'min-verdict': { type: 'string' },
+    'fail-on': { type: 'string' },
+    window: { type: 'string' },
+    'no-color': { type: 'boolean' },
+  });
+  if (values.help === true) return { stdout: SCAN_HELP, code: 0 };
+
+  const outPath = values.output;
+  const toTty = outPath === undefined && process.stdout.isTTY === true;
+  const inferred = outPath === undefined ? undefined : formatFromPath(outPath);
+  const format = oneOf(values.format, '--format', FORMATS, inferred ?? (toTty ? 'table' : 'jsonl'));
+  const minVerdict = verdictLevel(
+    values['min-verdict'],
+    '--min-verdict',
+    format === 'table' ? 'unknown' : 'clean',
+  );
+  const failOn =
+    values['fail-on'] === undefined ? undefined : verdictLevel(values['fail-on'], '--fail-on', 'spoof');
+  const windowMin = positiveNumber(values.window, '--window');
+  const config = await loadScanConfig(values.config);
+  const inputs = await resolveInputs(positionals);
+
+  const detector = createDetector(config);
+  const out = outPath === undefined ? new BufferedSink(process.stdout) : BufferedSink.toFile(outPath);
+  const color = values['no-color'] !== true && outPath === undefined && colorAllowed(process.stdout);
+  const formatter = createFormatter(format, out, { color, minVerdict });
+  const progress = new Progress();
+
+  const byVerdict: Record<VerdictLevel, number> = { spoof: 0, suspicious: 0, unknown: 0, clean: 0 };
+  let records = 0;
+  let failed = false;
+  const stats = await runPipeline(inputs, {
+    correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
+    onRecord: (record) => {
+      records++;
+      const verdict = detector.detect(record);
+      byVerdict[verdict.verdict]++;
+      if (failOn !== undefined && VERDICT_ORDER[verdict.verdict] >= VERDICT_ORDER[failOn]) failed = true;
+      formatter.write(verdict);
+    },
+    onError: reportInputError,
+    afterBatch: async (s) => {
+      progress.update(s.lines, records);
+      await out.drain();
+    },
+  });
+  progress.clear();
+  const summary: ScanSummary = {
+    files: inputs,
+    lines: stats.lines,
+    recognised: stats.recognised,
+    unrecognised: stats.unrecognised,
+    records,
+    byVerdict,
+    correlator: stats.correlator ?? {
+      events: 0,
+      records: 0,
+      openRecords: 0,
+      agedOut: 0,
+      evicted: 0,
+      orphanEvents: 0,
+    },
+    notes: detector.notes(),
+  };
+  formatter.end(summary);
+  await out.end();
+  if (stats.errors > 0) return { code: 2 };
+  return { code: failed ? 1 : 0 };
+}
