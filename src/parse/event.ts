@@ -254,10 +254,24 @@ export interface DkimEvent extends EventBase {
 /** Verifier diagnostics that are not a result on their own (OpenDKIM "message has signatures from", "not internal", "bad signature data", "SSL"). */
 export interface DkimNoteEvent extends EventBase {
   kind: 'auth.dkim-note';
+  /**
+   * OpenDKIM notes use a fixed vocabulary: "signed" (we added a DKIM-Signature, domains =
+   * [d]), "signatures-from" ("message has signatures from d1, d2"), "ssl" (`s= d= SSL`
+   * with no OpenSSL error: the RSA signature over the headers verified, so if the same
+   * queue id also has "bad-signature"/"verification-failed", before or after, the body
+   * hash failed: failure 'body'; alone it is a pass), "bad-signature", "verification-failed",
+   * "no-signature", "not-internal", "not-authenticated", "external-sender",
+   * "from-unparseable", "no-signing-table-match", "ar-unparseable", "syntax-error",
+   * "adsp", "other". OpenDKIM logs the `s= d= SSL` line BEFORE "bad signature data".
+   */
   note: string;
-  /** Domains listed by "message has signatures from d1, d2". */
+  /** Domains listed by "message has signatures from d1, d2" (and d= of the "ssl"/"signed" notes). */
   domains?: string[];
+  /** Selector s= where the line gives one ("ssl", "signed"). */
+  selector?: string;
   failure?: 'body' | 'header' | 'key' | 'other';
+  /** Free text the line carried (reason, client host/ip, addresses), bounded. */
+  detail?: string;
 }
 
 export interface DmarcEvent extends EventBase {
@@ -298,6 +312,19 @@ export interface FilterEvent extends EventBase, ClientInfo {
   /** Header From / DKIM domains etc. when the filter logs them (Rspamd mime from, amavis From:). */
   headerFrom?: string;
   detail?: string;
+  /**
+   * Authentication facts the filter states, e.g. from Rspamd's symbols (R_SPF_ALLOW -> spf
+   * pass, R_DKIM_REJECT{d;} -> dkim fail for d, DMARC_POLICY_REJECT{d;reject} -> dmarc fail
+   * with policy reject, ARC_ALLOW -> arc pass) or Amavis' `dkim_sd=` (signatures that
+   * verified). A line is one event, so these ride on the filter event; the correlator folds
+   * them into the record's auth with source = the producer.
+   */
+  auth?: {
+    spf?: AuthResult;
+    dkim?: { result: AuthResult; domain?: string }[];
+    dmarc?: { result: AuthResult; domain?: string; policy?: string };
+    arc?: AuthResult;
+  };
 }
 
 /** A line we understood but that carries nothing the correlator uses (statistics, daemon start, warnings). */
