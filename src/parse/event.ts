@@ -46,6 +46,11 @@ export interface ClientInfo {
   clientHost?: string; // reverse name, "unknown" when rDNS failed
   clientIp?: string;
   clientPort?: number;
+  /**
+   * Reverse name the MTA could not forward-confirm (Sendmail `name [ip] (may be forged)`).
+   * clientHost is then "unknown", as Postfix logs an unconfirmed name.
+   */
+  clientHostUnverified?: string;
 }
 
 // ---- sessions (keyed by host + program + pid; Exim/HAProxy by their own ids) ----
@@ -188,6 +193,8 @@ export interface RejectEvent extends EventBase, ClientInfo {
 export interface DeliveryEvent extends EventBase {
   kind: 'delivery';
   to: string;
+  /** Every recipient when one line reports several (Sendmail `to=<a>,<b>`); `to` is the first. */
+  recipients?: string[];
   origTo?: string;
   relay?: string;
   /** sent, deferred, bounced, expired, discarded, ... */
