@@ -1,12 +1,2 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`spoofwatch: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exitCode = 3;
-  },
-);
+import '../dist/src/cli/entry.js';
