@@ -1,0 +1,117 @@
+/**
+ * Safe text for every sink a log string can reach. Each string from a log was written by
+ * whoever sent the mail (HELO, addresses, headers), so before it is shown it is made inert:
+ *
+ * - terminalSafe: C0/C1 controls (ESC, BEL, CR, LF, BS, DEL ...), Unicode bidi
+ *   overrides/isolates/marks, zero-width characters and line/paragraph separators become
+ *   visible escapes (`\x1b`, `\u{202e}`), so a line cannot move the cursor, rewrite what is
+ *   already on screen, set the window title, reorder text, or hide characters.
+ * - csvSafe: one quoted CSV field, with spreadsheet formula injection neutralised (OWASP
+ *   "CSV Injection": a leading = + - @ TAB CR gets a `'` prefix).
+ * - markdownSafe: inline Markdown/HTML made literal (tables, emphasis, links, code, tags).
+ * - markdownCodeBlock: a fenced block whose fence is longer than any backtick run inside,
+ *   so a line containing ``` cannot close it early.
+ *
+ * A backslash in the input is kept as is: `\x1b` written literally by a sender therefore
+ * looks like an escaped ESC. Where that ambiguity matters (evidence), the raw line is
+ * hashed before escaping (see investigate).
+ */
+
+/** Characters a terminal (or a reader) must not receive raw. One class: linear, no backtracking. */
+/* eslint-disable no-control-regex -- matching control characters is the point */
+const UNSAFE_TERMINAL =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+const HAS_UNSAFE_TERMINAL =
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/u;
+/* eslint-enable no-control-regex */
+
+function escapeChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return `\\u{${code.toString(16)}}`;
+}
+
+/** Text for a terminal: every control, bidi and invisible character as a visible escape. */
+export function terminalSafe(s: string): string {
+  if (!HAS_UNSAFE_TERMINAL.test(s)) return s;
+  return s.replace(UNSAFE_TERMINAL, escapeChar);
+}
+
+/** First characters a spreadsheet reads as the start of a formula (ASCII and full-width forms). */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
+
+/**
+ * One CSV field (RFC 4180): always quoted, inner quotes doubled, and a value that a
+ * spreadsheet would evaluate (`=HYPERLINK(...)`, `+cmd|...`, `@SUM`, leading TAB/CR) gets a
+ * leading `'` so it stays text. Leading spaces are looked through, since some spreadsheets
+ * trim them before deciding.
+ */
+export function csvSafe(s: string): string {
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
+  const first = s.charAt(i);
+  const neutral = first !== '' && FORMULA_START.has(first) ? `'${s}` : s;
+  return `"${neutral.replaceAll('"', '""')}"`;
+}
+
+const MD_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '`': '\\`',
+  '*': '\\*',
+  _: '\\_',
+  '[': '\\[',
+  ']': '\\]',
+  '(': '\\(',
+  ')': '\\)',
+  '#': '\\#',
+  '!': '\\!',
+  '~': '\\~',
+  '|': '\\|',
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '"': '&quot;',
+};
+const MD_SPECIAL = /[\\`*_[\]()#!~|<>&"]/g;
+
+/**
+ * Inline Markdown text (also safe inside a table cell): controls and newlines escaped as in
+ * terminalSafe, Markdown punctuation backslash-escaped, HTML made into entities so no tag,
+ * link, image, emphasis or table cell boundary comes from the log.
+ */
+export function markdownSafe(s: string): string {
+  const t = terminalSafe(s).replace(MD_SPECIAL, (c) => MD_ESCAPES[c] ?? c);
+  // A leading "-", "+" or "1." would start a list at the beginning of a line.
+  const c0 = t.charCodeAt(0);
+  if (c0 === 0x2d || c0 === 0x2b) return `\\${t}`;
+  return t;
+}
+
+/** Longest run of one character in s (linear scan). */
+function longestRun(s: string, ch: number): number {
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) === ch) {
+      run++;
+      if (run > best) best = run;
+    } else run = 0;
+  }
+  return best;
+}
+
+/**
+ * A fenced Markdown code block. Lines are made terminal-safe (so a line cannot contain a
+ * newline of its own), and the fence is one backtick longer than the longest backtick run
+ * in the content (CommonMark: a fence closes only with at least as many backticks).
+ */
+export function markdownCodeBlock(lines: readonly string[], info = 'text'): string {
+  const safe = lines.map(terminalSafe);
+  let longest = 0;
+  for (const l of safe) {
+    const r = longestRun(l, 0x60);
+    if (r > longest) longest = r;
+  }
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${safe.join('\n')}${safe.length > 0 ? '\n' : ''}${fence}\n`;
+}
