@@ -1,8 +1,313 @@
-// PLACEHOLDER: replaced by the opendkim parser work.
+/**
+ * OpenDKIM (`opendkim[pid]: QID: ...`): DKIM verification results and diagnostics.
+ *
+ * Wording follows opendkim.c (2.10/2.11): `DKIM verification successful`, `bad signature
+ * data` (DKIM_STAT_BADSIG), `signature verification failed: <why>` (CANTVRFY), `key
+ * retrieval failed (s=, d=): <why>` (KEYFAIL/NOKEY), `no signature data` (NOSIG), `syntax
+ * error: <why>`, and dkimf_log_ssl_errors' `s=S d=D [a=ALG] SSL <openssl errors>`. That last
+ * line comes BEFORE "bad signature data" for the same queue id: with an OpenSSL "bad
+ * signature" error it states a header-signature failure on its own; bare it only says the
+ * RSA check passed, which is a pass alone and a body-hash failure next to "bad signature
+ * data" (the correlator joins the two; see DkimNoteEvent.note).
+ */
 import type { LogLine } from '../ingest/line.js';
-import type { LogEvent } from './event.js';
-import { unrecognised } from './base.js';
+import type { AuthResult, DkimEvent, DkimNoteEvent, LogEvent } from './event.js';
+import { noise, unrecognised } from './base.js';
+import { splitQueueId } from './milter-common.js';
+
+const P = 'opendkim' as const;
+/** Longest free-text detail kept from a line. */
+export const MAX_DKIM_DETAIL_CHARS = 512;
+/** Signing domains kept from "message has signatures from ...". */
+export const MAX_DKIM_NOTE_DOMAINS = 32;
+/** A selector or a domain longer than this is not one (DNS names stop at 253). */
+const MAX_NAME_CHARS = 255;
+
+function cut(s: string): string {
+  return s.length > MAX_DKIM_DETAIL_CHARS ? s.slice(0, MAX_DKIM_DETAIL_CHARS) : s;
+}
+
+function dkim(
+  line: LogLine,
+  queueId: string | undefined,
+  result: AuthResult,
+  extra: Partial<Pick<DkimEvent, 'domain' | 'selector' | 'failure' | 'detail'>> = {},
+): DkimEvent {
+  const ev: DkimEvent = { kind: 'auth.dkim', line, producer: P, daemon: P, instance: '', result };
+  if (queueId !== undefined) ev.queueId = queueId;
+  if (extra.domain !== undefined) ev.domain = extra.domain;
+  if (extra.selector !== undefined) ev.selector = extra.selector;
+  if (extra.failure !== undefined) ev.failure = extra.failure;
+  if (extra.detail !== undefined && extra.detail !== '') ev.detail = cut(extra.detail);
+  return ev;
+}
+
+function note(
+  line: LogLine,
+  queueId: string | undefined,
+  what: string,
+  extra: Partial<Pick<DkimNoteEvent, 'domains' | 'selector' | 'failure' | 'detail'>> = {},
+): DkimNoteEvent {
+  const ev: DkimNoteEvent = {
+    kind: 'auth.dkim-note',
+    line,
+    producer: P,
+    daemon: P,
+    instance: '',
+    note: what,
+  };
+  if (queueId !== undefined) ev.queueId = queueId;
+  if (extra.domains !== undefined && extra.domains.length > 0) ev.domains = extra.domains;
+  if (extra.selector !== undefined) ev.selector = extra.selector;
+  if (extra.failure !== undefined) ev.failure = extra.failure;
+  if (extra.detail !== undefined && extra.detail !== '') ev.detail = cut(extra.detail);
+  return ev;
+}
+
+function withQueue<T extends LogEvent>(ev: T, queueId: string | undefined): T {
+  if (queueId !== undefined) ev.queueId = queueId;
+  return ev;
+}
+
+/** `s=SEL, d=DOM` (signing / key retrieval) or `s=SEL d=DOM` (SSL line): reads one tag value. */
+function tagValue(text: string, tag: string): string | undefined {
+  let at = text.startsWith(tag) ? 0 : text.indexOf(' ' + tag);
+  if (at < 0) {
+    at = text.indexOf('(' + tag);
+    if (at < 0) return undefined;
+  }
+  const start = at === 0 && text.startsWith(tag) ? tag.length : at + 1 + tag.length;
+  let end = start;
+  while (end < text.length && end - start <= MAX_NAME_CHARS) {
+    const c = text.charCodeAt(end);
+    if (c === 32 || c === 44 || c === 41 || c === 58) break; // space , ) :
+    end++;
+  }
+  if (end === start || end - start > MAX_NAME_CHARS) return undefined;
+  return text.slice(start, end);
+}
+
+function lower(s: string | undefined): string | undefined {
+  return s === undefined ? undefined : s.toLowerCase();
+}
+
+/** Lines logged without a queue id: start-up, shutdown, configuration, connection filtering. */
+const NOISE_PREFIXES = [
+  'OpenDKIM Filter',
+  'Sendmail DKIM Filter',
+  'ignoring connection from',
+  'key data is not secure',
+  'mi_stop',
+  'smfi_',
+  'Milter ',
+  'milter ',
+  'dkimf_',
+  'error loading key',
+  "can't load key",
+  'opendkim: ',
+  'warning: ',
+  'WARNING: ',
+  'finished waiting',
+  'terminating',
+  'starting',
+  'reloaded configuration',
+  'configuration reloaded',
+  '[', // "[ip] [ip] not internal" without a job id
+];
 
 export function parseOpendkim(line: LogLine): LogEvent {
-  return unrecognised(line, 'opendkim');
+  const msg = line.message;
+  const q = splitQueueId(msg);
+  if (q === null) {
+    for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return noise(line, P, p.trim(), P);
+    return unrecognised(line, P, P);
+  }
+  const { queueId, rest } = q;
+  const c0 = rest.charCodeAt(0);
+
+  // `s=SEL d=DOM [a=ALG] SSL [errors]`
+  if (c0 === 115 /* s */ && rest.startsWith('s=')) {
+    const ssl = rest.indexOf(' SSL');
+    if (ssl > 0) {
+      const head = rest.slice(0, ssl);
+      const selector = tagValue(head, 's=');
+      const domain = lower(tagValue(head, 'd='));
+      const errors = rest.slice(ssl + 4).trim();
+      if (errors === '') {
+        const ex: Partial<DkimNoteEvent> = {};
+        if (domain !== undefined) ex.domains = [domain];
+        if (selector !== undefined) ex.selector = selector;
+        return note(line, queueId, 'ssl', ex);
+      }
+      const low = errors.toLowerCase();
+      const extra: Partial<DkimEvent> = { detail: errors };
+      if (domain !== undefined) extra.domain = domain;
+      if (selector !== undefined) extra.selector = selector;
+      if (low.includes('bad signature')) return dkim(line, queueId, 'fail', { ...extra, failure: 'header' });
+      if (low.includes('asn1') || low.includes('pem ') || low.includes('decoder') || low.includes('key')) {
+        return dkim(line, queueId, 'permerror', { ...extra, failure: 'key' });
+      }
+      return dkim(line, queueId, 'fail', { ...extra, failure: 'other' });
+    }
+  }
+
+  if (rest === 'DKIM verification successful') return dkim(line, queueId, 'pass');
+  if (rest.startsWith('bad signature data')) return note(line, queueId, 'bad-signature');
+  if (rest.startsWith('no signature data')) return dkim(line, queueId, 'none');
+  if (rest === 'not authenticated') return note(line, queueId, 'not-authenticated');
+
+  if (rest.startsWith('DKIM-Signature field added')) {
+    const selector = tagValue(rest, 's=');
+    const domain = lower(tagValue(rest, 'd='));
+    const ex: Partial<DkimNoteEvent> = {};
+    if (domain !== undefined) ex.domains = [domain];
+    if (selector !== undefined) ex.selector = selector;
+    return note(line, queueId, 'signed', ex);
+  }
+
+  if (rest.startsWith('signature verification failed')) {
+    const why = rest.slice('signature verification failed'.length).replace(/^:\s?/, '');
+    if (why.toLowerCase().includes('expired'))
+      return dkim(line, queueId, 'fail', { failure: 'expired', detail: why });
+    return note(line, queueId, 'verification-failed', { detail: why });
+  }
+  if (rest.startsWith('signature expired')) return dkim(line, queueId, 'fail', { failure: 'expired' });
+
+  if (rest.startsWith('key retrieval failed')) {
+    const close = rest.indexOf(')');
+    const tags = close > 0 ? rest.slice(0, close) : '';
+    const selector = tagValue(tags, 's=');
+    const domain = lower(tagValue(tags, 'd='));
+    const colon = rest.indexOf(': ', close > 0 ? close : 'key retrieval failed'.length);
+    const why = colon >= 0 ? rest.slice(colon + 2) : '';
+    const low = why.toLowerCase();
+    // A missing or malformed key is the signer's fault (permerror); DNS trouble is temporary.
+    const result: AuthResult =
+      low.includes('not found') ||
+      low.includes('nxdomain') ||
+      low.includes('no key') ||
+      low.includes('syntax')
+        ? 'permerror'
+        : 'temperror';
+    const extra: Partial<DkimEvent> = { failure: 'key', detail: why };
+    if (domain !== undefined) extra.domain = domain;
+    if (selector !== undefined) extra.selector = selector;
+    return dkim(line, queueId, result, extra);
+  }
+
+  if (rest.startsWith('syntax error')) {
+    return dkim(line, queueId, 'permerror', {
+      failure: 'other',
+      detail: rest.slice(12).replace(/^:\s?/, ''),
+    });
+  }
+
+  if (rest.startsWith('message has signatures from ')) {
+    const list = rest.slice('message has signatures from '.length);
+    const domains: string[] = [];
+    let start = 0;
+    while (start <= list.length && domains.length < MAX_DKIM_NOTE_DOMAINS) {
+      let end = list.indexOf(',', start);
+      if (end < 0) end = list.length;
+      const d = list.slice(start, end).trim().toLowerCase();
+      if (d !== '' && d.length <= MAX_NAME_CHARS) domains.push(d);
+      start = end + 1;
+    }
+    return note(line, queueId, 'signatures-from', { domains });
+  }
+
+  if (rest.endsWith(' not internal')) {
+    return note(line, queueId, 'not-internal', { detail: rest.slice(0, -' not internal'.length) });
+  }
+  if (rest.startsWith('external host '))
+    return note(line, queueId, 'external-sender', { detail: rest.slice(14) });
+  if (rest.startsWith("can't parse From: header"))
+    return note(line, queueId, 'from-unparseable', { detail: rest });
+  if (rest.startsWith('no signing table match'))
+    return note(line, queueId, 'no-signing-table-match', { detail: rest });
+  if (rest.toLowerCase().startsWith('failed to parse authentication-results')) {
+    return note(line, queueId, 'ar-unparseable');
+  }
+  if (rest.includes('ADSP')) return note(line, queueId, 'adsp', { detail: rest });
+
+  // Per-message trouble that is no DKIM result: resource/internal errors, header problems.
+  if (
+    rest.includes('internal error') ||
+    rest.includes('resource unavailable') ||
+    rest.startsWith('dkim_') ||
+    rest.startsWith('dkimf_') ||
+    rest.startsWith('error ') ||
+    rest.startsWith('no MTA name match') ||
+    rest.startsWith('no sender header') ||
+    rest.startsWith('ignoring header') ||
+    rest.startsWith('SSL ')
+  ) {
+    return withQueue(noise(line, P, 'opendkim: ' + cut(rest), P), queueId);
+  }
+  return withQueue(unrecognised(line, P, P), queueId);
 }
+
+/** Lines real OpenDKIM writes, one per recognised shape (checked by the shared contract test). */
+export const SAMPLES: readonly { program: string; message: string; kind: LogEvent['kind'] }[] = [
+  {
+    program: P,
+    message: '4F9D195432: DKIM-Signature field added (s=mail2026, d=example.com)',
+    kind: 'auth.dkim-note',
+  },
+  { program: P, message: '4F9D195432: DKIM verification successful', kind: 'auth.dkim' },
+  { program: P, message: '4F9D195432: s=sel1 d=example.org SSL ', kind: 'auth.dkim-note' },
+  { program: P, message: '4F9D195432: s=sel1 d=example.org a=rsa-sha256 SSL', kind: 'auth.dkim-note' },
+  {
+    program: P,
+    message: '4F9D195432: s=sel1 d=example.org SSL error:04091068:rsa routines:INT_RSA_VERIFY:bad signature',
+    kind: 'auth.dkim',
+  },
+  { program: P, message: '4F9D195432: bad signature data', kind: 'auth.dkim-note' },
+  {
+    program: P,
+    message: '4F9D195432: signature verification failed: body hash mismatch',
+    kind: 'auth.dkim-note',
+  },
+  {
+    program: P,
+    message: '4F9D195432: message has signatures from example.net, esp.example.org',
+    kind: 'auth.dkim-note',
+  },
+  {
+    program: P,
+    message:
+      "4F9D195432: key retrieval failed (s=sel1, d=example.net): 'sel1._domainkey.example.net' query timed out",
+    kind: 'auth.dkim',
+  },
+  {
+    program: P,
+    message:
+      "4F9D195432: key retrieval failed (s=sel1, d=example.net): 'sel1._domainkey.example.net' record not found",
+    kind: 'auth.dkim',
+  },
+  { program: P, message: '4F9D195432: no signature data', kind: 'auth.dkim' },
+  { program: P, message: '4F9D195432: mail.example.net [192.0.2.10] not internal', kind: 'auth.dkim-note' },
+  { program: P, message: '4F9D195432: [192.0.2.10] [192.0.2.10] not internal', kind: 'auth.dkim-note' },
+  { program: P, message: '4F9D195432: not authenticated', kind: 'auth.dkim-note' },
+  {
+    program: P,
+    message: '4F9D195432: external host mail.example.net attempted to send as example.com',
+    kind: 'auth.dkim-note',
+  },
+  { program: P, message: "4F9D195432: can't parse From: header value 'undisclosed'", kind: 'auth.dkim-note' },
+  { program: P, message: '4F9D195432: signature expired', kind: 'auth.dkim' },
+  { program: P, message: '4F9D195432: syntax error: signature missing required tag', kind: 'auth.dkim' },
+  {
+    program: P,
+    message: "4F9D195432: no signing table match for 'alice@example.com'",
+    kind: 'auth.dkim-note',
+  },
+  {
+    program: P,
+    message: '4F9D195432: failed to parse Authentication-Results: header field',
+    kind: 'auth.dkim-note',
+  },
+  { program: P, message: '4F9D195432: ADSP query: example.com discardable', kind: 'auth.dkim-note' },
+  { program: P, message: 'OpenDKIM Filter v2.11.0 starting (args: -x /etc/opendkim.conf)', kind: 'noise' },
+  { program: P, message: 'OpenDKIM Filter v2.11.0 terminating with status 0, errno = 0', kind: 'noise' },
+];

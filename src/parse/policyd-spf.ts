@@ -1,8 +1,333 @@
-// PLACEHOLDER: replaced by the policyd-spf parser work.
+/**
+ * SPF policy services: python `policyd-spf[pid]` (pypolicyd-spf / spf-engine), perl
+ * `postfix/policy-spf[pid]` (postfix-policyd-spf-perl) and `pyspf-milter`.
+ *
+ * The result lines carry a Received-SPF body (`Pass (mailfrom) identity=mailfrom;
+ * client-ip=..; helo=..; envelope-from=..; receiver=..`, the perl one with quoted values
+ * and a longer reason), either as the `prepend` action or in debug form (`Action: prepend:
+ * Text: Received-SPF: ...`, `Pass; identity=...`). Rejections quote the SMTP reply with
+ * the openspf "Why?" link (`s=mfrom;id=a@example.com;ip=192.0.2.1;r=...`).
+ *
+ * These lines have NO queue id: the correlator joins them to the smtpd session by client
+ * ip, helo and sender, in order.
+ */
 import type { LogLine } from '../ingest/line.js';
-import type { LogEvent } from './event.js';
-import { unrecognised } from './base.js';
+import type { AuthResult, LogEvent, SpfEvent } from './event.js';
+import { noise, unrecognised } from './base.js';
+import { authResultOf, domainOfAddress, stripAngles, valueAfter } from './milter-common.js';
+
+const P = 'policyd-spf' as const;
+/** Longest value kept for one Received-SPF field (addresses stop at 254, names at 253). */
+export const MAX_SPF_FIELD_CHARS = 320;
+/** Longest reason text kept. */
+export const MAX_SPF_REASON_CHARS = 512;
+
+function daemonOf(line: LogLine): string {
+  const p = line.program;
+  const slash = p.lastIndexOf('/');
+  return slash >= 0 ? p.slice(slash + 1) : p || P;
+}
+
+function instanceOf(line: LogLine): string {
+  const p = line.program;
+  const slash = p.lastIndexOf('/');
+  return slash > 0 ? p.slice(0, slash) : '';
+}
+
+function field(text: string, key: string): string | undefined {
+  let v = valueAfter(text, key, ';');
+  if (v === undefined) return undefined;
+  v = v.trim();
+  // perl quotes values; the python one may leave a trailing number from the syslog relay
+  if (v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34) v = v.slice(1, -1);
+  else {
+    const sp = v.indexOf(' ');
+    if (sp > 0) v = v.slice(0, sp);
+  }
+  if (v === '' || v.length > MAX_SPF_FIELD_CHARS) return undefined;
+  return v;
+}
+
+function scopeOf(identity: string | undefined): SpfEvent['scope'] {
+  if (identity === undefined) return 'unknown';
+  const low = identity.toLowerCase();
+  if (low === 'mailfrom' || low === 'mfrom') return 'mfrom';
+  if (low === 'helo') return 'helo';
+  return 'unknown';
+}
+
+function spfEvent(line: LogLine, result: AuthResult, scope: SpfEvent['scope']): SpfEvent {
+  return {
+    kind: 'auth.spf',
+    line,
+    producer: P,
+    daemon: daemonOf(line),
+    instance: instanceOf(line),
+    result,
+    scope,
+  };
+}
+
+/** Fills domain from envelope-from (mfrom; the null sender falls back to the HELO) or HELO. */
+function fillDomain(ev: SpfEvent): void {
+  const from = ev.envelopeFrom;
+  if (ev.scope !== 'helo' && from !== undefined && from !== '') {
+    const d = domainOfAddress(from);
+    if (d !== undefined) {
+      ev.domain = d;
+      return;
+    }
+  }
+  if (ev.helo !== undefined && ev.helo !== '' && ev.helo.charCodeAt(0) !== 91 /* [ */) {
+    ev.domain = ev.helo.toLowerCase();
+  }
+}
+
+/** `Pass (mailfrom) identity=mailfrom; client-ip=...` or `Pass; identity=...`: a Received-SPF body. */
+function parseBody(line: LogLine, body: string, action: string | undefined): SpfEvent | null {
+  let end = 0;
+  while (end < body.length && end < 16) {
+    const c = body.charCodeAt(end);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+    end++;
+  }
+  const result = authResultOf(body.slice(0, end));
+  if (result === undefined) return null;
+  const fields = body.slice(end);
+  const identity = field(fields, 'identity=');
+  const ev = spfEvent(line, result, scopeOf(identity));
+  // reason: the parenthesised text after the result word (may nest in the perl wording)
+  if (fields.startsWith(' (')) {
+    let depth = 0;
+    let close = -1;
+    const lim = Math.min(fields.length, MAX_SPF_REASON_CHARS + 2);
+    for (let i = 1; i < lim; i++) {
+      const c = fields.charCodeAt(i);
+      if (c === 40) depth++;
+      else if (c === 41 && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close > 2) ev.reason = fields.slice(2, close);
+  }
+  const ip = field(fields, 'client-ip=');
+  if (ip !== undefined) ev.clientIp = ip;
+  const helo = field(fields, 'helo=');
+  if (helo !== undefined) ev.helo = helo;
+  const from = field(fields, 'envelope-from=');
+  if (from !== undefined) ev.envelopeFrom = stripAngles(from);
+  const receiver = field(fields, 'receiver=');
+  if (receiver !== undefined) ev.receiver = receiver;
+  fillDomain(ev);
+  if (action !== undefined) ev.action = action;
+  return ev;
+}
+
+/** `... Please see http://www.openspf.net/Why?s=mfrom;id=a@example.com;ip=192.0.2.1;r=<UNKNOWN>` */
+function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
+  const text = msg.slice(codeAt);
+  const code = text.charCodeAt(0);
+  const action = code === 52 /* 4 */ ? 'defer' : 'reject';
+  const low = text.toLowerCase();
+  let result: AuthResult;
+  if (low.includes('softfail')) result = 'softfail';
+  else if (low.includes('permanent error') || low.includes('permerror')) result = 'permerror';
+  else if (low.includes('temporary error') || low.includes('temperror') || action === 'defer')
+    result = 'temperror';
+  else result = 'fail';
+  const why = text.indexOf('Why?');
+  let scope: SpfEvent['scope'] = 'unknown';
+  const ev = spfEvent(line, result, scope);
+  if (why >= 0) {
+    const q = text.slice(why + 4);
+    const s = valueAfter(';' + q, ';s=', ';');
+    scope = s === 'mfrom' || s === 'mailfrom' ? 'mfrom' : s === 'helo' ? 'helo' : 'unknown';
+    ev.scope = scope;
+    const id = valueAfter(';' + q, ';id=', ';');
+    const ip = valueAfter(';' + q, ';ip=', ';');
+    const r = valueAfter(';' + q, ';r=', '; ');
+    if (id !== undefined && id.length <= MAX_SPF_FIELD_CHARS) {
+      if (scope === 'helo') ev.helo = id;
+      else ev.envelopeFrom = id;
+    }
+    if (ip !== undefined && ip.length <= 45) ev.clientIp = ip;
+    if (r !== undefined && r.length <= MAX_SPF_FIELD_CHARS) ev.receiver = r;
+  }
+  const due = text.indexOf('due to: ');
+  const reasonStart = due >= 0 ? due + 8 : 0;
+  const see = text.indexOf('. Please see', reasonStart);
+  const reason = text.slice(reasonStart, see > 0 ? see : text.length).slice(0, MAX_SPF_REASON_CHARS);
+  if (reason !== '') ev.reason = reason;
+  fillDomain(ev);
+  ev.action = action;
+  return ev;
+}
+
+/** Debug and start-up lines policyd-spf writes at debugLevel >= 2 (recognised, not used). */
+const NOISE_PREFIXES = [
+  'Config: ',
+  'spfcheck: ',
+  'Starting',
+  'Exit',
+  'Read line: ',
+  'Found the end of entry',
+  'Cached data for this instance',
+  'Instance: ',
+  'SPF Helo check skipped',
+  'SPF Mail From check skipped',
+  'Mail From (sender) check skipped',
+  'HELO check skipped',
+  'skipping SPF check',
+  'skip_addresses',
+  'Hello check results',
+  'Helo check results',
+  'Mail From check results',
+  'sender_policy_framework',
+  'handler ',
+  'Action: None',
+  'Action: dunno',
+  'Action: DUNNO',
+  'action: ',
+  'Policy action=DUNNO',
+  'SPF milter startup',
+  'pyspf-milter startup',
+  'pyspf milter startup',
+  'Milter startup',
+  'Milter ',
+  'milter ',
+  'connect from ',
+  'Connect from ',
+  'Whitelisted ',
+  'whitelisted ',
+  'Unable to parse',
+  'Shutting down',
+  'Traceback',
+  'Using ',
+  'ERROR: ',
+  'WARNING: ',
+  'warning: ',
+  'Ignoring ',
+];
 
 export function parsePolicydSpf(line: LogLine): LogEvent {
-  return unrecognised(line, 'policyd-spf');
+  const msg = line.message;
+  const d = daemonOf(line);
+  const inst = instanceOf(line);
+
+  // Received-SPF body anywhere: `prepend Received-SPF: ...`, `Action: prepend: Text: Received-SPF: ...`,
+  // perl `Policy action=PREPEND Received-SPF: ...`, milter `Received-SPF: ...`.
+  const rs = msg.indexOf('Received-SPF: ');
+  if (rs >= 0 && rs < 64) {
+    const head = msg.slice(0, rs).toLowerCase();
+    const action = head.includes('prepend') ? 'prepend' : head.includes('reject') ? 'reject' : undefined;
+    const ev = parseBody(line, msg.slice(rs + 14), action ?? (rs === 0 ? 'prepend' : undefined));
+    if (ev !== null) return ev;
+  }
+
+  // SMTP reply of a rejection or deferral: `550 5.7.23 Message rejected due to: SPF fail ...`
+  const c0 = msg.charCodeAt(0);
+  if ((c0 === 52 || c0 === 53) && msg.charCodeAt(3) === 32) return parseReject(line, msg, 0);
+  const act = msg.indexOf('action=');
+  if (act >= 0 && act < 32) {
+    const after = msg.charCodeAt(act + 7);
+    if ((after === 52 || after === 53) && msg.charCodeAt(act + 10) === 32)
+      return parseReject(line, msg, act + 7);
+    if (msg.startsWith('DEFER', act + 7) || msg.startsWith('defer', act + 7))
+      return parseReject(line, '450 ' + msg, 0);
+  }
+  const rej = msg.indexOf('Reject action: ');
+  if (msg.startsWith('Action: ') && rej < 0 && msg.includes('Message rejected')) {
+    const code = msg.search(/[45]\d\d /);
+    if (code > 0) return parseReject(line, msg, code);
+  }
+
+  // Debug form `Pass; identity=mailfrom; client-ip=...`
+  const semi = msg.indexOf('; identity=');
+  if (semi > 0 && semi < 16) {
+    const ev = parseBody(line, msg, undefined);
+    if (ev !== null) return ev;
+  }
+  // `SPF none (Mechanism 'default')` and similar summaries of a result without fields
+  if (msg.startsWith('SPF ')) {
+    const sp = msg.indexOf(' ', 4);
+    const word = msg.slice(4, sp < 0 ? msg.length : sp);
+    const r = authResultOf(word);
+    if (r !== undefined) {
+      const ev = spfEvent(line, r, 'unknown');
+      const reason = sp < 0 ? '' : msg.slice(sp + 1).slice(0, MAX_SPF_REASON_CHARS);
+      if (reason !== '') ev.reason = reason;
+      return ev;
+    }
+  }
+
+  for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return noise(line, P, p.trim(), d, inst);
+  return unrecognised(line, P, d, inst);
 }
+
+/** Lines real SPF policy services write, one per recognised shape (checked by the shared contract test). */
+export const SAMPLES: readonly { program: string; message: string; kind: LogEvent['kind'] }[] = [
+  {
+    program: P,
+    message:
+      'prepend Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@example.com; receiver=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'prepend Received-SPF: None (no SPF record) identity=helo; client-ip=198.51.100.7; helo=mx.example.net; envelope-from=<>; receiver=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'Received-SPF: Softfail (domain owner discourages use of this host) identity=mailfrom; client-ip=203.0.113.9; helo=[203.0.113.9]; envelope-from=bob@example.org; receiver=mx.example.com',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      '550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'Action: prepend: Text: Received-SPF: Permerror (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@example.com; receiver=<UNKNOWN>  Reject action: 550 5.7.23',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'Temperror; identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@example.com; receiver=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  { program: P, message: "SPF none (Mechanism 'default')", kind: 'auth.spf' },
+  {
+    program: 'postfix/policy-spf',
+    message:
+      "Policy action=PREPEND Received-SPF: pass (example.com: 192.0.2.10 is authorized to use 'alice@example.com' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched)) receiver=mx.example.org; identity=mailfrom; envelope-from=\"alice@example.com\"; helo=mail.example.com; client-ip=192.0.2.10",
+    kind: 'auth.spf',
+  },
+  {
+    program: 'postfix/policy-spf',
+    message:
+      'Policy action=550 Please see http://www.openspf.org/Why?s=mfrom;id=ceo%40example.com;ip=203.0.113.9;r=mx.example.org',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message: "Config: {'debugLevel': 3, 'HELO_reject': 'Fail', 'Mail_From_reject': 'Fail'}",
+    kind: 'noise',
+  },
+  {
+    program: P,
+    message: "spfcheck: pyspf result: \"['Pass', 'sender SPF authorized', 'mailfrom']\"",
+    kind: 'noise',
+  },
+  { program: P, message: 'Starting', kind: 'noise' },
+  { program: P, message: 'SPF Helo check skipped - Helo_reject is set to Off', kind: 'noise' },
+  { program: P, message: 'skipping SPF check for 127.0.0.1 (in skip_addresses)', kind: 'noise' },
+  { program: 'pyspf-milter', message: 'pyspf-milter startup', kind: 'noise' },
+];
