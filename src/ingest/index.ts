@@ -1,6 +1,27 @@
-// PLACEHOLDER (contract only): replaced by the ingest work.
+/**
+ * Ingest: files (plain or gzip, told apart by their magic bytes), "-" for stdin (plain or
+ * gzip too), rotated sets oldest first -> batches of LogLine with the syslog envelope taken
+ * apart. Streams in constant memory: large chunked reads split on `\n`, over-long lines cut
+ * at MAX_LINE_BYTES. An input that cannot be read is reported through opts.onError and
+ * reading goes on with the next one; lines already read from it are kept.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { LogLine } from './line.js';
-import type { SpoofwatchError } from '../errors.js';
+import { SpoofwatchError } from '../errors.js';
+import { MAX_LINE_BYTES } from '../limits.js';
+import { LineSplitter } from './splitter.js';
+import { decodeLine } from './decode.js';
+import { parseEnvelope } from './envelope.js';
+import { createEnvelopeContext, type TimeZoneMode } from './timestamp.js';
+import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
+import { orderInputs, rotatedSet } from './rotation.js';
+
+export { parseEnvelope, createEnvelopeContext } from './envelope.js';
+export type { EnvelopeContext } from './envelope.js';
+export { orderInputs } from './rotation.js';
 
 export interface ReadOptions {
   /** Called for each input that cannot be read (or ends early); reading goes on with the next input. */
@@ -9,14 +30,255 @@ export interface ReadOptions {
   batchLines?: number;
   /** Stream used for "-" (defaults to process.stdin). */
   stdin?: NodeJS.ReadableStream;
+  /**
+   * How stamps without a zone are read: 'local' (default) is the local time of the
+   * machine running spoofwatch; 'UTC' when the logs were written in UTC elsewhere.
+   */
+  tz?: TimeZoneMode;
+  /** Reference time (epoch ms) for the year of yearless stamps read from stdin (default: now). */
+  now?: number;
+}
+
+/** Default lines per batch. */
+export const DEFAULT_BATCH_LINES = 2048;
+/** Bytes per read from a file: large reads keep the per-chunk overhead low. */
+export const READ_CHUNK_BYTES = 1024 * 1024;
+
+/** Appended to `raw` of a line cut at MAX_LINE_BYTES (the exact count is in `truncatedBytes`). */
+function cutMarker(cut: number): string {
+  return ` …[line cut at ${MAX_LINE_BYTES} bytes: ${cut} more bytes skipped]`;
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EIO':
+      return 'input/output error';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | null)?.code;
+}
+
+/** Chunks as Buffers (a stream may have been given an encoding). */
+async function* asBuffers(source: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    if (Buffer.isBuffer(chunk)) yield chunk;
+    else if (typeof chunk === 'string') yield Buffer.from(chunk, 'utf8');
+    else if (chunk instanceof Uint8Array) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  }
+}
+
+/** The already-read head, then the rest of the iterator. */
+async function* prefixed(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  for (const b of head) yield b;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done === true) return;
+    yield r.value;
+  }
+}
+
+class InputFailure {
+  constructor(readonly error: SpoofwatchError) {}
+}
+
+/** Reads one input; yields batches; reports its problem (after the lines read) via report. */
+async function* readOne(
+  path: string,
+  opts: ReadOptions,
+  batchSize: number,
+  report: (e: SpoofwatchError) => void,
+): AsyncGenerator<LogLine[]> {
+  const label = path === '-' ? 'standard input' : path;
+  let handle: FileHandle | null = null;
+  let refTime: number;
+  let source: AsyncIterable<unknown>;
+  const toDestroy: { destroy(): void }[] = [];
+  if (path === '-') {
+    source = (opts.stdin ?? process.stdin) as AsyncIterable<unknown>;
+    refTime = opts.now ?? Date.now();
+  } else {
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (errorCode(err) === 'EISDIR') report(directoryError(path));
+      else report(new SpoofwatchError('INPUT_UNREADABLE', `cannot read ${path}: ${describeFsError(err)}`));
+      return;
+    }
+    try {
+      const st = await handle.stat();
+      if (st.isDirectory()) {
+        await handle.close();
+        report(directoryError(path));
+        return;
+      }
+      refTime = st.mtimeMs;
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      report(new SpoofwatchError('INPUT_UNREADABLE', `cannot read ${path}: ${describeFsError(err)}`));
+      return;
+    }
+    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
+    toDestroy.push(stream);
+    source = stream;
+  }
+
+  const ctx = createEnvelopeContext(refTime, opts.tz ?? 'local');
+  const ready: LogLine[][] = [];
+  let current: LogLine[] = [];
+  let lineNo = 0;
+  const splitter = new LineSplitter((buf, s, e, clean, cut) => {
+    lineNo++;
+    if (s === e && cut === 0) return; // empty line: counted, not yielded
+    const text = decodeLine(buf, s, e, clean);
+    const line = parseEnvelope(text, { file: path, line: lineNo }, ctx);
+    if (cut > 0) {
+      line.raw = text + cutMarker(cut);
+      line.truncatedBytes = cut;
+    }
+    current.push(line);
+    if (current.length >= batchSize) {
+      ready.push(current);
+      current = [];
+    }
+  });
+
+  let failure: InputFailure | null = null;
+  try {
+    const raw = asBuffers(source)[Symbol.asyncIterator]();
+    // Peek at the first bytes: gzip is recognised by its magic number, not by the name.
+    const head: Buffer[] = [];
+    let headLen = 0;
+    while (headLen < 2) {
+      const r = await raw.next();
+      if (r.done === true) break;
+      head.push(r.value);
+      headLen += r.value.length;
+    }
+    let content: AsyncIterable<Buffer>;
+    const gzipped = headLen >= 2 && isGzip(head.length === 1 ? head[0]! : Buffer.concat(head));
+    if (gzipped) {
+      const rawStream = Readable.from(prefixed(head, raw), { objectMode: false });
+      const gunzip = createGunzip();
+      rawStream.on('error', (err) => gunzip.destroy(err));
+      rawStream.pipe(gunzip);
+      toDestroy.push(rawStream, gunzip);
+      content = gunzip;
+    } else {
+      content = prefixed(head, raw);
+    }
+
+    // Sniff the first SNIFF_BYTES of the (decompressed) content for binary data.
+    let sniffed = false;
+    const pending: Buffer[] = [];
+    let pendingLen = 0;
+    for await (const chunk of content) {
+      if (!sniffed) {
+        pending.push(chunk as Buffer);
+        pendingLen += chunk.length;
+        if (pendingLen < SNIFF_BYTES) continue;
+        sniffed = true;
+        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+        pending.length = 0;
+        const reason = binaryReason(all.subarray(0, SNIFF_BYTES));
+        if (reason !== null) {
+          failure = new InputFailure(binaryError(label, reason, gzipped));
+          break;
+        }
+        splitter.push(all);
+      } else {
+        splitter.push(chunk as Buffer);
+      }
+      for (const b of ready) yield b;
+      ready.length = 0;
+    }
+    if (!sniffed && failure === null && pendingLen > 0) {
+      const all = Buffer.concat(pending);
+      const reason = binaryReason(all);
+      if (reason !== null) failure = new InputFailure(binaryError(label, reason, gzipped));
+      else splitter.push(all);
+    }
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'Z_BUF_ERROR') {
+      failure = new InputFailure(
+        new SpoofwatchError(
+          'INPUT_TRUNCATED_GZIP',
+          `${label}: the gzip data ends early (file cut off or still being written); ` +
+            `the ${lineNo} lines before the cut were read`,
+        ),
+      );
+    } else if (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT') {
+      failure = new InputFailure(
+        new SpoofwatchError(
+          'INPUT_UNREADABLE',
+          `${label}: the gzip data is corrupt after line ${lineNo}; the lines before were read`,
+        ),
+      );
+    } else if (code === 'EISDIR') {
+      failure = new InputFailure(directoryError(label));
+    } else {
+      failure = new InputFailure(
+        new SpoofwatchError(
+          'INPUT_UNREADABLE',
+          `stopped reading ${label} after line ${lineNo}: ${describeFsError(err)}`,
+        ),
+      );
+    }
+  } finally {
+    for (const s of toDestroy) s.destroy();
+    if (handle !== null) await handle.close().catch(() => undefined);
+  }
+  // Binary input: nothing of it is read. Otherwise every line decoded so far is kept,
+  // including a last line without a newline.
+  if (failure === null || failure.error.code !== 'INPUT_BINARY') splitter.end();
+  if (current.length > 0) ready.push(current);
+  for (const b of ready) yield b;
+  if (failure !== null) report(failure.error);
+}
+
+function directoryError(path: string): SpoofwatchError {
+  return new SpoofwatchError(
+    'INPUT_IS_DIRECTORY',
+    `${path} is a directory, not a log file (name the files in it, e.g. ${join(path, 'mail.log*')})`,
+  );
+}
+
+function binaryError(label: string, reason: string, gzipped: boolean): SpoofwatchError {
+  return new SpoofwatchError(
+    'INPUT_BINARY',
+    `${label} is not a text log: ${gzipped ? 'its gzip content is' : 'it is'} ${reason}; skipped`,
+  );
 }
 
 /** Reads files (plain, .gz), "-" for stdin; rotated sets oldest first; yields batches of parsed envelopes. */
-export async function* readLogLines(_paths: string[], _opts: ReadOptions = {}): AsyncGenerator<LogLine[]> {
-  throw new Error('not implemented');
+export async function* readLogLines(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LogLine[]> {
+  const batchSize = Math.max(1, Math.floor(opts.batchLines ?? DEFAULT_BATCH_LINES));
+  const report = (e: SpoofwatchError): void => opts.onError?.(e);
+  for (const path of orderInputs(paths)) {
+    yield* readOne(path, opts, batchSize, report);
+  }
 }
 
-/** The inputs used when the user names none: /var/log/mail.log* (or maillog*), oldest first. */
-export async function defaultInputs(): Promise<string[]> {
-  return [];
+/**
+ * The inputs used when the user names none: /var/log/mail.log* (or, when there is none,
+ * /var/log/maillog*), oldest first; [] when neither exists. `dir` is for tests.
+ */
+export async function defaultInputs(dir = '/var/log'): Promise<string[]> {
+  const mail = await rotatedSet(dir, 'mail.log');
+  if (mail.length > 0) return mail;
+  return rotatedSet(dir, 'maillog');
 }

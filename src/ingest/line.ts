@@ -25,7 +25,12 @@ export interface LogLine {
   pid: number | null;
   /** The message part after `prog[pid]: ` (the whole line when no envelope was found). */
   message: string;
-  /** The whole raw line (non-UTF-8 bytes shown as U+FFFD; never fatal). */
+  /**
+   * The whole raw line (bytes that are not valid UTF-8, and NUL, shown as `\xNN`; never
+   * fatal). A line cut at MAX_LINE_BYTES ends with a marker saying so.
+   */
   raw: string;
   src: SourceRef;
+  /** Bytes cut off the end of a line longer than MAX_LINE_BYTES (absent for whole lines). */
+  truncatedBytes?: number;
 }

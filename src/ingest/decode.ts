@@ -1,0 +1,82 @@
+/**
+ * Bytes of one line -> string, never fatal. Valid UTF-8 decodes as usual; every byte that
+ * is not part of a valid UTF-8 sequence (and every NUL) is rendered as the visible text
+ * `\xNN`, so an analyst sees exactly which bytes were in the log and nothing is replaced
+ * silently by U+FFFD.
+ */
+import { isUtf8 } from 'node:buffer';
+
+const HEX = '0123456789abcdef';
+
+function hexByte(b: number): string {
+  return '\\x' + HEX[b >> 4]! + HEX[b & 15]!;
+}
+
+/** True when buf[start, end) holds valid UTF-8 without NUL bytes (the common case). */
+export function isCleanUtf8(buf: Buffer, start: number, end: number): boolean {
+  if (start >= end) return true;
+  const nul = buf.indexOf(0, start);
+  if (nul !== -1 && nul < end) return false;
+  return isUtf8(buf.subarray(start, end));
+}
+
+/**
+ * Decodes buf[start, end). `clean` may be passed when the caller already knows the range is
+ * valid UTF-8 without NUL (e.g. the whole chunk was checked once).
+ */
+export function decodeLine(buf: Buffer, start: number, end: number, clean = false): string {
+  if (clean || isCleanUtf8(buf, start, end)) return buf.toString('utf8', start, end);
+  return decodeLossless(buf, start, end);
+}
+
+/** Length of the valid UTF-8 sequence starting at i (1..4), or 0 when the byte there is not one. */
+function validSeqLen(buf: Buffer, i: number, end: number): number {
+  const b0 = buf[i]!;
+  if (b0 < 0x80) return b0 === 0 ? 0 : 1;
+  if (b0 < 0xc2) return 0; // continuation byte or overlong 2-byte lead
+  if (b0 < 0xe0) {
+    if (i + 1 >= end) return 0;
+    const b1 = buf[i + 1]!;
+    return (b1 & 0xc0) === 0x80 ? 2 : 0;
+  }
+  if (b0 < 0xf0) {
+    if (i + 2 >= end) return 0;
+    const b1 = buf[i + 1]!;
+    const b2 = buf[i + 2]!;
+    if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return 0;
+    if (b0 === 0xe0 && b1 < 0xa0) return 0; // overlong
+    if (b0 === 0xed && b1 >= 0xa0) return 0; // UTF-16 surrogate
+    return 3;
+  }
+  if (b0 < 0xf5) {
+    if (i + 3 >= end) return 0;
+    const b1 = buf[i + 1]!;
+    const b2 = buf[i + 2]!;
+    const b3 = buf[i + 3]!;
+    if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return 0;
+    if (b0 === 0xf0 && b1 < 0x90) return 0; // overlong
+    if (b0 === 0xf4 && b1 >= 0x90) return 0; // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+/** Slow path: valid runs decode normally, every other byte becomes `\xNN`. */
+export function decodeLossless(buf: Buffer, start: number, end: number): string {
+  let out = '';
+  let runStart = start;
+  let i = start;
+  while (i < end) {
+    const n = validSeqLen(buf, i, end);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    if (runStart < i) out += buf.toString('utf8', runStart, i);
+    out += hexByte(buf[i]!);
+    i++;
+    runStart = i;
+  }
+  if (runStart < end) out += buf.toString('utf8', runStart, end);
+  return out;
+}

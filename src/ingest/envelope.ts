@@ -1,0 +1,383 @@
+/**
+ * parseEnvelope: one decoded line -> LogLine (stamp, host, program tag, pid, message).
+ * Pure apart from the per-input year-inference state in ctx; never throws; dispatches on
+ * the first character and fixed positions before anything else.
+ *
+ * Shapes read:
+ * - RFC 3164 `Mmm dd hh:mm:ss host prog[pid]: msg` (day padded with a space, a 0, or not
+ *   at all; optional `.frac`; optional year before or after the time), with an optional
+ *   `<PRI>` prefix, FreeBSD's `<facility.level>` before the host, Solaris's
+ *   `[ID 123456 facility.level]` after the tag, and no host at all;
+ * - RFC 5424 `<PRI>1 stamp host app procid msgid [sd] msg` (NILVALUE `-`);
+ * - rsyslog ISO 8601 `2023-03-14T00:00:31.185246+01:00 host prog[pid]: msg`;
+ * - `YYYY-MM-DD hh:mm:ss host prog[pid]: msg` (syslog-ng style);
+ * - Exim's own mainlog/rejectlog/paniclog `YYYY-MM-DD hh:mm:ss[.ms][ +zone][ [pid]] ...`
+ *   -> program `exim`, host '';
+ * - Rspamd's own log `YYYY-MM-DD hh:mm:ss[.ms] #pid(type) <id>; ...` -> program `rspamd`,
+ *   message from `<id>` on (as in its syslog lines);
+ * - Dovecot's own log `stamp service: Level: ...` -> program `dovecot`;
+ * - `prog[pid]: msg` without stamp or host;
+ * - `journalctl -o json` lines (leading `{`);
+ * - an unknown stamp followed by `host prog[pid]: ` (time null);
+ * - anything else: message = whole line, program ''.
+ * `#012` escapes are kept as logged.
+ */
+import type { LogLine, SourceRef } from './line.js';
+import { parseJournal } from './journal.js';
+import {
+  type EnvelopeContext,
+  type StampResult,
+  readBsdStamp,
+  readIsoStamp,
+  isDigit,
+  digits4,
+} from './timestamp.js';
+import {
+  type TagResult,
+  readTag,
+  skipFacilityMarker,
+  skipSolarisId,
+  tokenEnd,
+  isDovecotLevelAt,
+  MAX_HOST_CHARS,
+  MAX_TAG_CHARS,
+} from './tag.js';
+
+export { createEnvelopeContext, type EnvelopeContext } from './timestamp.js';
+
+/** How far into a line the fallback looks for a time of day. */
+const FALLBACK_SCAN_CHARS = 80;
+/** RFC 5424 field limits (APP-NAME 48, PROCID 128, MSGID 32). */
+const MAX_5424_APP = 48;
+const MAX_5424_PROCID = 128;
+const MAX_5424_MSGID = 32;
+/** Longest Rspamd process type in `#pid(type)`. */
+const MAX_RSPAMD_TYPE = 32;
+
+// Scratch results, reused for every line (parseEnvelope is synchronous and not re-entrant).
+const stamp: StampResult = { time: 0, end: 0 };
+const tag: TagResult = { program: '', pid: null, msgStart: 0 };
+
+function make(
+  text: string,
+  src: SourceRef,
+  time: number | null,
+  host: string,
+  program: string,
+  pid: number | null,
+  msgStart: number,
+): LogLine {
+  return {
+    time,
+    host,
+    program,
+    pid,
+    message: msgStart <= 0 ? text : msgStart >= text.length ? '' : text.slice(msgStart),
+    raw: text,
+    src,
+  };
+}
+
+function bare(text: string, src: SourceRef): LogLine {
+  return make(text, src, null, '', '', null, 0);
+}
+
+/** Index after `<PRI>` at 0, or 0. */
+function priEnd(s: string): number {
+  let i = 1;
+  let v = 0;
+  while (i <= 3 && isDigit(s.charCodeAt(i))) {
+    v = v * 10 + (s.charCodeAt(i) - 48);
+    i++;
+  }
+  if (i === 1 || s.charCodeAt(i) !== 62 || v > 191) return 0; // >
+  return i + 1;
+}
+
+/** Message start after a tag (skipping Solaris's `[ID n facility.level] `). */
+function messageAfterTag(s: string): number {
+  return skipSolarisId(s, tag.msgStart);
+}
+
+/**
+ * After a stamp ending at i: `[<fac.lvl>] [host] tag[pid]: msg`. With `needTag`, returns
+ * null unless a tag is found (used by the fallback, where the stamp itself is unsure).
+ */
+function afterStamp(
+  text: string,
+  src: SourceRef,
+  time: number | null,
+  i: number,
+  needTag: boolean,
+): LogLine | null {
+  const len = text.length;
+  if (i >= len) return needTag ? null : make(text, src, time, '', '', null, len);
+  if (text.charCodeAt(i) !== 32) return null;
+  const j = skipFacilityMarker(text, i + 1);
+  // No host: `stamp tag[pid]: msg`.
+  if (readTag(text, j, tag, false)) {
+    if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
+      return make(text, src, time, '', 'dovecot', null, j);
+    }
+    return make(text, src, time, '', tag.program, tag.pid, messageAfterTag(text));
+  }
+  const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
+  if (hostEnd < 0) return needTag ? null : make(text, src, time, '', '', null, j);
+  const host = text.slice(j, hostEnd);
+  const k = hostEnd + 1;
+  if (readTag(text, k, tag, false)) {
+    if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
+      return make(text, src, time, host, 'dovecot', null, k);
+    }
+    return make(text, src, time, host, tag.program, tag.pid, messageAfterTag(text));
+  }
+  // A stamp and a host but no tag (e.g. syslogd's own "last message repeated").
+  return needTag ? null : make(text, src, time, host, '', null, k);
+}
+
+/** An Exim message id (`1tXyzA-000Abc-12` / `10HmaX-000000005vi-0000`) spanning [i, end). */
+function isEximId(s: string, i: number, end: number): boolean {
+  const n = end - i;
+  if (n === 16) return s.charCodeAt(i + 6) === 45 && s.charCodeAt(i + 13) === 45;
+  if (n === 23) return s.charCodeAt(i + 6) === 45 && s.charCodeAt(i + 18) === 45;
+  return false;
+}
+
+/** Hostname characters: letters, digits, `. - _ :` (IPv6). */
+function isHostToken(s: string, i: number, end: number): boolean {
+  if (end <= i) return false;
+  for (let k = i; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (!(
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      c === 46 ||
+      c === 45 ||
+      c === 95 ||
+      c === 58
+    )) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * `YYYY-MM-DD hh:mm:ss...` lines: a syslog-ng style envelope, Rspamd's or Dovecot's own
+ * log, else Exim's own log (the format is Exim's unless something else is recognised).
+ */
+function spaceStamped(text: string, src: SourceRef, time: number, i: number): LogLine {
+  const len = text.length;
+  if (i >= len) return make(text, src, time, '', 'exim', null, len);
+  if (text.charCodeAt(i) !== 32) return bare(text, src);
+  const j = i + 1;
+  const c = text.charCodeAt(j);
+  if (c === 35) {
+    // Rspamd: `#12345(normal) <abc123>; ...`
+    let k = j + 1;
+    let pid = 0;
+    while (k - j <= 10 && isDigit(text.charCodeAt(k))) {
+      pid = pid * 10 + (text.charCodeAt(k) - 48);
+      k++;
+    }
+    if (k > j + 1 && text.charCodeAt(k) === 40) {
+      const close = text.indexOf(')', k + 1);
+      if (close > 0 && close - k <= MAX_RSPAMD_TYPE + 1) {
+        const msg = text.charCodeAt(close + 1) === 32 ? close + 2 : close + 1;
+        return make(text, src, time, '', 'rspamd', pid, msg);
+      }
+    }
+  } else if (c === 91) {
+    // Exim with log_selector +pid: `[1234] ...`
+    let k = j + 1;
+    let pid = 0;
+    while (k - j <= 10 && isDigit(text.charCodeAt(k))) {
+      pid = pid * 10 + (text.charCodeAt(k) - 48);
+      k++;
+    }
+    if (k > j + 1 && text.charCodeAt(k) === 93 && text.charCodeAt(k + 1) === 32) {
+      return make(text, src, time, '', 'exim', pid, k + 2);
+    }
+  } else {
+    // `stamp prog[pid]: msg` or `stamp host prog[pid]: msg` (syslog written with ISO dates).
+    if (readTag(text, j, tag, true)) {
+      return make(text, src, time, '', tag.program, tag.pid, messageAfterTag(text));
+    }
+    const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
+    if (hostEnd > 0) {
+      // The pid is required here: Exim writes lines like `1999-03-02 09:44:33 Messages received: 4`.
+      if (
+        isHostToken(text, j, hostEnd) &&
+        !isEximId(text, j, hostEnd) &&
+        readTag(text, hostEnd + 1, tag, true)
+      ) {
+        return make(text, src, time, text.slice(j, hostEnd), tag.program, tag.pid, messageAfterTag(text));
+      }
+      // Dovecot's own log: `imap-login: Info: ...`
+      if (
+        text.charCodeAt(hostEnd - 1) === 58 &&
+        hostEnd - j <= MAX_TAG_CHARS &&
+        isDovecotLevelAt(text, hostEnd + 1)
+      ) {
+        return make(text, src, time, '', 'dovecot', null, j);
+      }
+    }
+  }
+  return make(text, src, time, '', 'exim', null, j);
+}
+
+/** RFC 5424 after `<PRI>` at p (text[p] is the version digit). Null when malformed. */
+function rfc5424(text: string, src: SourceRef, ctx: EnvelopeContext, p: number): LogLine | null {
+  const len = text.length;
+  let i = p + 2;
+  let time: number | null = null;
+  if (text.charCodeAt(i) === 45) i++;
+  else {
+    if (!readIsoStamp(text, i, 84, ctx, stamp, false)) return null;
+    time = stamp.time;
+    i = stamp.end;
+  }
+  if (text.charCodeAt(i) !== 32) return null;
+  i++;
+  const hostEnd = tokenEnd(text, i, MAX_HOST_CHARS);
+  if (hostEnd < 0 || hostEnd >= len) return null;
+  const host = hostEnd === i + 1 && text.charCodeAt(i) === 45 ? '' : text.slice(i, hostEnd);
+  i = hostEnd + 1;
+  const appEnd = tokenEnd(text, i, MAX_5424_APP);
+  if (appEnd < 0 || appEnd >= len) return null;
+  const app = appEnd === i + 1 && text.charCodeAt(i) === 45 ? '' : text.slice(i, appEnd);
+  i = appEnd + 1;
+  const procEnd = tokenEnd(text, i, MAX_5424_PROCID);
+  if (procEnd < 0 || procEnd >= len) return null;
+  let pid: number | null = null;
+  if (procEnd > i && procEnd - i <= 10) {
+    let v = 0;
+    let k = i;
+    while (k < procEnd && isDigit(text.charCodeAt(k))) {
+      v = v * 10 + (text.charCodeAt(k) - 48);
+      k++;
+    }
+    if (k === procEnd) pid = v;
+  }
+  i = procEnd + 1;
+  const msgidEnd = tokenEnd(text, i, MAX_5424_MSGID);
+  if (msgidEnd < 0 || msgidEnd >= len) return null;
+  i = msgidEnd + 1;
+  // STRUCTURED-DATA: `-` or one or more `[id k="v" ...]` (`\]`, `\"`, `\\` escaped in values).
+  if (text.charCodeAt(i) === 45) i++;
+  else if (text.charCodeAt(i) === 91) {
+    while (text.charCodeAt(i) === 91) {
+      i++;
+      let quoted = false;
+      for (; i < len; i++) {
+        const c = text.charCodeAt(i);
+        if (quoted) {
+          if (c === 92) i++;
+          else if (c === 34) quoted = false;
+        } else if (c === 34) quoted = true;
+        else if (c === 93) break;
+      }
+      if (i >= len) return null;
+      i++;
+    }
+  } else return null;
+  if (i < len) {
+    if (text.charCodeAt(i) !== 32) return null;
+    i++;
+    if (text.charCodeAt(i) === 0xfeff) i++; // BOM before a UTF-8 MSG
+  }
+  return make(text, src, time, host, app, pid, i);
+}
+
+/** Epoch ms of a TAI64N label `@` + 24 hex digits at 0 (TAI is taken as UTC + 10 s), or null. */
+function readTai64n(s: string): number | null {
+  if (s.length < 25 || !s.startsWith('@4000000')) return null;
+  let secs = 0;
+  for (let i = 8; i < 17; i++) {
+    const v = hexValue(s.charCodeAt(i));
+    if (v < 0) return null;
+    secs = secs * 16 + v;
+  }
+  let nanos = 0;
+  for (let i = 17; i < 25; i++) {
+    const v = hexValue(s.charCodeAt(i));
+    if (v < 0) return null;
+    nanos = nanos * 16 + v;
+  }
+  if (nanos > 999_999_999) return null;
+  return (secs - 10) * 1000 + Math.floor(nanos / 1_000_000);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Unknown stamp (e.g. `%(day)s 11:00:20`, `Apr-07-13 07:08:36`) then `host prog[pid]: `. */
+const TIME_OF_DAY = /\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?(?= )/;
+
+function fallback(text: string, src: SourceRef): LogLine {
+  const colon = text.indexOf(':');
+  if (colon < 2 || colon > FALLBACK_SCAN_CHARS) return bare(text, src);
+  const m = TIME_OF_DAY.exec(text.length > FALLBACK_SCAN_CHARS ? text.slice(0, FALLBACK_SCAN_CHARS) : text);
+  if (m === null) return bare(text, src);
+  return afterStamp(text, src, null, m.index + m[0].length, true) ?? bare(text, src);
+}
+
+export function parseEnvelope(text: string, src: SourceRef, ctx: EnvelopeContext): LogLine {
+  const len = text.length;
+  if (len === 0) return bare(text, src);
+  const c0 = text.charCodeAt(0);
+  if (c0 === 123) return parseJournal(text, src) ?? bare(text, src); // {
+  let p = 0;
+  if (c0 === 60) {
+    // <PRI>
+    p = priEnd(text);
+    if (p > 0 && text.charCodeAt(p) === 49 && text.charCodeAt(p + 1) === 32) {
+      const line = rfc5424(text, src, ctx, p);
+      if (line !== null) return line;
+    }
+  }
+  const c = text.charCodeAt(p);
+  if (c >= 65 && c <= 90) {
+    if (readBsdStamp(text, p, ctx, stamp)) {
+      const line = afterStamp(text, src, stamp.time, stamp.end, false);
+      if (line !== null) return line;
+    }
+  } else if (isDigit(c) && len - p >= 19 && text.charCodeAt(p + 4) === 45 && digits4(text, p) >= 0) {
+    const sep = text.charCodeAt(p + 10);
+    if (sep === 84) {
+      // T
+      if (readIsoStamp(text, p, 84, ctx, stamp, false)) {
+        const line = afterStamp(text, src, stamp.time, stamp.end, false);
+        if (line !== null) return line;
+      }
+    } else if (sep === 32 && readIsoStamp(text, p, 32, ctx, stamp, true)) {
+      return spaceStamped(text, src, stamp.time, stamp.end);
+    }
+  }
+  // `prog[pid]: msg` without stamp or host, or `host prog[pid]: msg` without stamp.
+  if (readTag(text, p, tag, true))
+    return make(text, src, null, '', tag.program, tag.pid, messageAfterTag(text));
+  const hostEnd = tokenEnd(text, p, MAX_HOST_CHARS);
+  if (
+    hostEnd > p &&
+    text.charCodeAt(hostEnd - 1) !== 58 &&
+    isHostToken(text, p, hostEnd) &&
+    readTag(text, hostEnd + 1, tag, true)
+  ) {
+    return make(text, src, null, text.slice(p, hostEnd), tag.program, tag.pid, messageAfterTag(text));
+  }
+  if (c0 === 64) {
+    // daemontools/runit multilog TAI64N stamp: `@4000000063b6f2a11d2f8c14 prog: msg`
+    const t = readTai64n(text);
+    if (t !== null) {
+      const line = afterStamp(text, src, t, 25, false);
+      if (line !== null) return line;
+    }
+  }
+  return fallback(text, src);
+}

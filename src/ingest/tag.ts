@@ -1,0 +1,115 @@
+/**
+ * The part of a syslog line after the stamp: `[<facility.level>] [host] tag[pid]: message`.
+ * Char-code scans only, bounded by named limits; never throws.
+ */
+
+/** Longest program tag accepted (multi-instance Postfix tags are well below this). */
+export const MAX_TAG_CHARS = 128;
+/** Longest hostname token accepted (RFC 1035 name length). */
+export const MAX_HOST_CHARS = 255;
+/** Longest PID accepted, in digits. */
+const MAX_PID_DIGITS = 10;
+
+/** Result of a tag scan (reused; read it right after the call). */
+export interface TagResult {
+  program: string;
+  pid: number | null;
+  /** Index where the message starts. */
+  msgStart: number;
+}
+
+/** Characters of a program tag: letters, digits and `_ - . / @ +`. */
+function isTagChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || // a-z
+    (c >= 65 && c <= 90) || // A-Z
+    (c >= 48 && c <= 57) || // 0-9
+    c === 95 || // _
+    c === 45 || // -
+    c === 46 || // .
+    c === 47 || // /
+    c === 64 || // @
+    c === 43 // +
+  );
+}
+
+/**
+ * `tag[pid]: ` or `tag: ` at i (the colon must be followed by a space or the end of the
+ * line). With `needPid`, only `tag[pid]:` is accepted. Fills out and returns true on a match.
+ */
+export function readTag(s: string, i: number, out: TagResult, needPid: boolean): boolean {
+  const len = s.length;
+  const limit = Math.min(len, i + MAX_TAG_CHARS);
+  let j = i;
+  while (j < limit && isTagChar(s.charCodeAt(j))) j++;
+  if (j === i) return false;
+  let c = s.charCodeAt(j);
+  let pid: number | null = null;
+  const tagEnd = j;
+  if (c === 91) {
+    // [
+    let k = j + 1;
+    let n = 0;
+    let v = 0;
+    while (n < MAX_PID_DIGITS) {
+      const d = s.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+      n++;
+      k++;
+    }
+    if (n === 0 || s.charCodeAt(k) !== 93) return false; // ]
+    pid = v;
+    j = k + 1;
+    c = s.charCodeAt(j);
+  } else if (needPid) {
+    return false;
+  }
+  if (c !== 58) return false; // :
+  j++;
+  if (j < len) {
+    if (s.charCodeAt(j) !== 32) return false;
+    j++;
+  }
+  out.program = s.slice(i, tagEnd);
+  out.pid = pid;
+  out.msgStart = j;
+  return true;
+}
+
+/** Index after a FreeBSD `<facility.level> ` marker at i, or i when there is none. */
+export function skipFacilityMarker(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 60) return i; // <
+  let dot = false;
+  const limit = Math.min(s.length, i + 32);
+  for (let j = i + 1; j < limit; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 62) return dot && j > i + 3 && s.charCodeAt(j + 1) === 32 ? j + 2 : i; // >
+    if (c === 46) dot = true;
+    else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return i;
+  }
+  return i;
+}
+
+/** Index after a Solaris `[ID 123456 facility.level] ` marker at i, or i when there is none. */
+export function skipSolarisId(s: string, i: number): number {
+  if (!s.startsWith('[ID ', i)) return i;
+  const close = s.indexOf(']', i + 4);
+  if (close < 0 || close - i > 48 || s.charCodeAt(close + 1) !== 32) return i;
+  return close + 2;
+}
+
+/** End index of the token starting at i (next space or end), bounded by max; -1 when too long. */
+export function tokenEnd(s: string, i: number, max: number): number {
+  let sp = s.indexOf(' ', i);
+  if (sp < 0) sp = s.length;
+  return sp - i > max ? -1 : sp;
+}
+
+const DOVECOT_LEVELS = ['Info: ', 'Warning: ', 'Error: ', 'Fatal: ', 'Panic: ', 'Debug: '];
+
+/** Dovecot's own log file: `imap-login: Info: ...` (the level word follows the service). */
+export function isDovecotLevelAt(s: string, i: number): boolean {
+  for (const level of DOVECOT_LEVELS) if (s.startsWith(level, i)) return true;
+  return false;
+}
