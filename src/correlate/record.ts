@@ -60,6 +60,11 @@ export interface DmarcResult {
 export interface HeaderValue {
   value: string;
   truncated: boolean;
+  /**
+   * True when the line came from milter_header_checks (a header a milter added on this
+   * host), not from the message as received. Detect's forged-auth-results skips these.
+   */
+  milter?: boolean;
 }
 
 export interface RecipientStatus {
