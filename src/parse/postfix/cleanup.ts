@@ -1,0 +1,321 @@
+/**
+ * postfix/cleanup: the Message-ID of each queued message, header_checks / body_checks
+ * actions (the only place Postfix itself logs a header such as From: or Reply-To:),
+ * milter_header_checks, and the milter verdicts applied at end of data.
+ *
+ * header_checks lines look like
+ *   QID: warning: header From: "Alice" <alice@example.com> from host[ip]; from=<x> to=<y> proto=ESMTP helo=<h>[: text]
+ * Postfix cuts the header text at 200 characters (60 for milter_header_checks) before
+ * appending ` from host[ip];`, so a long header is marked truncated. The header value
+ * is attacker-written and may itself hold `; from=<`: the real suffix is the LAST one.
+ */
+import type {
+  HeaderEvent,
+  LogEvent,
+  MessageIdEvent,
+  MessageNoteEvent,
+  MessagePickupEvent,
+} from '../event.js';
+import {
+  type Ctx,
+  type Sample,
+  cap,
+  noiseEv,
+  parseAccessLine,
+  parseEnvSuffix,
+  parseHostAddr,
+  queueIdLength,
+  setClient,
+  unrecognisedEv,
+} from './common.js';
+import { generic } from './smtpd.js';
+import { MAX_HEADER_VALUE_CHARS } from '../../limits.js';
+
+export const SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/cleanup',
+    message: '4F9D195432: message-id=<20261127101500.4F9D195432@mail.example.com>',
+    kind: 'message.id',
+  },
+  { program: 'postfix/cleanup', message: '4F9D195432: message-id=', kind: 'message.id' },
+  {
+    program: 'postfix/cleanup',
+    message: '4F9D195432: message-id=no-brackets@example.com',
+    kind: 'message.id',
+  },
+  {
+    program: 'postfix/cleanup',
+    message: '4F9D195432: resent-message-id=<resent.1@example.com>',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: warning: header From: "Alice" <alice@example.com> from mx.example.net[192.0.2.44]; from=<bounce@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: info: header Reply-To: <pay@example.net> from mx.example.net[192.0.2.44]; from=<bounce@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>: logged reply-to',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: reject: header Subject: invoice.zip from mx.example.net[192.0.2.44]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>: 5.7.1 Attachment rejected',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: replace: header MIME-Version: 1.0 from unknown[198.51.100.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x.test>: Mime-Version: 1.0',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: warning: header Received: by mail.example.com (Postfix, from userid 0)??id 1A2B3C4D5E; Fri, 27 Nov 2026 10:15:00 +0000 (UTC) from local; from=<root@mail.example.com> to=<ops@example.com>',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: discard: body Click here to claim from mx.example.net[192.0.2.44]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>: spam body',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: milter-header-warning: header Authentication-Results: mail.example.org; dmarc=fail header.from=examp from mx.example.net[192.0.2.44]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: milter-reject: END-OF-MESSAGE from mx.example.net[192.0.2.44]: 5.7.1 rejected by DMARC policy for example.org; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'reject',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: milter-discard: END-OF-MESSAGE from mx.example.net[192.0.2.44]: milter triggers DISCARD action; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'reject',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: milter-hold: END-OF-MESSAGE from mx.example.net[192.0.2.44]: milter triggers HOLD action; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'reject',
+  },
+  { program: 'postfix/cleanup', message: '4F9D195432: uid=1000 from=<alice>', kind: 'message.pickup' },
+  {
+    program: 'postfix/cleanup',
+    message:
+      "warning: milter inet:127.0.0.1:8891: can't read SMFIC_BODYEOB reply packet header: Connection reset by peer",
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/cleanup',
+    message: '4F9D195432: milter inet:127.0.0.1:8891: service unavailable',
+    kind: 'message.note',
+  },
+];
+
+/** Header text Postfix keeps before appending ` from ...` (%.200s; %.60s for milter_header_checks). */
+export const HEADER_CHECK_CUT = 200;
+export const MILTER_HEADER_CHECK_CUT = 60;
+
+const CLASSES = ['header ', 'body ', 'mime-header ', 'nested-header '];
+
+/**
+ * `ACTION: header NAME: VALUE from host[ip]; from=<..> ...` (and `body TEXT ...`).
+ * `s` starts at the action word; `milter` when it is `milter-header-ACTION:`.
+ */
+function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
+  const colon = s.indexOf(': ');
+  if (colon <= 0 || colon > 40) return null;
+  let action = s.slice(0, colon);
+  let milter = false;
+  let cut = HEADER_CHECK_CUT;
+  if (action.startsWith('milter-')) {
+    // milter-header-warning, milter-body-reject ...
+    const dash = action.indexOf('-', 7);
+    if (dash < 0) return null;
+    action = action.slice(dash + 1);
+    milter = true;
+    cut = MILTER_HEADER_CHECK_CUT;
+  }
+  if (action.length === 0 || action.indexOf(' ') >= 0) return null;
+  const t0 = colon + 2;
+  let cls = '';
+  for (const k of CLASSES) {
+    if (s.startsWith(k, t0)) {
+      cls = k;
+      break;
+    }
+  }
+  if (cls === '') return null;
+  const textStart = t0 + cls.length;
+  // The suffix: last `; from=<` (sender known) or ` from local;`/` from h[ip];` alone.
+  let textEnd = -1;
+  const ev: HeaderEvent = {
+    kind: 'header',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    name: '',
+    value: '',
+    truncated: false,
+    action,
+  };
+  if (milter) ev.milter = true;
+  const semi = s.lastIndexOf('; from=<');
+  let suffixFound = false;
+  if (semi > textStart) {
+    const f = s.lastIndexOf(' from ', semi);
+    if (f >= textStart) {
+      if (s.startsWith(' from local', f) && f + 11 === semi) {
+        textEnd = f;
+        suffixFound = true;
+      } else {
+        const ha = parseHostAddr(s, f + 6);
+        if (ha !== null && ha.end === semi) {
+          setClient(ev, ha);
+          textEnd = f;
+          suffixFound = true;
+        }
+      }
+    }
+    if (suffixFound) parseEnvSuffix(s.slice(semi + 8), ev);
+  }
+  if (!suffixFound) {
+    // No sender known (rare) or the line was cut: ` from h[ip];` at the end.
+    const semi2 = s.lastIndexOf(';');
+    const f = semi2 > textStart ? s.lastIndexOf(' from ', semi2) : -1;
+    if (f >= textStart) {
+      const ha = s.startsWith(' from local;', f) ? null : parseHostAddr(s, f + 6);
+      if (s.startsWith(' from local;', f) || (ha !== null && ha.end === semi2)) {
+        setClient(ev, ha);
+        textEnd = f;
+        suffixFound = true;
+        // ` to=<y> proto=P helo=<h>` without a sender: nothing before the first field.
+        if (semi2 + 1 < s.length) parseEnvSuffix(s.slice(semi2 + 1), ev);
+      }
+    }
+  }
+  const text = textEnd >= 0 ? s.slice(textStart, textEnd) : s.slice(textStart);
+  if (!suffixFound || text.length >= cut - 1) ev.truncated = true;
+  if (cls === 'body ') {
+    ev.name = '(body)';
+    ev.value = text;
+  } else {
+    const nc = text.indexOf(':');
+    if (nc <= 0) {
+      ev.name = cap(text);
+    } else {
+      ev.name = cap(text.slice(0, nc));
+      ev.value = text.charCodeAt(nc + 1) === 32 ? text.slice(nc + 2) : text.slice(nc + 1);
+    }
+  }
+  if (ev.value.length > MAX_HEADER_VALUE_CHARS) {
+    ev.value = ev.value.slice(0, MAX_HEADER_VALUE_CHARS);
+    ev.truncated = true;
+  }
+  return ev;
+}
+
+function messageId(c: Ctx, qid: string, v: string): MessageIdEvent {
+  let id = v;
+  if (id.charCodeAt(0) === 60 /* < */) {
+    const close = id.lastIndexOf('>');
+    id = close > 0 ? id.slice(1, close) : id.slice(1);
+  }
+  return {
+    kind: 'message.id',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    messageId: cap(id),
+  };
+}
+
+function note(c: Ctx, qid: string, text: string): MessageNoteEvent {
+  return {
+    kind: 'message.note',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    note: cap(text),
+  };
+}
+
+/** `uid=N from=<x>` (pickup; cleanup logs the same for some local submissions). */
+export function pickupLine(c: Ctx, qid: string, s: string): MessagePickupEvent | null {
+  if (!s.startsWith('uid=')) return null;
+  let i = 4;
+  let uid = 0;
+  while (i < s.length && i < 14) {
+    const ch = s.charCodeAt(i);
+    if (ch < 48 || ch > 57) break;
+    uid = uid * 10 + (ch - 48);
+    i++;
+  }
+  if (i === 4) return null;
+  const ev: MessagePickupEvent = {
+    kind: 'message.pickup',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    uid,
+  };
+  if (s.startsWith(' from=<', i)) {
+    const close = s.lastIndexOf('>');
+    if (close >= i + 7) ev.from = cap(s.slice(i + 7, close));
+  }
+  return ev;
+}
+
+export function parseCleanup(c: Ctx, s: string): LogEvent {
+  const n = queueIdLength(s);
+  if (n === 0) {
+    if (s.startsWith('warning: ')) return noiseEv(c, s.indexOf('milter') > 0 ? 'milter warning' : 'warning');
+    return generic(c, s);
+  }
+  const qid = s.slice(0, n);
+  const r = s.slice(n + 2);
+  const c0 = r.charCodeAt(0);
+  if (c0 === 109 /* m */) {
+    if (r.startsWith('message-id=')) return messageId(c, qid, r.slice(11));
+    if (r.startsWith('milter-')) {
+      const word = r.slice(0, r.indexOf(':'));
+      if (word === 'milter-reject' || word === 'milter-discard' || word === 'milter-hold') {
+        const ev = parseAccessLine(c, r, qid);
+        if (ev !== null) return ev;
+      } else {
+        const ev = headerCheck(c, r, qid);
+        if (ev !== null) return ev;
+      }
+    } else if (r.startsWith('milter ')) return note(c, qid, r);
+  } else if (c0 === 114 /* r */ && r.startsWith('resent-message-id=')) {
+    return note(c, qid, r);
+  } else if (c0 === 117 /* u */) {
+    const ev = pickupLine(c, qid, r);
+    if (ev !== null) return ev;
+  }
+  const hc = headerCheck(c, r, qid);
+  if (hc !== null) return hc;
+  if (r.startsWith('warning: ')) {
+    // e.g. `QID: warning: ... milter ...` per-message warnings
+    return note(c, qid, r);
+  }
+  return unrecognisedEv(c, qid);
+}

@@ -1,0 +1,393 @@
+/**
+ * Pieces every Postfix daemon parser shares: queue ids, `host[ip]:port`, the
+ * `; from=<..> to=<..> proto=.. helo=<..>` suffix and the SMTP reply of a reject.
+ *
+ * All input is attacker-written text: nothing here throws, every scan is a bounded
+ * indexOf/charCodeAt walk, and the few regexes are anchored and linear.
+ */
+import type { LogLine } from '../../ingest/line.js';
+import type { ClientInfo, LogEvent, NoiseEvent, RejectEvent, UnrecognisedEvent } from '../event.js';
+
+export interface Ctx {
+  line: LogLine;
+  daemon: string;
+  instance: string;
+}
+
+/** One realistic line per recognised shape, checked by the shared contract test. */
+export interface Sample {
+  program: string;
+  message: string;
+  kind: LogEvent['kind'];
+}
+
+export function noiseEv(c: Ctx, note: string, queueId?: string): NoiseEvent {
+  const ev: NoiseEvent = {
+    kind: 'noise',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    note,
+  };
+  if (queueId !== undefined) ev.queueId = queueId;
+  return ev;
+}
+
+export function unrecognisedEv(c: Ctx, queueId?: string): UnrecognisedEvent {
+  const ev: UnrecognisedEvent = {
+    kind: 'unrecognised',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+  };
+  if (queueId !== undefined) ev.queueId = queueId;
+  return ev;
+}
+
+/** Longest address, host or reason text kept from one Postfix field (Postfix's own line limit is ~2 KB). */
+export const MAX_POSTFIX_FIELD_CHARS = 2048;
+
+/** Cut a log-derived field to a sane length (a queue id or an address never needs more). */
+export function cap(s: string): string {
+  return s.length > MAX_POSTFIX_FIELD_CHARS ? s.slice(0, MAX_POSTFIX_FIELD_CHARS) : s;
+}
+
+// ---- queue ids ----
+
+function isUpperHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70);
+}
+
+/** Postfix's long-id alphabet (mail_queue.h): digits and letters without the vowels AEIOU/aeiou, base 52. */
+function isLongIdChar(c: number): boolean {
+  if (c >= 48 && c <= 57) return true;
+  if (c >= 65 && c <= 90) return c !== 65 && c !== 69 && c !== 73 && c !== 79 && c !== 85;
+  if (c >= 97 && c <= 122) return c !== 97 && c !== 101 && c !== 105 && c !== 111 && c !== 117;
+  return false;
+}
+
+/**
+ * Short ids are the microseconds (5 hex digits) then the queue file's inode number in
+ * hex: 6 digits at least, and up to 21 with 64-bit inode numbers.
+ */
+export const SHORT_QID_MIN = 6;
+export const SHORT_QID_MAX = 21;
+export const LONG_QID_MIN = 12;
+export const LONG_QID_MAX = 20;
+
+/**
+ * Length of the queue id that starts `s` at `from` and is followed by `: `, or 0.
+ * Short ids are 6-21 upper-case hex digits. Long ids (enable_long_queue_ids) are at
+ * least 10 time characters, the separator `z`, then the inode number written without
+ * `z`: so the last `z` sits at offset >= 10 and is followed by at least one character.
+ * A random word rarely passes both tests; `NOQUEUE` never does.
+ */
+export function queueIdLength(s: string, from = 0): number {
+  const limit = Math.min(s.length, from + Math.max(LONG_QID_MAX, SHORT_QID_MAX) + 1);
+  let i = from;
+  let hex = true;
+  let long = true;
+  let lastZ = -1;
+  for (; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58 /* : */) break;
+    if (hex && !isUpperHex(c)) hex = false;
+    if (long && !isLongIdChar(c)) long = false;
+    if (!hex && !long) return 0;
+    if (c === 122 /* z */) lastZ = i - from;
+  }
+  if (i >= s.length || s.charCodeAt(i) !== 58 || s.charCodeAt(i + 1) !== 32) return 0;
+  const n = i - from;
+  if (hex && n >= SHORT_QID_MIN && n <= SHORT_QID_MAX) return n;
+  if (long && n >= LONG_QID_MIN && n <= LONG_QID_MAX && lastZ >= 10 && lastZ < n - 1) return n;
+  return 0;
+}
+
+/** True when the whole of `s` is a queue id (used for `queued as X`, `NEWQID`). */
+export function isQueueId(s: string): boolean {
+  return queueIdLength(s + ': ', 0) === s.length && s.length > 0;
+}
+
+// ---- host[ip]:port ----
+
+export interface HostAddr {
+  host: string;
+  ip: string;
+  port?: number;
+  /** Index just past the parsed text. */
+  end: number;
+}
+
+/** Upper bounds on the parts of `host[ip]:port`. */
+const MAX_HOST = 255;
+const MAX_IP = 64;
+
+/**
+ * Parse `host[ip]` or `host[ip]:port` (host may be empty for postscreen's `[ip]:port`)
+ * starting at `start`. The host ends at the first `[`; Postfix only logs validated names.
+ */
+export function parseHostAddr(s: string, start: number): HostAddr | null {
+  const lb = s.indexOf('[', start);
+  if (lb < 0 || lb - start > MAX_HOST) return null;
+  const rb = s.indexOf(']', lb + 1);
+  if (rb < 0 || rb - lb - 1 > MAX_IP || rb === lb + 1) return null;
+  const host = s.slice(start, lb);
+  if (host.indexOf(' ') >= 0) return null;
+  const ip = s.slice(lb + 1, rb);
+  const out: HostAddr = { host, ip, end: rb + 1 };
+  if (s.charCodeAt(rb + 1) === 58 /* : */) {
+    let j = rb + 2;
+    let port = 0;
+    while (j < s.length && j < rb + 8) {
+      const c = s.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      port = port * 10 + (c - 48);
+      j++;
+    }
+    if (j > rb + 2) {
+      out.port = port;
+      out.end = j;
+    }
+  }
+  return out;
+}
+
+/** Copy a parsed client onto an event (omitting what the log did not say). */
+export function setClient(ev: ClientInfo, h: HostAddr | null): void {
+  if (h === null) return;
+  if (h.host !== '') ev.clientHost = cap(h.host);
+  ev.clientIp = h.ip;
+  if (h.port !== undefined) ev.clientPort = h.port;
+}
+
+/** Index of the text after `after`'s first occurrence at or past `from`, or -1. */
+export function after(s: string, needle: string, from = 0): number {
+  const i = s.indexOf(needle, from);
+  return i < 0 ? -1 : i + needle.length;
+}
+
+// ---- `from=<..> to=<..> proto=.. helo=<..>` ----
+
+export interface EnvSuffix {
+  from?: string;
+  to?: string;
+  proto?: string;
+  helo?: string;
+}
+
+/**
+ * Parse the envelope suffix Postfix appends to smtpd/cleanup/postscreen action lines.
+ * `s` starts right after `from=<`. Fields are read from the end (helo and proto never
+ * hold spaces), so an address with odd characters cannot shift the others.
+ * Postscreen separates the fields with `, ` instead of a space; both are accepted.
+ * Returns the index where an optional trailing `: text` begins in `tailText`.
+ */
+export function parseEnvSuffix(s: string, out: EnvSuffix): string | undefined {
+  let rest = s;
+  let text: string | undefined;
+  // helo=<..> is the last field; anything after its `>` is `: optional text` (cleanup).
+  const h = rest.lastIndexOf(' helo=<');
+  if (h >= 0) {
+    const close = rest.indexOf('>', h + 7);
+    if (close >= 0) {
+      out.helo = cap(rest.slice(h + 7, close));
+      if (close + 1 < rest.length) text = rest.slice(close + 1);
+      rest = rest.slice(0, rest.charCodeAt(h - 1) === 44 ? h - 1 : h);
+    }
+  }
+  const p = rest.lastIndexOf(' proto=');
+  if (p >= 0 && rest.indexOf(' ', p + 7) < 0) {
+    let v = rest.slice(p + 7);
+    if (text === undefined) {
+      const colon = v.indexOf(':');
+      if (colon >= 0) {
+        text = v.slice(colon);
+        v = v.slice(0, colon);
+      }
+    }
+    if (v.endsWith(',')) v = v.slice(0, -1);
+    out.proto = cap(v);
+    rest = rest.slice(0, rest.charCodeAt(p - 1) === 44 ? p - 1 : p);
+  }
+  const t = rest.lastIndexOf(' to=<');
+  if (t >= 0) {
+    const close = rest.lastIndexOf('>');
+    if (close > t) {
+      out.to = cap(rest.slice(t + 5, close));
+      if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+    }
+    rest = rest.slice(0, rest.charCodeAt(t - 1) === 44 ? t - 1 : t);
+  }
+  const close = rest.lastIndexOf('>');
+  if (close >= 0) {
+    out.from = cap(rest.slice(0, close));
+    if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+  }
+  return text;
+}
+
+// ---- SMTP replies ----
+
+export interface Reply {
+  code?: number;
+  dsn?: string;
+  /** The reply text after code and enhanced status code. */
+  text: string;
+}
+
+/** Split `550 5.7.1 text` / `550 text` / `5.7.1 text` / `text`. Never allocates a regex match. */
+export function parseReply(s: string): Reply {
+  let i = 0;
+  const out: Reply = { text: s };
+  if (s.length >= 4 && isDigit(s, 0) && isDigit(s, 1) && isDigit(s, 2) && s.charCodeAt(3) === 32) {
+    out.code = (s.charCodeAt(0) - 48) * 100 + (s.charCodeAt(1) - 48) * 10 + (s.charCodeAt(2) - 48);
+    i = 4;
+  }
+  // enhanced status: d.ddd.ddd
+  if (isDigit(s, i) && s.charCodeAt(i + 1) === 46) {
+    let j = i + 2;
+    let dots = 0;
+    while (j < s.length && j < i + 12) {
+      const c = s.charCodeAt(j);
+      if (c === 46) dots++;
+      else if (c < 48 || c > 57) break;
+      j++;
+    }
+    if (dots === 1 && (j === s.length || s.charCodeAt(j) === 32)) {
+      out.dsn = s.slice(i, j);
+      i = j + 1;
+    }
+  }
+  out.text = i > 0 ? s.slice(Math.min(i, s.length)) : s;
+  return out;
+}
+
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Map Postfix's `where` word (RCPT, END-OF-MESSAGE ...) to our stage names. */
+export function stageOf(where: string): string {
+  switch (where) {
+    case 'CONNECT':
+      return 'connect';
+    case 'HELO':
+    case 'EHLO':
+      return 'helo';
+    case 'MAIL':
+      return 'mail';
+    case 'RCPT':
+      return 'rcpt';
+    case 'DATA':
+    case 'BDAT':
+      return 'data';
+    case 'END-OF-MESSAGE':
+      return 'end-of-data';
+    case 'VRFY':
+      return 'vrfy';
+    case 'ETRN':
+      return 'etrn';
+    case 'header':
+    case 'mime-header':
+    case 'nested-header':
+      return 'header';
+    case 'body':
+      return 'body';
+    default:
+      return 'unknown';
+  }
+}
+
+/** Who rejected, from the reply wording: DNSBL, an SPF policy, greylisting, a milter. */
+export function rejectedBy(text: string): string | undefined {
+  if (text.indexOf(' blocked using ') >= 0) return 'dnsbl';
+  if (
+    text.indexOf('SPF') >= 0 ||
+    text.indexOf('openspf.') >= 0 ||
+    text.indexOf('/why.html?sender=') >= 0 ||
+    text.indexOf('spf fail') >= 0
+  ) {
+    return 'policyd-spf';
+  }
+  if (text.indexOf('DMARC') >= 0) return 'dmarc';
+  if (text.indexOf('reylist') >= 0) return 'greylisting';
+  return undefined;
+}
+
+/** Postfix action words of smtpd/postscreen access decisions, and what they did. */
+export function actionOf(word: string, code: number | undefined): string | null {
+  switch (word) {
+    case 'reject':
+    case 'milter-reject':
+    case 'proxy-reject':
+      return code !== undefined && code >= 400 && code < 500 ? 'defer' : 'reject';
+    case 'reject_warning':
+      return 'warn';
+    case 'discard':
+    case 'milter-discard':
+      return 'discard';
+    case 'hold':
+    case 'milter-hold':
+      return 'hold';
+    case 'filter':
+    case 'redirect':
+    case 'warn':
+    case 'info':
+      return word;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Parse `ACTION: WHERE from host[ip]: REPLY; from=<..> to=<..> proto=.. helo=<..>` (smtpd,
+ * postscreen, cleanup milter-reject). `s` starts at the action word. Returns null when
+ * the line does not have this shape.
+ */
+export function parseAccessLine(c: Ctx, s: string, queueId: string | undefined): RejectEvent | null {
+  const colon = s.indexOf(': ');
+  if (colon <= 0 || colon > 20) return null;
+  const word = s.slice(0, colon);
+  let i = colon + 2;
+  const sp = s.indexOf(' from ', i);
+  if (sp < 0 || sp - i > 20) return null;
+  const where = s.slice(i, sp);
+  i = sp + 6;
+  const ha = parseHostAddr(s, i);
+  if (ha === null) return null;
+  i = ha.end;
+  if (s.charCodeAt(i) !== 58 /* : */) return null;
+  i += s.charCodeAt(i + 1) === 32 ? 2 : 1;
+  // The envelope suffix is the LAST `; from=<`: an attacker-written reply part (an
+  // address, a HELO echoed back) cannot fake it.
+  const semi = s.lastIndexOf('; from=<');
+  const replyText = semi >= i ? s.slice(i, semi) : s.slice(i);
+  const reply = parseReply(replyText);
+  const action = actionOf(word, reply.code);
+  if (action === null) return null;
+  const ev: RejectEvent = {
+    kind: 'reject',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    stage: stageOf(where),
+    action,
+    reason: cap(reply.text),
+  };
+  if (queueId !== undefined) ev.queueId = queueId;
+  setClient(ev, ha);
+  if (reply.code !== undefined) ev.code = reply.code;
+  if (reply.dsn !== undefined) ev.dsn = reply.dsn;
+  if (semi >= i) parseEnvSuffix(s.slice(semi + 8), ev);
+  const by = word.startsWith('milter-')
+    ? 'milter'
+    : word.startsWith('proxy-')
+      ? 'proxy'
+      : rejectedBy(reply.text);
+  if (by !== undefined) ev.by = by;
+  return ev;
+}

@@ -1,0 +1,413 @@
+/**
+ * Queue manager and delivery agents: qmgr/oqmgr (envelope sender, size, recipient count,
+ * removal, expiry) and smtp/lmtp/local/virtual/pipe/error/discard/retry (one status line
+ * per recipient, with the next hop's "queued as X" when it is Postfix).
+ */
+import type {
+  DeliveryEvent,
+  EnvelopeEvent,
+  LogEvent,
+  MessageClosedEvent,
+  MessageNoteEvent,
+  SessionTlsEvent,
+} from '../event.js';
+import {
+  type Ctx,
+  type Sample,
+  cap,
+  noiseEv,
+  parseHostAddr,
+  queueIdLength,
+  unrecognisedEv,
+} from './common.js';
+import { generic, queuedAsId } from './smtpd.js';
+
+export const QMGR_SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/qmgr',
+    message: '4F9D195432: from=<alice@example.com>, size=2145, nrcpt=1 (queue active)',
+    kind: 'envelope',
+  },
+  {
+    program: 'postfix/qmgr',
+    message: '4F9D195432: from=<>, size=3876, nrcpt=1 (queue active)',
+    kind: 'envelope',
+  },
+  { program: 'postfix/qmgr', message: '4F9D195432: removed', kind: 'message.closed' },
+  {
+    program: 'postfix/qmgr',
+    message: '4F9D195432: from=<alice@example.com>, status=expired, returned to sender',
+    kind: 'message.closed',
+  },
+  {
+    program: 'postfix/qmgr',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=none, delay=3600, delays=3600/0.01/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mx.example.org[192.0.2.80]:25: Connection refused)',
+    kind: 'delivery',
+  },
+  { program: 'postfix/qmgr', message: '4F9D195432: skipped, still being delivered', kind: 'message.note' },
+  {
+    program: 'postfix/qmgr',
+    message: 'warning: private/smtp socket: malformed response',
+    kind: 'noise',
+  },
+];
+
+export const DELIVERY_SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=mx.example.org[192.0.2.80]:25, delay=0.5, delays=0.1/0.01/0.2/0.19, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 5C2E3F4A1B)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4Mh5z73yD5z9v0d: to=<bob@example.org>, orig_to=<b@example.org>, relay=mx.example.org[2001:db8::80]:25, conn_use=2, delay=1.2, delays=0.7/0/0.1/0.4, dsn=5.7.1, status=bounced (host mx.example.org[2001:db8::80] said: 550 5.7.1 Rejected (in reply to RCPT TO command))',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/lmtp',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=mail.example.org[private/dovecot-lmtp], delay=0.1, delays=0.05/0/0/0.05, dsn=2.0.0, status=sent (250 2.0.0 <bob@example.org> Saved)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/local',
+    message:
+      '4F9D195432: to=<root@mail.example.com>, orig_to=<root>, relay=local, delay=0.02, delays=0.01/0/0/0.01, dsn=2.0.0, status=sent (forwarded as 5C2E3F4A1B)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/virtual',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=virtual, delay=0.1, delays=0.05/0/0/0.05, dsn=2.0.0, status=sent (delivered to maildir)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/pipe',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=dovecot, delay=0.1, delays=0.05/0/0/0.05, dsn=2.0.0, status=sent (delivered via dovecot service)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/error',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=none, delay=12, delays=12/0/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mx.example.org[192.0.2.80]:25: Connection timed out)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/discard',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=none, delay=0.1, delays=0.1/0/0/0, dsn=2.0.0, status=discarded (example.org)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: host mx.example.org[192.0.2.80] said: 451 4.7.1 Greylisted, try again later (in reply to RCPT TO command)',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: lost connection with mx.example.org[192.0.2.80] while sending end of data -- message may be sent more than once',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: conversation with mx.example.org[192.0.2.80] timed out while receiving the initial server greeting',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/smtp',
+    message: 'connect to mx.example.org[192.0.2.80]:25: Connection refused',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      'Trusted TLS connection established to mx.example.org[192.0.2.80]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)',
+    kind: 'session.tls',
+  },
+  { program: 'postfix/smtp', message: 'discarding EHLO keywords: CHUNKING', kind: 'noise' },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: enabling PIX workarounds: disable_esmtp delay_dotcrlf for mx.example.org[192.0.2.80]:25',
+    kind: 'message.note',
+  },
+];
+
+/** Keys a delivery/queue status line may hold before `status=`. */
+const MAX_FIELDS = 16;
+
+interface Fields {
+  to?: string;
+  origTo?: string;
+  from?: string;
+  relay?: string;
+  delay?: number;
+  dsn?: string;
+  size?: number;
+  nrcpt?: number;
+  status?: string;
+  /** Text after the status word (`(detail)`, `, returned to sender`, ` (queue active)`). */
+  tail?: string;
+}
+
+/** Parse `key=value, key=<value>, ... status=word rest` starting at `s[0]`. */
+function parseFields(s: string): Fields | null {
+  const f: Fields = {};
+  let pos = 0;
+  for (let n = 0; n < MAX_FIELDS && pos < s.length; n++) {
+    const eq = s.indexOf('=', pos);
+    if (eq <= pos || eq - pos > 20) return null;
+    const key = s.slice(pos, eq);
+    if (key === 'status') {
+      let e = eq + 1;
+      while (e < s.length) {
+        const ch = s.charCodeAt(e);
+        if (ch === 32 || ch === 44) break;
+        e++;
+      }
+      f.status = s.slice(eq + 1, e);
+      if (e < s.length) f.tail = s.slice(e);
+      return f;
+    }
+    let value: string;
+    let next: number;
+    if (s.charCodeAt(eq + 1) === 60 /* < */) {
+      // `<addr>` then `, ` or the end / a space (nrcpt ... (queue active))
+      let close = s.indexOf('>, ', eq + 2);
+      if (close < 0) close = s.lastIndexOf('>');
+      if (close < eq + 1) return null;
+      value = s.slice(eq + 2, close);
+      next = close + 1;
+    } else {
+      let e = s.indexOf(', ', eq + 1);
+      if (e < 0) e = s.length;
+      value = s.slice(eq + 1, e);
+      next = e;
+    }
+    switch (key) {
+      case 'to':
+        f.to = cap(value);
+        break;
+      case 'orig_to':
+        f.origTo = cap(value);
+        break;
+      case 'from':
+        f.from = cap(value);
+        break;
+      case 'relay':
+        f.relay = cap(value);
+        break;
+      case 'delay': {
+        const d = Number(value);
+        if (Number.isFinite(d)) f.delay = d;
+        break;
+      }
+      case 'dsn':
+        f.dsn = cap(value);
+        break;
+      case 'size': {
+        const v = Number(value);
+        if (Number.isFinite(v)) f.size = v;
+        break;
+      }
+      case 'nrcpt': {
+        // `nrcpt=1 (queue active)`
+        const sp = value.indexOf(' ');
+        const v = Number(sp < 0 ? value : value.slice(0, sp));
+        if (Number.isFinite(v)) f.nrcpt = v;
+        if (sp > 0) f.tail = value.slice(sp);
+        break;
+      }
+      default:
+        break; // conn_use, delays, ...
+    }
+    if (next >= s.length) return f;
+    if (s.charCodeAt(next) !== 44 || s.charCodeAt(next + 1) !== 32) {
+      f.tail = s.slice(next);
+      return f;
+    }
+    pos = next + 2;
+  }
+  return f;
+}
+
+function delivery(c: Ctx, qid: string | undefined, f: Fields): DeliveryEvent | null {
+  if (f.to === undefined || f.status === undefined) return null;
+  const ev: DeliveryEvent = {
+    kind: 'delivery',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    to: f.to,
+    status: f.status,
+  };
+  if (qid !== undefined) ev.queueId = qid;
+  if (f.origTo !== undefined) ev.origTo = f.origTo;
+  if (f.relay !== undefined) ev.relay = f.relay;
+  if (f.dsn !== undefined) ev.dsn = f.dsn;
+  if (f.delay !== undefined) ev.delay = f.delay;
+  const t = f.tail;
+  if (t !== undefined) {
+    const open = t.indexOf('(');
+    const close = t.lastIndexOf(')');
+    if (open >= 0 && close > open) {
+      const detail = t.slice(open + 1, close);
+      ev.detail = cap(detail);
+      const qa = detail.lastIndexOf('queued as ');
+      const fa = qa < 0 ? detail.indexOf('forwarded as ') : -1;
+      const id = qa >= 0 ? queuedAsId(detail, qa + 10) : fa >= 0 ? queuedAsId(detail, fa + 13) : undefined;
+      if (id !== undefined) ev.queuedAs = id;
+    }
+  }
+  return ev;
+}
+
+function msgNote(c: Ctx, qid: string, note: string, related?: string): MessageNoteEvent {
+  const ev: MessageNoteEvent = {
+    kind: 'message.note',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    note: cap(note),
+  };
+  if (related !== undefined) ev.relatedQueueId = related;
+  return ev;
+}
+
+function closed(c: Ctx, qid: string, reason: MessageClosedEvent['reason']): MessageClosedEvent {
+  return {
+    kind: 'message.closed',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    reason,
+  };
+}
+
+export function parseQmgr(c: Ctx, s: string): LogEvent {
+  const n = queueIdLength(s);
+  if (n === 0) return generic(c, s);
+  const qid = s.slice(0, n);
+  const r = s.slice(n + 2);
+  if (r === 'removed') return closed(c, qid, 'removed');
+  if (r.startsWith('from=')) {
+    const f = parseFields(r);
+    if (f !== null && f.from !== undefined) {
+      // `status=expired, returned to sender`; postsuper -e gives `force-expired`.
+      if (f.status === 'expired' || f.status === 'force-expired') return closed(c, qid, 'expired');
+      if (f.status === undefined) {
+        const ev: EnvelopeEvent = {
+          kind: 'envelope',
+          line: c.line,
+          producer: 'postfix',
+          daemon: c.daemon,
+          instance: c.instance,
+          queueId: qid,
+          from: f.from,
+        };
+        if (f.size !== undefined) ev.size = f.size;
+        if (f.nrcpt !== undefined) ev.nrcpt = f.nrcpt;
+        return ev;
+      }
+    }
+  } else if (r.startsWith('to=')) {
+    const ev = f2d(c, qid, r);
+    if (ev !== null) return ev;
+  } else if (r.startsWith('skipped, ') || r.startsWith('warning: ')) {
+    return msgNote(c, qid, r);
+  }
+  return unrecognisedEv(c, qid);
+}
+
+function f2d(c: Ctx, qid: string | undefined, r: string): DeliveryEvent | null {
+  const f = parseFields(r);
+  return f === null ? null : delivery(c, qid, f);
+}
+
+/** Notes a delivery agent writes about one queued message. */
+const NOTE_PREFIXES = [
+  'host ',
+  'lost connection with ',
+  'conversation with ',
+  'enabling PIX workarounds',
+  'Cannot start TLS',
+  'SASL authentication failed',
+  'breaking line',
+  'warning: ',
+  'sender non-delivery notification: ',
+  'sender delivery status notification: ',
+  'sender delay notification: ',
+  'postmaster non-delivery notification: ',
+  'postmaster delay notification: ',
+];
+
+/** Bounce/defer/trace notices: `QID: sender non-delivery notification: NEWQID`. */
+export function notificationNote(c: Ctx, qid: string, r: string): MessageNoteEvent | null {
+  const k = r.indexOf(' notification: ');
+  if (k <= 0 || k > 40) return null;
+  const id = r.slice(k + 15);
+  return msgNote(c, qid, r.slice(0, k + 13), isId(id) ? id : undefined);
+}
+
+function isId(id: string): boolean {
+  return id.length > 0 && queueIdLength(id + ': ') === id.length;
+}
+
+export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
+  const n = queueIdLength(s);
+  if (n > 0) {
+    const qid = s.slice(0, n);
+    const r = s.slice(n + 2);
+    if (r.startsWith('to=')) {
+      const ev = f2d(c, qid, r);
+      if (ev !== null) return ev;
+    } else {
+      const nt = notificationNote(c, qid, r);
+      if (nt !== null) return nt;
+      for (const p of NOTE_PREFIXES) if (r.startsWith(p)) return msgNote(c, qid, r);
+    }
+    return unrecognisedEv(c, qid);
+  }
+  // A status line without queue id (some test suites strip it).
+  if (s.startsWith('to=<')) {
+    const ev = f2d(c, undefined, s);
+    if (ev !== null) return ev;
+  }
+  if (s.startsWith('connect to ')) return noiseEv(c, 'connect failed');
+  if (s.startsWith('discarding EHLO keywords: ')) return noiseEv(c, 'discarding EHLO keywords');
+  const sp = s.indexOf(' TLS connection established to ');
+  if (sp > 0 && sp <= 9) {
+    // The peer is a server here, not a client: kept in the raw line only.
+    const ha = parseHostAddr(s, sp + 31);
+    const ev: SessionTlsEvent = {
+      kind: 'session.tls',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      tlsTrust: s.slice(0, sp),
+    };
+    if (ha !== null && s.charCodeAt(ha.end) === 58) {
+      const w = s.indexOf(' with cipher ', ha.end);
+      if (w > 0) {
+        ev.tlsProtocol = cap(s.slice(ha.end + 2, w));
+        const e = s.indexOf(' ', w + 13);
+        ev.tlsCipher = cap(e < 0 ? s.slice(w + 13) : s.slice(w + 13, e));
+      }
+    }
+    return ev;
+  }
+  return generic(c, s);
+}
