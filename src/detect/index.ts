@@ -1,7 +1,25 @@
-// PLACEHOLDER (contract only): replaced by the detect work.
+/**
+ * The detector: MessageRecord -> Verdict. Builds the context once, runs every rule,
+ * lowers findings with the guards, scores, and learns (bounded) from what it has seen:
+ * protected domains from inbound recipients when none are configured, and
+ * (From org, envelope org) pairs from DMARC passes.
+ */
 import type { MessageRecord } from '../correlate/record.js';
 import type { Verdict } from './verdict.js';
 import type { Config } from './config.js';
+import { compileConfig } from './compiled.js';
+import { buildContext } from './context.js';
+import { normalizeDomain, orgDomain } from './domains.js';
+import { GUARDS } from './guards/index.js';
+import { applyGuards, type GuardDecision } from './guards/guard.js';
+import { parseAddress } from './address.js';
+import { RULES } from './rules/index.js';
+import { scoreFindings } from './score.js';
+import { DetectorState } from './state.js';
+import type { Finding } from './verdict.js';
+
+export { ATTACK, ANALYTIC, attackRefs } from './attack.js';
+export type { Config } from './config.js';
 
 export interface Detector {
   detect(record: MessageRecord): Verdict;
@@ -9,6 +27,115 @@ export interface Detector {
   notes(): string[];
 }
 
-export function createDetector(_config: Config): Detector {
-  throw new Error('not implemented');
+/** Recipients looked at per record when learning protected domains. */
+const LEARN_RECIPIENTS_PER_RECORD = 50;
+
+function domainOf(addr: string): string | undefined {
+  const p = parseAddress(addr);
+  return p?.domain === undefined ? undefined : normalizeDomain(p.domain);
+}
+
+export function createDetector(config: Config): Detector {
+  const cfg = compileConfig(config);
+  const state = new DetectorState();
+  const guessing = cfg.protectedOrgs.size === 0;
+  let learnedSet: ReadonlySet<string> = new Set<string>();
+  let learnedSize = 0;
+
+  const learnProtected = (record: MessageRecord): void => {
+    const s = record.session;
+    const sasl = s.saslUsername !== undefined && s.saslUsername !== '';
+    const inbound =
+      !sasl && record.local !== true && s.clientIp !== undefined && !cfg.trusted.hasIp(s.clientIp);
+    if (inbound) {
+      const rcpts =
+        record.envelope.recipients.length > 0
+          ? record.envelope.recipients
+          : record.recipients.map((r) => r.to);
+      for (const r of rcpts.slice(0, LEARN_RECIPIENTS_PER_RECORD)) {
+        const d = domainOf(r);
+        if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
+      }
+    } else if (sasl && record.envelope.from !== undefined && record.envelope.from !== '') {
+      const d = domainOf(record.envelope.from);
+      if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
+    }
+    if (state.learnedProtected.size !== learnedSize) {
+      learnedSize = state.learnedProtected.size;
+      learnedSet = new Set(state.learnedProtected.keys());
+    }
+  };
+
+  return {
+    detect(record: MessageRecord): Verdict {
+      state.records++;
+      if (guessing) learnProtected(record);
+      const protectedOrgs = guessing ? learnedSet : cfg.protectedOrgs;
+      const ctx = buildContext(record, cfg, state, protectedOrgs, guessing);
+      let findings: Finding[] = [];
+      for (const rule of RULES) {
+        const got = rule(ctx);
+        if (got.length > 0) findings.push(...got);
+      }
+      if (findings.length > 0) {
+        const decisions: GuardDecision[] = [];
+        for (const g of GUARDS) decisions.push(...g(ctx));
+        findings = applyGuards(findings, decisions);
+        if (ctx.blocked !== undefined) {
+          const blocked = ctx.blocked;
+          findings = findings.map((f) => ({
+            ...f,
+            summary: `${f.summary} (message ${blocked})`,
+            fields: { ...f.fields, disposition: record.disposition },
+          }));
+        }
+      }
+      const s = scoreFindings(findings, ctx, config.thresholds);
+      if (ctx.auth.dmarc?.result === 'pass' && ctx.fromOrg !== undefined && ctx.envOrg !== undefined) {
+        if (ctx.fromOrg !== ctx.envOrg) state.learnPair(ctx.fromOrg, ctx.envOrg);
+      }
+      const verdict: Verdict = {
+        record,
+        verdict: s.level,
+        score: s.score,
+        findings,
+        missing: s.missing,
+        orgDomainMethod: ctx.orgMethods.has('fallback-last-two-labels') ? 'fallback-last-two-labels' : 'psl',
+        explanation: s.explanation,
+        origin: ctx.origin,
+      };
+      return verdict;
+    },
+    notes(): string[] {
+      const notes = [...cfg.notes];
+      if (guessing) {
+        const top = [...state.learnedProtected.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+        notes.push(
+          top.length === 0
+            ? 'no protectedDomains configured and none could be guessed (no inbound recipients seen): own-domain and look-alike checks did not run'
+            : `no protectedDomains configured: guessed ${state.learnedProtected.size} from recipients of inbound mail and authenticated senders: ${top.map(([d]) => d).join(', ')}${state.learnedProtected.size > top.length ? ', ...' : ''} (messages seen before a domain was learned were not checked against it)`,
+        );
+        if (state.learnedProtectedFull)
+          notes.push('learned protected domains reached their limit; later ones were ignored');
+      }
+      if (cfg.authserv.size === 0) {
+        notes.push(
+          "authservId not configured: Authentication-Results headers were compared with each MTA's own host name",
+        );
+      }
+      if (state.pairs.size > 0) {
+        notes.push(
+          `learned ${state.pairs.size} third-party sender pair(s) (From org, envelope org) from DMARC passes`,
+        );
+      }
+      if (state.pairsFull)
+        notes.push('learned third-party pairs reached their limit; later ones were not learned');
+      if (state.campaignEvicted > 0) {
+        notes.push(
+          `campaign tracking forgot ${state.campaignEvicted} client(s) to stay within its memory limit`,
+        );
+      }
+      return notes;
+    },
+  };
 }

@@ -44,4 +44,8 @@ export interface Verdict {
   missing: string[];
   /** Organisational-domain method used: "psl" (tldts) or "fallback-last-two-labels". */
   orgDomainMethod?: string;
+  /** Plain-words reason for the level (why spoof, why unknown ...). */
+  explanation?: string;
+  /** Where the message came from as detect judged it: sasl, trusted-network, local, outside, unknown. */
+  origin?: string;
 }

@@ -1,0 +1,162 @@
+/**
+ * RuleContext: one message record with what every rule needs worked out once — header
+ * From, envelope sender, their organisational domains, where the message came from
+ * (trusted network, SASL, local pickup, outside), the protected domains in force, the
+ * authentication results — so the rules stay small pure functions.
+ */
+import type { HeaderValue, MessageRecord } from '../correlate/record.js';
+import { parseAddress, parseAddressHeader, type AddressHeader, type Mailbox } from './address.js';
+import { authView, type AuthView } from './auth-view.js';
+import type { CompiledConfig } from './compiled.js';
+import { aligned as alignedDomains, normalizeDomain, orgDomain, type OrgMethod } from './domains.js';
+import type { RuleId } from './rule-ids.js';
+import type { DetectorState } from './state.js';
+
+export type OriginKind = 'sasl' | 'trusted-network' | 'local' | 'outside' | 'unknown';
+
+export interface RuleContext {
+  record: MessageRecord;
+  cfg: CompiledConfig;
+  state: DetectorState;
+  auth: AuthView;
+  /** Values of the From header(s) as logged. */
+  fromValues: HeaderValue[];
+  /** First From header parsed. */
+  fromHeader?: AddressHeader;
+  /** First mailbox of the first From header. */
+  from?: Mailbox;
+  /** Header-From domain: from the From header, else the domain OpenDMARC evaluated. */
+  fromDomain?: string;
+  fromDomainSource?: 'header' | 'dmarc';
+  fromOrg?: string;
+  /** MAIL FROM: "" null sender, undefined when not logged. */
+  envFrom?: string;
+  envLocal?: string;
+  envDomain?: string;
+  envOrg?: string;
+  origin: OriginKind;
+  /** True only when the client address is known, not trusted, no SASL login, not local. */
+  outside: boolean;
+  /** Organisational domains treated as protected for this message. */
+  protectedOrgs: ReadonlySet<string>;
+  protectedGuessed: boolean;
+  /** DMARC passed, or a DKIM pass aligned with the header From. */
+  fromAuthenticated: boolean;
+  alignedDkimPass: boolean;
+  alignedSpfPass: boolean;
+  /** Record disposition when the message did not get through (rejected, discarded, quarantined, held). */
+  blocked?: string;
+  /** Organisational-domain methods used for this message. */
+  orgMethods: Set<OrgMethod>;
+  org(domain: string): string;
+  aligned(a: string, b: string): boolean;
+  isProtected(domain: string | undefined): boolean;
+  weight(rule: RuleId, factor?: number): number;
+  header(name: string): HeaderValue[];
+}
+
+const BLOCKED = new Set(['rejected', 'discarded', 'quarantined', 'held', 'bounced-by-policy']);
+const NO_HEADERS: HeaderValue[] = [];
+
+export function buildContext(
+  record: MessageRecord,
+  cfg: CompiledConfig,
+  state: DetectorState,
+  protectedOrgs: ReadonlySet<string>,
+  protectedGuessed: boolean,
+): RuleContext {
+  const orgMethods = new Set<OrgMethod>();
+  const org = (d: string): string => {
+    const o = orgDomain(d);
+    orgMethods.add(o.method);
+    return o.org;
+  };
+  const mode = cfg.config.alignment;
+  const aligned = (a: string, b: string): boolean => {
+    if (mode === 'relaxed') {
+      org(a);
+      org(b);
+    }
+    return alignedDomains(a, b, mode);
+  };
+  const header = (name: string): HeaderValue[] => record.headers[name] ?? NO_HEADERS;
+  const auth = authView(record);
+
+  const fromValues = header('from');
+  const ctx: RuleContext = {
+    record,
+    cfg,
+    state,
+    auth,
+    fromValues,
+    origin: 'unknown',
+    outside: false,
+    protectedOrgs,
+    protectedGuessed,
+    fromAuthenticated: false,
+    alignedDkimPass: false,
+    alignedSpfPass: false,
+    orgMethods,
+    org,
+    aligned,
+    isProtected: (d) => d !== undefined && protectedOrgs.has(org(d)),
+    weight: (rule, factor = 1) => Math.round(cfg.weights[rule] * factor * 10) / 10,
+    header,
+  };
+
+  const first = fromValues[0];
+  if (first !== undefined) {
+    ctx.fromHeader = parseAddressHeader(first.value);
+    const box = ctx.fromHeader.mailboxes[0];
+    if (box !== undefined) ctx.from = box;
+    if (box?.domain !== undefined) {
+      ctx.fromDomain = box.domain;
+      ctx.fromDomainSource = 'header';
+    }
+  }
+  if (ctx.fromDomain === undefined && auth.dmarc?.domain !== undefined) {
+    const d = normalizeDomain(auth.dmarc.domain);
+    if (d !== undefined) {
+      ctx.fromDomain = d;
+      ctx.fromDomainSource = 'dmarc';
+    }
+  }
+  if (ctx.fromDomain !== undefined) ctx.fromOrg = org(ctx.fromDomain);
+
+  const env = record.envelope.from;
+  if (env !== undefined) {
+    ctx.envFrom = env;
+    const p = env === '' ? undefined : parseAddress(env);
+    if (p !== undefined) {
+      ctx.envLocal = p.local;
+      if (p.domain !== undefined) {
+        ctx.envDomain = p.domain;
+        ctx.envOrg = org(p.domain);
+      }
+    }
+  }
+
+  const s = record.session;
+  if (s.saslUsername !== undefined && s.saslUsername !== '') ctx.origin = 'sasl';
+  else if (record.local === true) ctx.origin = 'local';
+  else if (s.clientIp !== undefined && cfg.trusted.hasIp(s.clientIp)) ctx.origin = 'trusted-network';
+  else if (s.clientIp !== undefined && s.clientIp !== '' && s.clientIp !== 'unknown') ctx.origin = 'outside';
+  ctx.outside = ctx.origin === 'outside';
+
+  if (ctx.fromDomain !== undefined) {
+    const fd = ctx.fromDomain;
+    ctx.alignedDkimPass = auth.dkim.some(
+      (d) => d.result === 'pass' && d.domain !== undefined && aligned(d.domain, fd),
+    );
+    ctx.alignedSpfPass = auth.spf.some((r) => {
+      if (r.result !== 'pass' || r.scope === 'helo') return false;
+      const dom = r.domain ?? ctx.envDomain;
+      return dom !== undefined && aligned(dom, fd);
+    });
+  }
+  const dmarcPass = auth.dmarc?.result === 'pass';
+  ctx.fromAuthenticated =
+    dmarcPass || ctx.alignedDkimPass || (auth.dmarc === undefined && ctx.alignedSpfPass);
+  if (BLOCKED.has(record.disposition)) ctx.blocked = record.disposition;
+  return ctx;
+}

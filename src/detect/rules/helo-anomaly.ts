@@ -1,0 +1,62 @@
+/**
+ * helo-anomaly: the HELO/EHLO name from a client outside the trusted networks claims a
+ * protected domain (strong), or is a bare IP address (RFC 5321 4.1.3 wants a literal in
+ * brackets), an address literal not matching the client, a name without a dot, or a name
+ * of another organisation than the client's reverse DNS (very weak).
+ * Spares: trusted networks / SASL / local (the rule only looks at outside clients).
+ * Anchors: Postfix reject_invalid_helo_hostname / reject_non_fqdn_helo_hostname;
+ * Rspamd HFILTER_HELO_* and FORGED_HELO; SpamAssassin HELO_DYNAMIC / RCVD_ILLEGAL_IP.
+ */
+import { isIP } from 'node:net';
+import { normalizeDomain } from '../domains.js';
+import { finding, type Rule } from '../finding.js';
+import { normalizeIp } from '../networks.js';
+
+export const heloAnomaly: Rule = (ctx) => {
+  if (!ctx.outside) return [];
+  const s = ctx.record.session;
+  const helo = s.helo?.trim();
+  if (helo === undefined || helo === '') return [];
+  const base = { helo: helo.slice(0, 255), client_ip: s.clientIp ?? null, client_host: s.clientHost ?? null };
+  const make = (factor: number, severity: 'high' | 'low' | 'info', summary: string, kind: string) => [
+    finding(ctx, 'helo-anomaly', { severity, factor, summary, fields: { ...base, kind } }),
+  ];
+  if (helo.startsWith('[') && helo.endsWith(']')) {
+    const lit = normalizeIp(helo);
+    const client = normalizeIp(s.clientIp);
+    if (lit !== undefined && client !== undefined && lit.ip !== client.ip) {
+      return make(
+        0.25,
+        'low',
+        `HELO address literal ${helo} does not match client ${s.clientIp ?? ''}`,
+        'literal-mismatch',
+      );
+    }
+    return [];
+  }
+  if (isIP(helo) !== 0)
+    return make(0.25, 'low', `HELO is a bare IP address ${helo} (not a host name)`, 'bare-ip');
+  const d = normalizeDomain(helo);
+  if (d === undefined)
+    return make(0.15, 'low', `HELO ${helo.slice(0, 80)} is not a valid host name`, 'invalid');
+  if (ctx.isProtected(d)) {
+    return make(
+      1,
+      'high',
+      `HELO ${d} claims a protected domain from outside client ${s.clientIp ?? ''}`,
+      'protected-domain',
+    );
+  }
+  if (!d.includes('.')) return make(0.15, 'low', `HELO ${d} is not a fully qualified name`, 'non-fqdn');
+  const rdns =
+    s.clientHost !== undefined && s.clientHost !== 'unknown' ? normalizeDomain(s.clientHost) : undefined;
+  if (rdns !== undefined && rdns.includes('.') && ctx.org(rdns) !== ctx.org(d)) {
+    return make(
+      0.05,
+      'info',
+      `HELO ${d} is of another organisation than reverse DNS ${rdns}`,
+      'rdns-mismatch',
+    );
+  }
+  return [];
+};

@@ -1,0 +1,71 @@
+/**
+ * lookalike-domain: the header From or envelope sender domain imitates a protected domain
+ * without being it: confusable characters (Cyrillic "а", "examp1e", "rn" for "m"), punycode
+ * / mixed-script labels, a TLD swap (example.com -> example.co), edit distance <= 2 on the
+ * registrable label, the protected domain used as subdomain labels (example.com.attacker.test)
+ * or the brand as a token (example-secure.test). Impersonation (T1656 / T1684.001).
+ * Spares: the protected organisation's own subdomains; labels shorter than 4 for edit distance.
+ * Anchors: Rspamd PHISHING / OMOGRAPH_URL, SpamAssassin FROM_IN_TO_AND_SUBJ-style lookalike
+ * plugins, dnstwist's permutation classes.
+ */
+import { IMPERSONATION } from '../attack.js';
+import { finding, type Rule } from '../finding.js';
+import { MAX_LOOKALIKE_CACHE } from '../limits.js';
+import type { Finding } from '../verdict.js';
+import { compareLookalike, type LookalikeMatch } from './lookalike.js';
+
+const WORDS: Record<LookalikeMatch['kind'], string> = {
+  confusable: 'uses look-alike characters of',
+  'protected-as-subdomain': 'carries as subdomain labels',
+  'tld-swap': 'swaps the top-level domain of',
+  'edit-distance-1': 'is one character away from',
+  'edit-distance-2': 'is two characters away from',
+  'brand-in-subdomain': 'uses as a subdomain label the name of',
+  'brand-in-domain': 'embeds the name of',
+  'mixed-script': 'mixes scripts (Latin with Cyrillic/Greek) in its name',
+};
+
+/** Results per protected set (the set object changes whenever the protected domains do). */
+const caches = new WeakMap<ReadonlySet<string>, Map<string, LookalikeMatch | null>>();
+
+export const lookalikeDomain: Rule = (ctx) => {
+  if (ctx.protectedOrgs.size === 0 && ctx.fromDomain === undefined) return [];
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  let cache = caches.get(ctx.protectedOrgs);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(ctx.protectedOrgs, cache);
+  }
+  const check = (field: string, domain: string | undefined): void => {
+    if (domain === undefined || seen.has(domain)) return;
+    seen.add(domain);
+    let m = cache.get(domain);
+    if (m === undefined) {
+      m = compareLookalike(domain, ctx.protectedOrgs);
+      if (cache.size >= MAX_LOOKALIKE_CACHE) cache.clear();
+      cache.set(domain, m);
+    }
+    if (m === null) return;
+    const shown = m.punycode ? `${domain} (${m.unicode})` : domain;
+    out.push(
+      finding(ctx, 'lookalike-domain', {
+        severity: m.factor >= 0.75 ? 'high' : 'medium',
+        factor: m.factor,
+        summary: `${field === 'header.from' ? 'Header From' : 'Envelope sender'} domain ${shown} ${WORDS[m.kind]}${m.target !== '' ? ` protected domain ${m.target}` : ''}`,
+        fields: {
+          identity: field,
+          domain,
+          unicode: m.unicode,
+          punycode: m.punycode,
+          kind: m.kind,
+          imitates: m.target === '' ? null : m.target,
+        },
+        attack: IMPERSONATION,
+      }),
+    );
+  };
+  check('header.from', ctx.fromDomain);
+  check('envelope.from', ctx.envDomain);
+  return out;
+};

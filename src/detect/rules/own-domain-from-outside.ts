@@ -1,0 +1,70 @@
+/**
+ * own-domain-from-outside: a protected domain in the header From or the envelope sender,
+ * arriving from a client outside the trusted networks, without SMTP AUTH, and without
+ * anything authenticating that domain (DMARC pass / aligned DKIM pass for the From; SPF
+ * pass for the envelope). The classic "from the CEO to staff" spoof: strong.
+ * Spares: trusted networks, SASL, local pickup; configured third-party senders (guard).
+ * Guards for forwarding, lists and learned pairs never lower it.
+ * Anchors: Postfix reject_sender_login_mismatch / check_sender_access on own domains;
+ * SpamAssassin "whitelist_auth" inverse; Rspamd FORGED_SENDER local-domain maps.
+ */
+import { SPOOFING } from '../attack.js';
+import { finding, type Rule } from '../finding.js';
+import type { Finding } from '../verdict.js';
+
+export const ownDomainFromOutside: Rule = (ctx) => {
+  if (!ctx.outside) return [];
+  const s = ctx.record.session;
+  const out: Finding[] = [];
+  const guessed = ctx.protectedGuessed ? ' (protected domain guessed from recipients)' : '';
+  const client = `${s.clientHost ?? 'unknown'}[${s.clientIp ?? '?'}]`;
+  if (ctx.fromDomain !== undefined && ctx.isProtected(ctx.fromDomain) && !ctx.fromAuthenticated) {
+    out.push(
+      finding(ctx, 'own-domain-from-outside', {
+        severity: 'critical',
+        summary:
+          `Header From uses protected domain ${ctx.fromDomain} but came from ${client}, outside the trusted ` +
+          `networks, without SMTP AUTH and without DMARC or aligned DKIM pass${guessed}`,
+        fields: {
+          identity: 'header.from',
+          header_from: ctx.fromDomain,
+          envelope_from: ctx.envFrom ?? null,
+          client_ip: s.clientIp ?? null,
+          client_host: s.clientHost ?? null,
+          dmarc_result: ctx.auth.dmarc?.result ?? null,
+          protected_guessed: ctx.protectedGuessed,
+        },
+        attack: SPOOFING,
+      }),
+    );
+  } else if (ctx.envDomain !== undefined && ctx.isProtected(ctx.envDomain) && !ctx.fromAuthenticated) {
+    const envDomain = ctx.envDomain;
+    const spfPass = ctx.auth.spf.some(
+      (r) =>
+        r.result === 'pass' &&
+        r.scope !== 'helo' &&
+        (r.domain === undefined || ctx.aligned(r.domain, envDomain)),
+    );
+    if (!spfPass) {
+      out.push(
+        finding(ctx, 'own-domain-from-outside', {
+          severity: 'high',
+          factor: 0.8,
+          summary:
+            `Envelope sender uses protected domain ${envDomain} but came from ${client}, outside the trusted ` +
+            `networks, without SMTP AUTH and without SPF pass${guessed}`,
+          fields: {
+            identity: 'envelope.from',
+            header_from: ctx.fromDomain ?? null,
+            envelope_from: ctx.envFrom ?? null,
+            client_ip: s.clientIp ?? null,
+            client_host: s.clientHost ?? null,
+            protected_guessed: ctx.protectedGuessed,
+          },
+          attack: SPOOFING,
+        }),
+      );
+    }
+  }
+  return out;
+};

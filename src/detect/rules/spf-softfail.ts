@@ -1,0 +1,22 @@
+/**
+ * spf-softfail: the domain's SPF record says the client is probably not authorised (~all),
+ * for the envelope sender (mfrom) or the HELO name (weighed lower). Weak alone: many
+ * domains publish ~all while they sort out their senders.
+ * Spares: forwarding through guards.
+ * Anchors: RFC 7208 section 8.5; Rspamd R_SPF_SOFTFAIL; SpamAssassin SPF_SOFTFAIL / SPF_HELO_SOFTFAIL.
+ */
+import { finding, type Rule } from '../finding.js';
+import { spfFields, spfResultsWith } from './spf.js';
+
+export const spfSoftfail: Rule = (ctx) =>
+  spfResultsWith(ctx, 'softfail').map((r) => {
+    const f = spfFields(ctx, r);
+    const what =
+      r.scope === 'helo' ? `HELO name ${f.helo ?? '?'}` : `envelope sender domain ${f.domain ?? '?'}`;
+    return finding(ctx, 'spf-softfail', {
+      severity: 'low',
+      factor: r.scope === 'helo' ? 0.4 : 1,
+      summary: `SPF softfail: client ${f.client_ip ?? '(unknown)'} is probably not authorised to send for ${what}`,
+      fields: f,
+    });
+  });

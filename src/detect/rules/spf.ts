@@ -1,0 +1,30 @@
+/** Shared by spf-fail and spf-softfail: one finding per SPF scope with the given result. */
+import type { SpfResult } from '../../correlate/record.js';
+import type { RuleContext } from '../context.js';
+
+/** First result per scope (mfrom before helo) matching `want`. */
+export function spfResultsWith(ctx: RuleContext, want: string): SpfResult[] {
+  const out: SpfResult[] = [];
+  const seen = new Set<string>();
+  for (const r of ctx.auth.spf) {
+    if (r.result !== want || seen.has(r.scope)) continue;
+    seen.add(r.scope);
+    out.push(r);
+  }
+  return out;
+}
+
+export function spfFields(ctx: RuleContext, r: SpfResult): Record<string, string | null> {
+  return {
+    spf_result: r.result,
+    scope: r.scope,
+    domain:
+      r.domain ??
+      (r.scope === 'helo' ? (r.helo ?? ctx.record.session.helo ?? null) : (ctx.envDomain ?? null)),
+    envelope_from: r.envelopeFrom ?? ctx.envFrom ?? null,
+    helo: r.helo ?? ctx.record.session.helo ?? null,
+    client_ip: ctx.record.session.clientIp ?? null,
+    reason: r.reason ?? null,
+    source: r.source,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * What the detector learns while a run goes on, all bounded: protected domains guessed
+ * from recipients when none are configured, (header-From org, envelope org) pairs seen with
+ * DMARC pass (legitimate third-party senders), and per-client From-domain windows for
+ * campaign bursts.
+ */
+import {
+  MAX_CAMPAIGN_CLIENTS,
+  MAX_CAMPAIGN_ENTRIES_PER_CLIENT,
+  MAX_LEARNED_PAIRS,
+  MAX_LEARNED_PROTECTED,
+} from './limits.js';
+
+export interface CampaignEntry {
+  time: number;
+  org: string;
+}
+
+export class DetectorState {
+  /** Learned protected org -> messages that named it as a recipient domain. */
+  readonly learnedProtected = new Map<string, number>();
+  learnedProtectedFull = false;
+  /** "fromOrg envOrg" keys. */
+  readonly pairs = new Set<string>();
+  pairsFull = false;
+  readonly campaign = new Map<string, CampaignEntry[]>();
+  campaignEvicted = 0;
+  records = 0;
+
+  learnProtected(org: string): void {
+    const n = this.learnedProtected.get(org);
+    if (n !== undefined) {
+      this.learnedProtected.set(org, n + 1);
+      return;
+    }
+    if (this.learnedProtected.size >= MAX_LEARNED_PROTECTED) {
+      this.learnedProtectedFull = true;
+      return;
+    }
+    this.learnedProtected.set(org, 1);
+  }
+
+  learnPair(fromOrg: string, envOrg: string): void {
+    const key = `${fromOrg} ${envOrg}`;
+    if (this.pairs.has(key)) return;
+    if (this.pairs.size >= MAX_LEARNED_PAIRS) {
+      this.pairsFull = true;
+      return;
+    }
+    this.pairs.add(key);
+  }
+
+  hasPair(fromOrg: string, envOrg: string): boolean {
+    return this.pairs.has(`${fromOrg} ${envOrg}`);
+  }
+
+  /**
+   * Adds (time, org) for a client and returns the distinct orgs inside the window ending at
+   * `time`. Oldest clients are evicted past MAX_CAMPAIGN_CLIENTS (Map keeps insertion order).
+   */
+  observeCampaign(client: string, time: number, org: string, windowMs: number): Set<string> {
+    let entries = this.campaign.get(client);
+    if (entries === undefined) {
+      if (this.campaign.size >= MAX_CAMPAIGN_CLIENTS) {
+        const oldest = this.campaign.keys().next();
+        if (oldest.done !== true) this.campaign.delete(oldest.value);
+        this.campaignEvicted++;
+      }
+      entries = [];
+    } else {
+      this.campaign.delete(client); // re-insert: most recently seen last
+    }
+    entries.push({ time, org });
+    const from = time - windowMs;
+    let drop = 0;
+    while (drop < entries.length && entries[drop]!.time < from) drop++;
+    if (drop > 0) entries.splice(0, drop);
+    if (entries.length > MAX_CAMPAIGN_ENTRIES_PER_CLIENT)
+      entries.splice(0, entries.length - MAX_CAMPAIGN_ENTRIES_PER_CLIENT);
+    this.campaign.set(client, entries);
+    const orgs = new Set<string>();
+    for (const e of entries) if (e.time <= time) orgs.add(e.org);
+    return orgs;
+  }
+}
