@@ -1,5 +1,60 @@
-// PLACEHOLDER (contract only): replaced by the correlate work.
-import type { Correlator, RecordSink } from './record.js';
+/**
+ * The correlator: LogEvents in input order (several hosts interleaved) -> MessageRecords.
+ *
+ * Per host it keeps an SMTP session table (sessions.ts) and an open-record table keyed by
+ * queue id (records.ts). Each event is folded in O(1): a Map lookup for its session or
+ * record, then a bounded fold (fold.ts). Joins that have no shared key: policyd-spf to the
+ * smtpd session (spf-join.ts), postscreen/HAProxy to the session (proxy-join.ts), and
+ * content-filter hops into one message (links.ts).
+ *
+ * Lifecycle: a record closes when every queue id of it logged its close (Postfix
+ * `removed`, Exim `Completed`, or for Sendmail, which logs no close, when every recipient
+ * reached a final status), or at session end for NOQUEUE rejects. Records idle for
+ * windowMs of log time are emitted with agedOut; past maxOpenRecords the oldest is
+ * evicted (agedOut, counted in stats.evicted).
+ *
+ * Orphans: a milter/filter line (OpenDKIM, OpenDMARC, Rspamd ...) whose queue id has no
+ * record yet opens one anyway (mta 'unknown' until an MTA line arrives): when the MTA's
+ * lines are missing the result still surfaces as a record. Such openings are counted in
+ * stats.orphanEvents; so are lines that could not be placed at all (a policyd-spf result
+ * with no open session, a close for an unknown queue id, a proxy line with no session).
+ */
+import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.js';
+import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
+import type { EmitReason, OpenRecord, SessionState } from './state.js';
+import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
+import { MAX_NOQUEUE_PER_SESSION } from './bounds.js';
+import { finalise } from './emit.js';
+import { RecordTable, recordKey, type HostState } from './records.js';
+import { SessionTable, sessionKey } from './sessions.js';
+import { ProxyJoin } from './proxy-join.js';
+import {
+  addLine,
+  addSpf,
+  fillSession,
+  foldArc,
+  foldDelivery,
+  foldDmarc,
+  foldEnvelope,
+  foldFilter,
+  foldHeader,
+  foldNote,
+  foldReject,
+  markQueued,
+  spfFromEvent,
+  addAction,
+  addRecipient,
+} from './fold.js';
+import { foldDkimEvent, foldDkimNote } from './dkim-join.js';
+import {
+  dropForeignSpf,
+  findSpfSession,
+  joinSpf,
+  normSender,
+  pendingForSender,
+  takePendingSpf,
+} from './spf-join.js';
+import { activateExpected, expectHop, isLocalRelay, linkHops } from './links.js';
 
 export interface CorrelatorOptions {
   /** Idle time (log time) after which an open record is emitted as aged out. */
@@ -8,6 +63,401 @@ export interface CorrelatorOptions {
   maxOpenSessions?: number;
 }
 
-export function createCorrelator(_sink: RecordSink, _opts: CorrelatorOptions = {}): Correlator {
-  throw new Error('not implemented');
+/** Correlator counters, with the session figures beside the contract's. */
+export interface CorrelatorCounters extends CorrelatorStats {
+  sessions: number;
+  openSessions: number;
+  evictedSessions: number;
+  heldRecords: number;
+}
+
+const MTA_PRODUCERS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim']);
+
+function positive(v: number | undefined, fallback: number): number {
+  return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {}): Correlator {
+  const windowMs = positive(opts.windowMs, DEFAULT_RECORD_WINDOW_MS);
+  const maxRecords = Math.floor(positive(opts.maxOpenRecords, MAX_OPEN_RECORDS));
+  const maxSessions = Math.floor(positive(opts.maxOpenSessions, MAX_OPEN_SESSIONS));
+  const counters = {
+    events: 0,
+    records: 0,
+    agedOut: 0,
+    evicted: 0,
+    orphanEvents: 0,
+    sessions: 0,
+    evictedSessions: 0,
+  };
+  let globalClock = -Infinity;
+
+  const table = new RecordTable(
+    (r: OpenRecord, reason: EmitReason) => sink(finalise(r, reason)),
+    counters,
+    windowMs,
+    maxRecords,
+  );
+  const sessions = new SessionTable(
+    (s: SessionState) => {
+      for (const nq of s.noqueue) table.close(nq, 'closed');
+      s.noqueue = [];
+      s.current = null;
+      table.sessionEnded(s);
+    },
+    counters,
+    windowMs,
+    maxSessions,
+  );
+  const proxies = new ProxyJoin(sessions);
+
+  function nowOf(h: HostState, time: number | null): number {
+    if (time !== null) return time;
+    return Number.isFinite(h.clock) ? h.clock : 0;
+  }
+
+  /** The event's session (created when the MTA logs a session line we had not seen open). */
+  function sessionFor(ev: LogEvent, now: number, create: boolean): SessionState | null {
+    const key = sessionKey(ev);
+    if (key === null) return null;
+    let s = sessions.get(key) ?? null;
+    if (s === null) {
+      if (!create) return null;
+      s = sessions.create(key, ev.line.host, now);
+    } else {
+      sessions.touch(s, now);
+    }
+    if ('clientIp' in ev || 'clientPort' in ev || 'clientHost' in ev) {
+      sessions.setClient(s, ev.clientIp, ev.clientPort, ev.clientHost);
+      if (ev.daemon === 'postscreen') proxies.attachPostscreen(s, now, false);
+    }
+    return s;
+  }
+
+  /** The open record for the event's queue id (a new one when none is open). */
+  function recordFor(ev: LogEvent, qid: string, h: HostState, create = true): OpenRecord | null {
+    let r = table.byKey.get(recordKey(h.name, qid)) ?? null;
+    if (r !== null) {
+      if (r.expectedIds !== null) activateExpected(r, qid);
+    } else {
+      if (!create) return null;
+      r = table.create(h, qid, ev.line.time);
+      if (!MTA_PRODUCERS.has(ev.producer)) counters.orphanEvents++;
+    }
+    addLine(r, ev);
+    table.touch(h, r, ev.line.time);
+    if (r.session === null && ev.producer === 'sendmail') {
+      // Sendmail logs a connection's messages under the connection's pid.
+      const s = sessionFor(ev, nowOf(h, ev.line.time), false);
+      if (s !== null) bind(r, s, false);
+    }
+    return r;
+  }
+
+  function bind(r: OpenRecord, s: SessionState, newTransaction: boolean): void {
+    if (r.session !== null) return;
+    fillSession(s.info, r.rec.session);
+    r.session = s;
+    r.rec.session = s.info;
+    delete r.rec.local;
+    s.current = r;
+    if (newTransaction) takePendingSpf(s, r);
+    else for (const spf of s.heloSpf) addSpf(r, spf);
+  }
+
+  function learnHelo(r: OpenRecord, helo: string | undefined): void {
+    if (helo !== undefined && r.rec.session.helo === undefined) r.rec.session.helo = helo;
+  }
+
+  function closeQueueId(r: OpenRecord, qid: string): void {
+    r.openIds.delete(qid);
+    if (r.openIds.size === 0 && (r.expectedIds === null || r.expectedIds.size === 0))
+      table.close(r, 'closed');
+  }
+
+  /** Sendmail logs no `removed`: the message is done when every recipient has a final status. */
+  function sendmailDone(r: OpenRecord): void {
+    const nrcpt = r.rec.envelope.nrcpt;
+    if (nrcpt === undefined || r.rec.envelope.from === undefined) return;
+    if (r.finalRcpts < nrcpt) return;
+    for (const q of [...r.openIds]) closeQueueId(r, q);
+  }
+
+  function onClient(ev: MessageClientEvent, qid: string, h: HostState, now: number): void {
+    const r = recordFor(ev, qid, h)!;
+    const s = sessionFor(ev, now, true);
+    if (s !== null) {
+      if (ev.helo !== undefined && s.info.helo === undefined) s.info.helo = ev.helo;
+      if (ev.saslMethod !== undefined && s.info.saslMethod === undefined) s.info.saslMethod = ev.saslMethod;
+      if (ev.saslUsername !== undefined && s.info.saslUsername === undefined)
+        s.info.saslUsername = ev.saslUsername;
+    }
+    let target = r;
+    if (ev.origQueueId !== undefined && ev.origQueueId !== qid) {
+      const k = recordKey(h.name, ev.origQueueId);
+      const first = table.byKey.get(k) ?? table.heldByKey.get(k);
+      if (first !== undefined) {
+        if (s !== null && r.session === null) bind(r, s, false);
+        target = linkHops(table, first, r, ev.origClient ?? s?.info.clientIp, ev.line.time);
+      }
+    }
+    if (target === r) {
+      if (s !== null) bind(r, s, true);
+      else fillSession(r.rec.session, ev);
+    }
+    markQueued(target, ev.line.time);
+  }
+
+  function onNoqueue(ev: RejectEvent, h: HostState, now: number): void {
+    const s = sessionFor(ev, now, true);
+    const from = ev.from === undefined ? undefined : (normSender(ev.from) ?? '');
+    let r: OpenRecord | null = null;
+    if (s !== null) {
+      if (ev.helo !== undefined && s.info.helo === undefined) s.info.helo = ev.helo;
+      for (let i = s.noqueue.length - 1; i >= 0; i--) {
+        const nq = s.noqueue[i]!;
+        if (nq.state === 'open' && nq.noqueueFrom === (from ?? '')) {
+          r = nq;
+          break;
+        }
+      }
+      if (r === null) {
+        if (s.noqueue.length >= MAX_NOQUEUE_PER_SESSION) table.close(s.noqueue.shift()!, 'closed');
+        r = table.create(h, undefined, ev.line.time);
+        r.noqueueFrom = from ?? '';
+        r.session = s;
+        r.rec.session = s.info;
+        s.noqueue.push(r);
+      }
+      pendingForSender(s, r, from);
+    } else {
+      r = table.create(h, undefined, ev.line.time);
+      r.noqueueFrom = from ?? '';
+    }
+    addLine(r, ev);
+    table.touch(h, r, ev.line.time);
+    foldReject(r, ev);
+    if (s === null) table.close(r, 'closed');
+  }
+
+  function push(ev: LogEvent): void {
+    counters.events++;
+    const line = ev.line;
+    const h = table.host(line.host);
+    const time = line.time;
+    if (time !== null && time > h.clock) {
+      if (time > globalClock) globalClock = time;
+      const before = h.nextSweep;
+      table.advance(h, time);
+      if (h.nextSweep !== before) sessions.sweep(h.name, h.clock, globalClock);
+    }
+    const now = nowOf(h, time);
+    const qid = ev.queueId;
+
+    switch (ev.kind) {
+      case 'session.connect': {
+        const key = sessionKey(ev);
+        if (key === null) return;
+        const s = sessions.create(key, line.host, now);
+        sessions.setClient(s, ev.clientIp, ev.clientPort, ev.clientHost);
+        proxies.attachPostscreen(s, now, ev.daemon !== 'postscreen');
+        return;
+      }
+      case 'session.helo': {
+        const s = sessionFor(ev, now, true);
+        if (s !== null && s.info.helo === undefined) s.info.helo = ev.helo;
+        return;
+      }
+      case 'session.tls': {
+        const s = sessionFor(ev, now, true);
+        if (s === null) return;
+        if (ev.tlsProtocol !== undefined) s.info.tlsProtocol = ev.tlsProtocol;
+        if (ev.tlsCipher !== undefined) s.info.tlsCipher = ev.tlsCipher;
+        return;
+      }
+      case 'session.auth': {
+        const s = sessionFor(ev, now, true);
+        if (s === null || !ev.ok) return;
+        if (ev.saslMethod !== undefined) s.info.saslMethod = ev.saslMethod;
+        if (ev.saslUsername !== undefined) s.info.saslUsername = ev.saslUsername;
+        return;
+      }
+      case 'session.note':
+        sessionFor(ev, now, false);
+        return;
+      case 'session.disconnect': {
+        const key = sessionKey(ev);
+        const s = key === null ? undefined : sessions.get(key);
+        if (s !== undefined) sessions.end(s, now);
+        return;
+      }
+      case 'proxy':
+        if (ev.producer === 'haproxy') {
+          proxies.onHaproxy(ev, now);
+        } else {
+          proxies.onPostscreen(ev, now);
+          const key = sessionKey(ev);
+          const s = key === null ? undefined : sessions.get(key);
+          if (s !== undefined) proxies.attachPostscreen(s, now, false);
+        }
+        return;
+      case 'message.client':
+        if (qid !== undefined) onClient(ev, qid, h, now);
+        return;
+      case 'reject': {
+        if (qid === undefined) {
+          onNoqueue(ev, h, now);
+          return;
+        }
+        const r = recordFor(ev, qid, h)!;
+        foldReject(r, ev);
+        learnHelo(r, ev.helo);
+        return;
+      }
+      case 'auth.spf': {
+        const spf = spfFromEvent(ev);
+        if (qid !== undefined) {
+          const r = recordFor(ev, qid, h)!;
+          addSpf(r, spf);
+          learnHelo(r, ev.helo);
+          return;
+        }
+        const s = findSpfSession(sessions, ev);
+        if (s === null) {
+          counters.orphanEvents++;
+          return;
+        }
+        sessions.touch(s, now);
+        joinSpf(s, spf, ev.helo);
+        return;
+      }
+      default:
+        break;
+    }
+
+    // Everything below is about one message.
+    if (qid === undefined) {
+      if (ev.kind === 'filter' && ev.messageId !== undefined) {
+        const r = table.byMessageId.get(recordKey(line.host, ev.messageId));
+        if (r !== undefined && r.state === 'open') {
+          addLine(r, ev);
+          table.touch(h, r, time);
+          foldFilter(r, ev);
+          return;
+        }
+      }
+      if (ev.kind !== 'noise' && ev.kind !== 'unrecognised') counters.orphanEvents++;
+      return;
+    }
+    if (ev.kind === 'noise' || ev.kind === 'unrecognised') return;
+    if (ev.kind === 'message.closed') {
+      const r = recordFor(ev, qid, h, false);
+      if (r === null) {
+        counters.orphanEvents++;
+        return;
+      }
+      if (ev.reason === 'expired') addAction(r, { action: 'expired', time });
+      else if (ev.reason === 'discarded') addAction(r, { action: 'discarded', time });
+      closeQueueId(r, qid);
+      return;
+    }
+    const r = recordFor(ev, qid, h)!;
+    switch (ev.kind) {
+      case 'message.pickup':
+        if (r.session === null) r.rec.local = true;
+        if (ev.from !== undefined && r.rec.envelope.from === undefined) r.rec.envelope.from = ev.from;
+        markQueued(r, time);
+        return;
+      case 'message.id':
+        if (r.rec.messageId === undefined) {
+          r.rec.messageId = ev.messageId;
+          table.byMessageId.set(recordKey(line.host, ev.messageId), r);
+        }
+        return;
+      case 'envelope': {
+        const hadId = r.rec.messageId !== undefined;
+        foldEnvelope(r, ev);
+        if (!hadId && r.rec.messageId !== undefined)
+          table.byMessageId.set(recordKey(line.host, r.rec.messageId), r);
+        dropForeignSpf(r);
+        if (ev.producer === 'sendmail') sendmailDone(r);
+        return;
+      }
+      case 'header':
+        foldHeader(r, ev);
+        learnHelo(r, ev.helo);
+        return;
+      case 'delivery': {
+        const next = ev.queuedAs;
+        if (next !== undefined && next !== qid) {
+          const k = recordKey(line.host, next);
+          const other = table.byKey.get(k) ?? table.heldByKey.get(k);
+          if (other !== undefined) {
+            addRecipient(r, ev.to);
+            linkHops(table, r, other, ev.relay, time);
+            return;
+          }
+          if (isLocalRelay(ev.relay)) {
+            addRecipient(r, ev.to);
+            addAction(r, { action: 'filtered', by: ev.relay, time });
+            expectHop(table, r, next);
+            return;
+          }
+        }
+        r.finalRcpts += foldDelivery(r, ev);
+        if (ev.producer === 'sendmail') sendmailDone(r);
+        return;
+      }
+      case 'message.note':
+        foldNote(r, ev);
+        return;
+      case 'auth.dkim':
+        foldDkimEvent(r, ev);
+        return;
+      case 'auth.dkim-note':
+        foldDkimNote(r, ev);
+        return;
+      case 'auth.dmarc':
+        foldDmarc(r, ev);
+        return;
+      case 'auth.arc':
+        foldArc(r, ev);
+        return;
+      case 'filter': {
+        foldFilter(r, ev);
+        const next = ev.queuedAs;
+        if (next !== undefined && next !== qid) {
+          const k = recordKey(line.host, next);
+          const other = table.byKey.get(k) ?? table.heldByKey.get(k);
+          if (other !== undefined) linkHops(table, r, other, ev.producer, time);
+          else expectHop(table, r, next);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  return {
+    push,
+    flush(): void {
+      sessions.flush();
+      table.flush();
+    },
+    stats(): CorrelatorCounters {
+      return {
+        events: counters.events,
+        records: counters.records,
+        openRecords: table.open,
+        agedOut: counters.agedOut,
+        evicted: counters.evicted,
+        orphanEvents: counters.orphanEvents + proxies.orphans,
+        sessions: counters.sessions,
+        openSessions: sessions.open,
+        evictedSessions: counters.evictedSessions,
+        heldRecords: table.held,
+      };
+    },
+  };
 }

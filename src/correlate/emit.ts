@@ -1,0 +1,103 @@
+/**
+ * What happens when a record leaves the correlator: its disposition and MTA are decided and
+ * its session is copied (while open, records share their session's object so a HELO or a
+ * proxy verdict learned later reaches every message of the connection).
+ */
+import type { MessageRecord, RecordSession } from './record.js';
+import type { EmitReason, OpenRecord } from './state.js';
+
+/** Reject stages that refuse the whole message (a RCPT reject refuses one recipient only). */
+const WHOLE_MESSAGE_STAGES = new Set([
+  'connect',
+  'helo',
+  'mail',
+  'data',
+  'end-of-data',
+  'header',
+  'body',
+  'content',
+]);
+
+/** Recipient statuses that end a recipient's story. */
+export const FINAL_STATUSES = new Set(['sent', 'delivered', 'bounced', 'expired', 'discarded', 'rejected']);
+
+export function computeDisposition(rec: MessageRecord, stillOpen: boolean): string {
+  let delivered = false;
+  let bounced = 0;
+  let deferred = false;
+  let discardedRcpt = false;
+  for (const r of rec.recipients) {
+    const s = r.status;
+    if (s === 'sent' || s === 'delivered') delivered = true;
+    else if (s === 'bounced' || s === 'expired') bounced++;
+    else if (s === 'deferred') deferred = true;
+    else if (s === 'discarded') discardedRcpt = true;
+  }
+  let wholeReject = false;
+  let rcptReject = false;
+  let discarded = discardedRcpt;
+  let held = false;
+  let quarantined = false;
+  let expired = false;
+  for (const a of rec.actions) {
+    switch (a.action) {
+      case 'rejected':
+        if (a.stage !== undefined && WHOLE_MESSAGE_STAGES.has(a.stage)) wholeReject = true;
+        else rcptReject = true;
+        break;
+      case 'discarded':
+        discarded = true;
+        break;
+      case 'held':
+        held = true;
+        break;
+      case 'released':
+        held = false;
+        break;
+      case 'quarantined':
+        quarantined = true;
+        break;
+      case 'expired':
+        expired = true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (wholeReject) return 'rejected';
+  if (discarded && !delivered) return 'discarded';
+  if (quarantined && !delivered) return 'quarantined';
+  if (delivered) return 'delivered';
+  if (rcptReject) return 'rejected';
+  if (held) return 'held';
+  if (expired) return 'expired';
+  if (bounced > 0 && bounced === rec.recipients.length) return 'bounced';
+  if (deferred) return 'deferred';
+  if (bounced > 0) return 'bounced';
+  if (stillOpen && rec.queueIds.length > 0) return 'queued';
+  return 'unknown';
+}
+
+function mtaOf(producers: string[]): MessageRecord['mta'] {
+  for (const p of producers) {
+    if (p === 'postfix' || p === 'sendmail' || p === 'exim') return p;
+  }
+  return 'unknown';
+}
+
+function copySession(s: RecordSession): RecordSession {
+  const out: RecordSession = { ...s };
+  if (s.proxy !== undefined) out.proxy = { ...s.proxy, actions: s.proxy.actions.slice() };
+  return out;
+}
+
+/** The plain MessageRecord handed to the sink. */
+export function finalise(r: OpenRecord, reason: EmitReason): MessageRecord {
+  const rec = r.rec;
+  const stillOpen = reason !== 'closed' && r.openIds.size > 0;
+  rec.session = copySession(rec.session);
+  rec.mta = mtaOf(rec.producers);
+  rec.disposition = computeDisposition(rec, stillOpen);
+  if (reason === 'aged' || reason === 'evicted') rec.agedOut = true;
+  return rec;
+}

@@ -1,0 +1,356 @@
+/**
+ * Folding one event into one record: evidence, envelope, headers, actions, deliveries and
+ * authentication results. Every list is bounded (src/limits.ts, ./bounds.ts); hitting a
+ * bound sets `capped`.
+ */
+import type {
+  AuthResult,
+  ArcEvent,
+  DeliveryEvent,
+  DmarcEvent,
+  EnvelopeEvent,
+  FilterEvent,
+  HeaderEvent,
+  LogEvent,
+  MessageNoteEvent,
+  RejectEvent,
+  SpfEvent,
+} from '../parse/event.js';
+import type { RecordAction, RecordSession, SpfResult } from './record.js';
+import type { OpenRecord } from './state.js';
+import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
+import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
+import { addDkimResult } from './dkim-join.js';
+import { parseAuthenticationResults, parseReceivedSpf } from './auth-headers.js';
+import { FINAL_STATUSES } from './emit.js';
+
+/** Every contributing line: evidence, time span, producer. */
+export function addLine(r: OpenRecord, ev: LogEvent): void {
+  const rec = r.rec;
+  const t = ev.line.time;
+  if (t !== null) {
+    if (rec.firstSeen === null || t < rec.firstSeen) rec.firstSeen = t;
+    if (rec.lastSeen === null || t > rec.lastSeen) rec.lastSeen = t;
+  }
+  if (rec.evidence.length < MAX_EVIDENCE_LINES) {
+    rec.evidence.push(ev.line.src);
+    rec.lines.push(ev.line.raw);
+  } else {
+    rec.capped = true;
+  }
+  const p = ev.producer;
+  if (!rec.producers.includes(p)) rec.producers.push(p);
+}
+
+export function addAction(r: OpenRecord, a: RecordAction): void {
+  const list = r.rec.actions;
+  if (list.length < MAX_ACTIONS) list.push(a);
+  else r.rec.capped = true;
+}
+
+/** Mark the message queued once (its queue file exists). */
+export function markQueued(r: OpenRecord, time: number | null): void {
+  if (r.queued || r.rec.queueIds.length === 0) return;
+  r.queued = true;
+  addAction(r, { action: 'queued', time });
+}
+
+export function addRecipient(r: OpenRecord, to: string): void {
+  if (r.rcptSeen.has(to)) return;
+  if (r.rcptSeen.size >= MAX_RECIPIENTS) {
+    r.rec.capped = true;
+    return;
+  }
+  r.rcptSeen.add(to);
+  r.rec.envelope.recipients.push(to);
+}
+
+/** Fill session fields the record does not know yet (Exim / Sendmail envelope lines carry the client). */
+export function fillSession(
+  s: RecordSession,
+  src: {
+    clientIp?: string | undefined;
+    clientHost?: string | undefined;
+    clientPort?: number | undefined;
+    helo?: string | undefined;
+    saslMethod?: string | undefined;
+    saslUsername?: string | undefined;
+    tlsCipher?: string | undefined;
+  },
+): void {
+  if (s.clientIp === undefined && src.clientIp !== undefined) s.clientIp = src.clientIp;
+  if (s.clientHost === undefined && src.clientHost !== undefined) s.clientHost = src.clientHost;
+  if (s.clientPort === undefined && src.clientPort !== undefined) s.clientPort = src.clientPort;
+  if (s.helo === undefined && src.helo !== undefined) s.helo = src.helo;
+  if (s.saslMethod === undefined && src.saslMethod !== undefined) s.saslMethod = src.saslMethod;
+  if (s.saslUsername === undefined && src.saslUsername !== undefined) s.saslUsername = src.saslUsername;
+  if (s.tlsCipher === undefined && src.tlsCipher !== undefined) s.tlsCipher = src.tlsCipher;
+}
+
+export function foldEnvelope(r: OpenRecord, ev: EnvelopeEvent): void {
+  const env = r.rec.envelope;
+  if (env.from === undefined) env.from = ev.from;
+  if (ev.size !== undefined) env.size = ev.size;
+  if (ev.nrcpt !== undefined) env.nrcpt = ev.nrcpt;
+  if (ev.messageId !== undefined && r.rec.messageId === undefined) r.rec.messageId = ev.messageId;
+  if (ev.recipients !== undefined) for (const to of ev.recipients) addRecipient(r, to);
+  fillSession(r.rec.session, ev);
+  markQueued(r, ev.line.time);
+}
+
+export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
+  const rec = r.rec;
+  const name = ev.name.toLowerCase();
+  let list = rec.headers[name];
+  if (list === undefined) {
+    list = [];
+    rec.headers[name] = list;
+  }
+  if (list.length < MAX_HEADER_VALUES) list.push({ value: ev.value, truncated: ev.truncated });
+  else rec.capped = true;
+  if (ev.from !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.from;
+  if (ev.to !== undefined) addRecipient(r, ev.to);
+  const act = ev.action;
+  if (act !== undefined && act !== 'warning' && act !== 'info') {
+    const a: RecordAction = {
+      action: actionWord(act),
+      stage: 'header',
+      by: ev.milter === true ? 'milter_header_checks' : 'header_checks',
+      time: ev.line.time,
+    };
+    addAction(r, a);
+  }
+  if (name === 'received-spf') {
+    const spf = parseReceivedSpf(ev.value);
+    if (spf !== null) addSpf(r, spf);
+  } else if (name === 'authentication-results') {
+    const ar = parseAuthenticationResults(ev.value);
+    if (ar !== null) {
+      for (const s of ar.spf) addSpf(r, s);
+      for (const d of ar.dkim) addDkimResult(r, d);
+      if (ar.dmarc !== undefined && (rec.auth.dmarc === undefined || r.dmarcFromHeader)) {
+        if (rec.auth.dmarc === undefined) {
+          rec.auth.dmarc = ar.dmarc;
+          r.dmarcFromHeader = true;
+        }
+      }
+      if (ar.arc !== undefined && rec.auth.arc === undefined) {
+        rec.auth.arc = ar.arc;
+        r.arcFromHeader = true;
+      }
+    }
+  }
+}
+
+/** Reject / milter / filter action words -> the record's action vocabulary. */
+export function actionWord(action: string): string {
+  switch (action) {
+    case 'reject':
+    case 'rejected':
+      return 'rejected';
+    case 'discard':
+    case 'discarded':
+      return 'discarded';
+    case 'hold':
+    case 'held':
+      return 'held';
+    case 'defer':
+    case 'deferred':
+    case 'soft-reject':
+      return 'deferred';
+    case 'quarantine':
+    case 'quarantined':
+      return 'quarantined';
+    default:
+      return action;
+  }
+}
+
+export function foldReject(r: OpenRecord, ev: RejectEvent): void {
+  const a: RecordAction = {
+    action: actionWord(ev.action),
+    stage: ev.stage,
+    reason: ev.reason,
+    time: ev.line.time,
+  };
+  if (ev.by !== undefined) a.by = ev.by;
+  if (ev.code !== undefined) a.code = ev.code;
+  if (ev.dsn !== undefined) a.dsn = ev.dsn;
+  addAction(r, a);
+  const rec = r.rec;
+  if (ev.from !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.from;
+  if (ev.to !== undefined) {
+    addRecipient(r, ev.to);
+    // A recipient refused at RCPT has its story ended.
+    if (ev.stage === 'rcpt' && rec.recipients.length < MAX_RECIPIENTS) {
+      rec.recipients.push({
+        to: ev.to,
+        status: a.action === 'deferred' ? 'deferred' : 'rejected',
+        detail: ev.reason,
+      });
+    }
+  }
+  fillSession(rec.session, ev);
+}
+
+/** A delivery attempt or final status; returns the number of recipients it finished. */
+export function foldDelivery(r: OpenRecord, ev: DeliveryEvent): number {
+  const rec = r.rec;
+  const tos = ev.recipients !== undefined && ev.recipients.length > 0 ? ev.recipients : [ev.to];
+  let finals = 0;
+  const status = ev.status;
+  const final = FINAL_STATUSES.has(status);
+  for (const to of tos) {
+    addRecipient(r, to);
+    if (rec.recipients.length < MAX_RECIPIENTS) {
+      const st: OpenRecord['rec']['recipients'][number] = { to, status };
+      if (ev.origTo !== undefined) st.origTo = ev.origTo;
+      if (ev.relay !== undefined) st.relay = ev.relay;
+      if (ev.dsn !== undefined) st.dsn = ev.dsn;
+      if (ev.detail !== undefined) st.detail = ev.detail;
+      rec.recipients.push(st);
+    } else {
+      rec.capped = true;
+    }
+    if (final) finals++;
+  }
+  const action = status === 'sent' ? 'delivered' : status === 'expired' ? 'expired' : actionWord(status);
+  const a: RecordAction = { action, time: ev.line.time };
+  if (ev.relay !== undefined) a.by = ev.relay;
+  if (ev.dsn !== undefined) a.dsn = ev.dsn;
+  if (ev.detail !== undefined) a.reason = ev.detail;
+  addAction(r, a);
+  return finals;
+}
+
+export function foldNote(r: OpenRecord, ev: MessageNoteEvent): void {
+  const n = ev.note.toLowerCase();
+  let action = 'note';
+  if (n.startsWith('hold')) action = 'held';
+  else if (n.startsWith('release')) action = 'released';
+  else if (n.startsWith('quarantine')) action = 'quarantined';
+  else if (n.startsWith('discard')) action = 'discarded';
+  else if (n.startsWith('expire')) action = 'expired';
+  const a: RecordAction = { action, reason: ev.note, time: ev.line.time };
+  addAction(r, a);
+}
+
+export function addSpf(r: OpenRecord, spf: SpfResult): void {
+  const list = r.rec.auth.spf;
+  for (const e of list) {
+    if (
+      e.source === spf.source &&
+      e.scope === spf.scope &&
+      e.result === spf.result &&
+      e.domain === spf.domain &&
+      e.envelopeFrom === spf.envelopeFrom
+    ) {
+      return;
+    }
+  }
+  if (list.length < MAX_AUTH_RESULTS) list.push(spf);
+  else r.rec.capped = true;
+}
+
+export function spfFromEvent(ev: SpfEvent): SpfResult {
+  const out: SpfResult = { result: ev.result, scope: ev.scope, source: ev.producer };
+  if (ev.domain !== undefined) out.domain = ev.domain;
+  if (ev.envelopeFrom !== undefined) out.envelopeFrom = ev.envelopeFrom;
+  if (ev.helo !== undefined) out.helo = ev.helo;
+  if (ev.reason !== undefined) out.reason = ev.reason;
+  return out;
+}
+
+export function foldDmarc(r: OpenRecord, ev: DmarcEvent): void {
+  const d: NonNullable<OpenRecord['rec']['auth']['dmarc']> = { result: ev.result, source: ev.producer };
+  if (ev.domain !== undefined) d.domain = ev.domain;
+  if (ev.policy !== undefined) d.policy = ev.policy;
+  if (ev.disposition !== undefined) d.disposition = ev.disposition;
+  if (ev.arcOverride !== undefined) d.arcOverride = ev.arcOverride;
+  setDmarc(r, d);
+  const disp = ev.disposition;
+  if (disp === 'reject' || disp === 'quarantine') {
+    addAction(r, {
+      action: actionWord(disp),
+      stage: 'end-of-data',
+      by: ev.producer,
+      reason: 'dmarc',
+      time: ev.line.time,
+    });
+  }
+}
+
+/** A log-native DMARC result; a later one of the same source refines (OpenDMARC logs pass/fail, then policy). */
+function setDmarc(r: OpenRecord, d: NonNullable<OpenRecord['rec']['auth']['dmarc']>): void {
+  const cur = r.rec.auth.dmarc;
+  if (cur === undefined || r.dmarcFromHeader || cur.source === d.source) {
+    if (cur !== undefined && !r.dmarcFromHeader && cur.source === d.source) {
+      // Keep what the earlier line knew and this one does not repeat.
+      if (d.domain === undefined && cur.domain !== undefined) d.domain = cur.domain;
+      if (d.policy === undefined && cur.policy !== undefined) d.policy = cur.policy;
+      if (d.disposition === undefined && cur.disposition !== undefined) d.disposition = cur.disposition;
+      if (d.arcOverride === undefined && cur.arcOverride !== undefined) d.arcOverride = cur.arcOverride;
+      if (d.result === 'unknown') d.result = cur.result;
+    }
+    r.rec.auth.dmarc = d;
+    r.dmarcFromHeader = false;
+  }
+}
+
+function setArc(r: OpenRecord, result: AuthResult, source: string): void {
+  if (r.rec.auth.arc === undefined || r.arcFromHeader || r.rec.auth.arc.source === source) {
+    r.rec.auth.arc = { result, source };
+    r.arcFromHeader = false;
+  }
+}
+
+export function foldArc(r: OpenRecord, ev: ArcEvent): void {
+  setArc(r, ev.result, ev.producer);
+}
+
+export function foldFilter(r: OpenRecord, ev: FilterEvent): void {
+  const rec = r.rec;
+  if (rec.filters.length < MAX_FILTERS) {
+    const f: OpenRecord['rec']['filters'][number] = { source: ev.producer, action: ev.action };
+    if (ev.score !== undefined) f.score = ev.score;
+    if (ev.symbols !== undefined) f.symbols = ev.symbols;
+    rec.filters.push(f);
+  } else {
+    rec.capped = true;
+  }
+  if (ev.messageId !== undefined && rec.messageId === undefined) rec.messageId = ev.messageId;
+  if (ev.envelopeFrom !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.envelopeFrom;
+  if (ev.recipients !== undefined) for (const to of ev.recipients) addRecipient(r, to);
+  fillSession(rec.session, ev);
+  const act = ev.action;
+  if (act === 'blocked' || act === 'reject' || act === 'discard' || act === 'quarantine') {
+    addAction(r, {
+      action: act === 'blocked' ? 'rejected' : actionWord(act),
+      stage: 'content',
+      by: ev.producer,
+      time: ev.line.time,
+    });
+  }
+  const auth = ev.auth;
+  if (auth === undefined) return;
+  const source = ev.producer;
+  if (auth.spf !== undefined) {
+    const s: SpfResult = { result: auth.spf, scope: 'mfrom', source };
+    if (ev.envelopeFrom !== undefined) s.envelopeFrom = ev.envelopeFrom;
+    addSpf(r, s);
+  }
+  if (auth.dkim !== undefined) {
+    for (const d of auth.dkim) {
+      const res: OpenRecord['rec']['auth']['dkim'][number] = { result: d.result, source };
+      if (d.domain !== undefined) res.domain = d.domain;
+      addDkimResult(r, res);
+    }
+  }
+  if (auth.dmarc !== undefined) {
+    const d: NonNullable<OpenRecord['rec']['auth']['dmarc']> = { result: auth.dmarc.result, source };
+    if (auth.dmarc.domain !== undefined) d.domain = auth.dmarc.domain;
+    if (auth.dmarc.policy !== undefined) d.policy = auth.dmarc.policy;
+    setDmarc(r, d);
+  }
+  if (auth.arc !== undefined) setArc(r, auth.arc, source);
+}

@@ -1,0 +1,136 @@
+/**
+ * Proxies in front of the MTA, joined to the SMTP session they handed over.
+ *
+ * postscreen (same host) logs its verdicts (CONNECT, PASS NEW, PREGREET, DNSBL ...) for a
+ * client ip:port BEFORE smtpd's `connect from`: the verdicts wait per host + client ip and
+ * join the next smtpd session of that ip (within POSTSCREEN_JOIN_WINDOW_MS).
+ *
+ * HAProxy writes one line per connection when it ENDS, after Postfix's lines and possibly
+ * under another host name: it joins, by client ip and port, a session that is open or
+ * ended within PROXY_JOIN_WINDOW_MS. Records of that session share the session object, and
+ * closed ones wait PROXY_GRACE_MS after the session's end before they are emitted (see
+ * records.ts), so the verdict reaches them even though it came last. A line that finds no
+ * session by ip but finds one by port within the window means the MTA logged a client the
+ * proxy did not see for that connection: clientMismatch.
+ */
+import type { ProxyEvent } from '../parse/event.js';
+import type { RecordSession } from './record.js';
+import type { SessionTable } from './sessions.js';
+import type { SessionState } from './state.js';
+import {
+  MAX_POSTSCREEN_STATES,
+  MAX_PROXY_ACTIONS,
+  POSTSCREEN_JOIN_WINDOW_MS,
+  PROXY_JOIN_WINDOW_MS,
+} from './bounds.js';
+
+type Proxy = NonNullable<RecordSession['proxy']>;
+
+interface PostscreenState {
+  proxy: Proxy;
+  time: number;
+}
+
+function addProxyAction(p: Proxy, action: string): void {
+  if (p.actions.length < MAX_PROXY_ACTIONS && !p.actions.includes(action)) p.actions.push(action);
+}
+
+export class ProxyJoin {
+  /** host \0 client ip -> postscreen's verdicts for its latest connection, oldest first. */
+  private readonly postscreen = new Map<string, PostscreenState>();
+  orphans = 0;
+
+  constructor(private readonly sessions: SessionTable) {}
+
+  onPostscreen(ev: ProxyEvent, now: number): void {
+    const ip = ev.clientIp;
+    if (ip === undefined) return;
+    const key = ev.line.host + '\0' + ip;
+    let st = this.postscreen.get(key);
+    if (st === undefined || ev.action === 'connect') {
+      if (st !== undefined) this.postscreen.delete(key);
+      while (this.postscreen.size >= MAX_POSTSCREEN_STATES) {
+        const oldest = this.postscreen.keys().next().value;
+        if (oldest === undefined) break;
+        this.postscreen.delete(oldest);
+      }
+      const proxy: Proxy = { kind: 'postscreen', peerIp: ip, actions: [] };
+      if (ev.clientPort !== undefined) proxy.peerPort = ev.clientPort;
+      st = { proxy, time: now };
+      this.postscreen.set(key, st);
+    }
+    st.time = now;
+    addProxyAction(st.proxy, ev.action);
+  }
+
+  /** A new smtpd (or postscreen-reject) session: take postscreen's verdicts for its client. */
+  attachPostscreen(s: SessionState, now: number, consume: boolean): void {
+    const ip = s.info.clientIp;
+    if (ip === undefined || s.info.proxy !== undefined) return;
+    const key = s.host + '\0' + ip;
+    const st = this.postscreen.get(key);
+    if (st === undefined) return;
+    if (now - st.time > POSTSCREEN_JOIN_WINDOW_MS) {
+      this.postscreen.delete(key);
+      return;
+    }
+    const port = s.info.clientPort;
+    if (port !== undefined && st.proxy.peerPort !== undefined && port !== st.proxy.peerPort) return;
+    s.info.proxy = consume ? st.proxy : { ...st.proxy, actions: st.proxy.actions.slice() };
+    if (consume) this.postscreen.delete(key);
+  }
+
+  onHaproxy(ev: ProxyEvent, now: number): void {
+    const ip = ev.clientIp;
+    const port = ev.clientPort;
+    let s: SessionState | null = null;
+    let mismatch = false;
+    if (ip !== undefined) s = this.closest(this.sessions.byIp.get(ip), now, port);
+    if (s === null && port !== undefined) {
+      const byPort = this.closest(this.sessions.byPort.get(port), now, port);
+      if (byPort !== null) {
+        s = byPort;
+        mismatch = true;
+      }
+    }
+    if (s === null) {
+      this.orphans++;
+      return;
+    }
+    const proxy: Proxy = { kind: 'haproxy', actions: [] };
+    if (ip !== undefined) proxy.peerIp = ip;
+    if (port !== undefined) proxy.peerPort = port;
+    addProxyAction(proxy, ev.action);
+    if (ev.termState !== undefined) addProxyAction(proxy, 'term:' + ev.termState);
+    if (mismatch || (ip !== undefined && s.info.clientIp !== undefined && s.info.clientIp !== ip)) {
+      proxy.clientMismatch = true;
+    }
+    s.info.proxy = proxy;
+  }
+
+  /** The session (newest first) whose connection the proxy line describes. */
+  private closest(
+    list: SessionState[] | undefined,
+    now: number,
+    port: number | undefined,
+  ): SessionState | null {
+    if (list === undefined) return null;
+    let best: SessionState | null = null;
+    let bestGap = Infinity;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const s = list[i]!;
+      if (s.info.proxy?.kind === 'haproxy') continue;
+      const sp = s.info.clientPort;
+      if (port !== undefined && sp !== undefined && sp !== port) continue;
+      if (now < s.start - PROXY_JOIN_WINDOW_MS) continue;
+      const gap = s.end === null ? 0 : Math.abs(now - s.end);
+      if (gap > PROXY_JOIN_WINDOW_MS) continue;
+      if (port !== undefined && sp === port) return s;
+      if (gap < bestGap) {
+        best = s;
+        bestGap = gap;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The SMTP session table: one entry per connection, keyed by host + program tag + pid
+ * (Postfix smtpd, Sendmail), plus the client ip for postscreen, whose single process serves
+ * every client. A session opens at `connect`, learns HELO/TLS/SASL, and ends at
+ * `disconnect`; ended sessions stay findable by client ip (and port) for a few seconds so
+ * a proxy that logs the connection when it ends (HAProxy) can still join it.
+ *
+ * Ordered Maps (oldest first) bound the table: idle sessions age out by log time, and the
+ * oldest is evicted when maxOpenSessions are open.
+ */
+import type { LogEvent } from '../parse/event.js';
+import type { SessionState } from './state.js';
+import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
+
+export interface SessionCounters {
+  sessions: number;
+  evictedSessions: number;
+}
+
+export function sessionKey(ev: LogEvent): string | null {
+  const line = ev.line;
+  if (line.pid === null) return null;
+  const base = line.host + '\0' + line.program + '\0' + line.pid;
+  if (ev.daemon === 'postscreen') {
+    const ip = 'clientIp' in ev ? ev.clientIp : undefined;
+    return ip === undefined ? null : base + '\0' + ip;
+  }
+  return base;
+}
+
+function pushBounded<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): void {
+  const list = map.get(key);
+  if (list === undefined) {
+    map.set(key, [s]);
+    return;
+  }
+  if (list.includes(s)) return;
+  list.push(s);
+  if (list.length > MAX_SESSIONS_PER_IP) list.shift();
+}
+
+function removeFrom<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): void {
+  const list = map.get(key);
+  if (list === undefined) return;
+  const i = list.indexOf(s);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+export class SessionTable {
+  private readonly byKey = new Map<string, SessionState>();
+  /** Per host, open sessions least recently touched first. */
+  private readonly orderByHost = new Map<string, Map<SessionState, true>>();
+  /** Client ip -> open and recently ended sessions (every host), newest last. */
+  readonly byIp = new Map<string, SessionState[]>();
+  /** Client port -> open and recently ended sessions whose port was logged, newest last. */
+  readonly byPort = new Map<number, SessionState[]>();
+  /** Ended sessions still in the indexes, oldest end first. */
+  private ended: SessionState[] = [];
+  private endedHead = 0;
+  private indexedIp = new Map<SessionState, string>();
+  private indexedPort = new Map<SessionState, number>();
+  open = 0;
+
+  constructor(
+    private readonly onEnd: (s: SessionState) => void,
+    private readonly counters: SessionCounters,
+    private readonly windowMs: number,
+    private readonly maxOpen: number,
+  ) {}
+
+  get(key: string): SessionState | undefined {
+    return this.byKey.get(key);
+  }
+
+  private order(host: string): Map<SessionState, true> {
+    let o = this.orderByHost.get(host);
+    if (o === undefined) {
+      o = new Map();
+      this.orderByHost.set(host, o);
+    }
+    return o;
+  }
+
+  /** A new session under `key` (a still-open one under the same key ended first: pid reuse). */
+  create(key: string, host: string, time: number): SessionState {
+    const old = this.byKey.get(key);
+    if (old !== undefined) this.end(old, time);
+    while (this.open >= this.maxOpen && this.evictOldest(host, time)) {
+      /* evicted one */
+    }
+    const s: SessionState = {
+      key,
+      host,
+      info: {},
+      lastTouch: time,
+      start: time,
+      end: null,
+      pendingSpf: [],
+      heloSpf: [],
+      current: null,
+      noqueue: [],
+      held: [],
+    };
+    this.byKey.set(key, s);
+    this.order(host).set(s, true);
+    this.open++;
+    this.counters.sessions++;
+    return s;
+  }
+
+  touch(s: SessionState, time: number): void {
+    if (s.end !== null) return;
+    s.lastTouch = time;
+    const o = this.order(s.host);
+    o.delete(s);
+    o.set(s, true);
+  }
+
+  /** Record the client address and index the session by it (for the SPF and proxy joins). */
+  setClient(
+    s: SessionState,
+    ip: string | undefined,
+    port: number | undefined,
+    host: string | undefined,
+  ): void {
+    const info = s.info;
+    if (ip !== undefined && info.clientIp === undefined) {
+      info.clientIp = ip;
+      this.indexedIp.set(s, ip);
+      pushBounded(this.byIp, ip, s);
+    }
+    if (port !== undefined && info.clientPort === undefined) {
+      info.clientPort = port;
+      this.indexedPort.set(s, port);
+      pushBounded(this.byPort, port, s);
+    }
+    if (host !== undefined && info.clientHost === undefined) info.clientHost = host;
+  }
+
+  /** The session is over: it leaves the table but stays in the ip/port indexes for the proxy window. */
+  end(s: SessionState, time: number): void {
+    if (s.end !== null) return;
+    s.end = time;
+    this.byKey.delete(s.key);
+    this.order(s.host).delete(s);
+    this.open--;
+    this.ended.push(s);
+    this.onEnd(s);
+  }
+
+  /** Age out idle sessions of one host and forget ended ones past the proxy window. */
+  sweep(host: string, clock: number, globalClock: number): void {
+    const limit = clock - this.windowMs;
+    for (const s of this.order(host).keys()) {
+      if (s.lastTouch >= limit) break;
+      this.end(s, clock);
+    }
+    const forget = globalClock - 2 * PROXY_JOIN_WINDOW_MS;
+    const cap = this.maxOpen;
+    while (this.endedHead < this.ended.length) {
+      const s = this.ended[this.endedHead]!;
+      if ((s.end ?? 0) >= forget && this.ended.length - this.endedHead <= cap) break;
+      this.endedHead++;
+      this.unindex(s);
+    }
+    if (this.endedHead > 1024 && this.endedHead * 2 > this.ended.length) {
+      this.ended = this.ended.slice(this.endedHead);
+      this.endedHead = 0;
+    }
+  }
+
+  private unindex(s: SessionState): void {
+    const ip = this.indexedIp.get(s);
+    if (ip !== undefined) {
+      removeFrom(this.byIp, ip, s);
+      this.indexedIp.delete(s);
+    }
+    const port = this.indexedPort.get(s);
+    if (port !== undefined) {
+      removeFrom(this.byPort, port, s);
+      this.indexedPort.delete(s);
+    }
+  }
+
+  private evictOldest(preferredHost: string, time: number): boolean {
+    let victim: SessionState | undefined = this.order(preferredHost).keys().next().value;
+    if (victim === undefined) {
+      for (const o of this.orderByHost.values()) {
+        victim = o.keys().next().value;
+        if (victim !== undefined) break;
+      }
+    }
+    if (victim === undefined) return false;
+    this.counters.evictedSessions++;
+    this.end(victim, time);
+    return true;
+  }
+
+  /** End of input: every open session ends (its NOQUEUE records close). */
+  flush(): void {
+    for (const s of [...this.byKey.values()]) this.end(s, s.lastTouch);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The correlator's internal state shapes: an open record (a MessageRecord being
+ * assembled plus its bookkeeping) and an SMTP session. Nothing here leaves the correlator:
+ * records are copied into plain MessageRecords when they are emitted.
+ */
+import type { MessageRecord, RecordSession, SpfResult } from './record.js';
+import type { DkimTrack } from './dkim-join.js';
+
+/** Why a record left the table. */
+export type EmitReason = 'closed' | 'aged' | 'evicted' | 'flush';
+
+export interface OpenRecord {
+  rec: MessageRecord;
+  /** The SMTP session the message came in on (first hop), while it is known. */
+  session: SessionState | null;
+  /** Queue ids of this message that have not logged their close yet. */
+  openIds: Set<string>;
+  /** Queue ids announced by a content-filter hop whose own lines have not appeared yet. */
+  expectedIds: Set<string> | null;
+  /** Envelope recipients already listed (dedupe), bounded by MAX_RECIPIENTS. */
+  rcptSeen: Set<string>;
+  /** Sendmail: recipients that reached a final status (sent / bounced / expired / discarded). */
+  finalRcpts: number;
+  /** Log time of the last contributing line (host clock when the line had no time). */
+  lastTouch: number;
+  /** 'open' in the table, 'held' closed but waiting for a late proxy line, 'done' emitted or merged. */
+  state: 'open' | 'held' | 'done';
+  /** Release time (host log time) while held in the grace queue. */
+  releaseAt: number;
+  /** NOQUEUE records: the sender they group rejects by. */
+  noqueueFrom?: string;
+  /** A `queued` action was recorded already. */
+  queued: boolean;
+  /** Header Authentication-Results / Received-SPF produced the current dmarc/arc (a log-native result replaces it). */
+  dmarcFromHeader: boolean;
+  arcFromHeader: boolean;
+  /** OpenDKIM lines joined so far (null until the first one). */
+  dkimTrack: DkimTrack[] | null;
+}
+
+export interface SessionState {
+  /** host \0 program \0 pid (\0 client ip for postscreen, which serves every client from one pid). */
+  key: string;
+  host: string;
+  /** Shared with the records bound to the session while they are open; copied at emission. */
+  info: RecordSession;
+  lastTouch: number;
+  /** Log time of the connect line (or first line seen). */
+  start: number;
+  /** Log time of the disconnect, or null while open. */
+  end: number | null;
+  /** SPF results (mfrom) from policyd-spf waiting for the next transaction of this session. */
+  pendingSpf: SpfResult[];
+  /** HELO-scope SPF results: they hold for every message of the session. */
+  heloSpf: SpfResult[];
+  /** The transaction (queue id record) most recently bound to this session. */
+  current: OpenRecord | null;
+  /** NOQUEUE records of this session, closed at disconnect. */
+  noqueue: OpenRecord[];
+  /** Closed records waiting for the session's end (a proxy logs the connection when it ends). */
+  held: OpenRecord[];
+}
