@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { binaryReason, isGzip } from './magic.js';
+
+test('gzip is recognised by its magic bytes', () => {
+  assert.equal(isGzip(Buffer.from([0x1f, 0x8b, 0x08, 0x00])), true);
+  assert.equal(isGzip(Buffer.from('Nov  7 13:52:47 mx1')), false);
+  assert.equal(isGzip(Buffer.from([0x1f])), false);
+});
+
+test('known binary formats are named', () => {
+  assert.match(binaryReason(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]))!, /ELF/);
+  assert.match(binaryReason(Buffer.from('PK\x03\x04rest', 'latin1'))!, /zip/);
+  assert.match(binaryReason(Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'))!, /PNG/);
+  assert.match(binaryReason(Buffer.from('%PDF-1.7\n'))!, /PDF/);
+  assert.match(binaryReason(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0]))!, /xz.*xzcat/);
+});
+
+test('mostly NUL/control bytes is binary; a log with a few stray bytes is not', () => {
+  assert.match(binaryReason(Buffer.alloc(4096))!, /NUL/);
+  const log = Buffer.from(
+    'Nov  7 13:52:47 mx1 postfix/smtpd[1]: connect from a.example.net[192.0.2.1]\n'.repeat(50),
+  );
+  log[100] = 0;
+  log[200] = 0x01;
+  log[300] = 0xff;
+  assert.equal(binaryReason(log), null);
+  assert.equal(binaryReason(Buffer.from('\t\x1b[31mcoloured\x1b[0m\r\n')), null);
+  assert.equal(binaryReason(Buffer.alloc(0)), null);
+});
