@@ -1,0 +1,197 @@
+/**
+ * Recognition of the milter, policy and filter parsers over the public corpus
+ * (../shared/corpus/public): every OpenDKIM, OpenDMARC, policyd-spf, Amavis, Rspamd and
+ * spamd line found by file name (`opendkim.log`, `spamd.msg.log` ...) or by program tag
+ * inside any other file (mixed streams such as lightmeter's and modoboa's).
+ *
+ * Targets: Rspamd >= 99 % (a hard product target), the others >= 97 %. A line counts as
+ * recognised when it parses to any kind but `unrecognised`; the parser must never throw.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LogLine } from '../../src/ingest/line.js';
+import type { LogEvent } from '../../src/parse/event.js';
+import { parseOpendkim } from '../../src/parse/opendkim.js';
+import { parseOpendmarc } from '../../src/parse/opendmarc.js';
+import { parsePolicydSpf } from '../../src/parse/policyd-spf.js';
+import { parseAmavis } from '../../src/parse/amavis.js';
+import { parseRspamd } from '../../src/parse/rspamd.js';
+import { parseSpamd } from '../../src/parse/spamd.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CORPUS = resolve(here, '../../../shared/corpus/public');
+const present = existsSync(CORPUS);
+
+type Producer = 'opendkim' | 'opendmarc' | 'policyd-spf' | 'amavis' | 'rspamd' | 'spamd';
+
+const PARSERS: Record<Producer, (l: LogLine) => LogEvent> = {
+  opendkim: parseOpendkim,
+  opendmarc: parseOpendmarc,
+  'policyd-spf': parsePolicydSpf,
+  amavis: parseAmavis,
+  rspamd: parseRspamd,
+  spamd: parseSpamd,
+};
+
+const TARGET: Record<Producer, number> = {
+  opendkim: 0.97,
+  opendmarc: 0.97,
+  'policyd-spf': 0.97,
+  amavis: 0.97,
+  rspamd: 0.99,
+  spamd: 0.97,
+};
+
+/** Program tags (as logged) that belong to each producer. */
+const TAGS: Record<string, Producer> = {
+  opendkim: 'opendkim',
+  opendmarc: 'opendmarc',
+  'policyd-spf': 'policyd-spf',
+  'policyd-spf-perl': 'policyd-spf',
+  'postfix/policy-spf': 'policyd-spf',
+  'pyspf-milter': 'policyd-spf',
+  'spf-milter': 'policyd-spf',
+  amavis: 'amavis',
+  amavisd: 'amavis',
+  'amavisd-new': 'amavis',
+  rspamd: 'rspamd',
+  rspamd_proxy: 'rspamd',
+  spamd: 'spamd',
+  spamc: 'spamd',
+};
+
+/** File-name stems that name a producer: `amavis.msg.log`, `rspamd.log` ... */
+function producerOfFile(name: string): Producer | undefined {
+  const stem = name.split('.')[0] ?? '';
+  return stem in PARSERS ? (stem as Producer) : undefined;
+}
+
+interface Found {
+  producer: Producer;
+  line: LogLine;
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (!name.endsWith('.jsonl') && !name.endsWith('.md')) out.push(p);
+  }
+}
+
+/** RFC 3164 stamp (also modoboa's templated `%(day)s` day), or an ISO 8601 stamp with a `T`. */
+const STAMP = /^(?:[A-Z][a-z]{2} [ \d]\d|%\(day\)s) \d\d:\d\d:\d\d |^\d{4}-\d\d-\d\dT[\d:.+-]{8,40} /;
+
+/**
+ * Takes a syslog envelope apart (a small local split so this suite does not depend on the
+ * ingest stage): `STAMP host prog[pid]: msg`, or `prog[pid]: msg` with no stamp and host.
+ * Returns null when the line has no envelope (message-only lines, Rspamd's own file log).
+ */
+function splitEnvelope(raw: string): { program: string; pid: number | null; message: string } | null {
+  let rest = raw;
+  const m = STAMP.exec(raw);
+  if (m !== null) {
+    rest = raw.slice(m[0].length);
+    const sp = rest.indexOf(' ');
+    if (sp < 0) return null;
+    rest = rest.slice(sp + 1); // host
+  }
+  const colon = rest.indexOf(': ');
+  if (colon <= 0 || colon > 120) return null;
+  let tag = rest.slice(0, colon);
+  if (tag.includes(' ')) return null;
+  let pid: number | null = null;
+  const open = tag.indexOf('[');
+  if (open > 0 && tag.endsWith(']')) {
+    const n = Number(tag.slice(open + 1, -1));
+    if (!Number.isInteger(n)) return null;
+    pid = n;
+    tag = tag.slice(0, open);
+  } else if (m === null) {
+    return null; // `word: text` without stamp or pid is message text, not a tag
+  }
+  return { program: tag, pid, message: rest.slice(colon + 2) };
+}
+
+function lineOf(
+  file: string,
+  n: number,
+  raw: string,
+  program: string,
+  pid: number | null,
+  message: string,
+): LogLine {
+  return { time: null, host: '', program, pid, message, raw, src: { file, line: n } };
+}
+
+function collect(): Found[] {
+  const files: string[] = [];
+  walk(CORPUS, files);
+  const found: Found[] = [];
+  for (const file of files.sort()) {
+    const rel = relative(CORPUS, file);
+    const base = file.slice(file.lastIndexOf('/') + 1);
+    const named = producerOfFile(base);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((raw, idx) => {
+      if (raw.trim() === '') return;
+      const env = splitEnvelope(raw);
+      if (env !== null) {
+        const producer = TAGS[env.program];
+        // Another program's line (e.g. qmail-scanner beside spamd) is not this area's.
+        if (producer !== undefined) {
+          found.push({ producer, line: lineOf(rel, idx + 1, raw, env.program, env.pid, env.message) });
+        }
+        return;
+      }
+      if (named === undefined) return;
+      // `.msg.log` holds the message part only; Rspamd's own file log has no syslog tag at all.
+      found.push({ producer: named, line: lineOf(rel, idx + 1, raw, named, null, raw) });
+    });
+  }
+  return found;
+}
+
+test(
+  'milter/filter parsers recognise the public corpus',
+  { skip: present ? false : `corpus absent: ${CORPUS}` },
+  () => {
+    const found = collect();
+    const stats = new Map<Producer, { total: number; ok: number; misses: string[] }>();
+    for (const f of found) {
+      const s = stats.get(f.producer) ?? { total: 0, ok: 0, misses: [] };
+      stats.set(f.producer, s);
+      s.total++;
+      const ev = PARSERS[f.producer](f.line); // must not throw
+      assert.equal(ev.line, f.line);
+      if (ev.kind !== 'unrecognised') s.ok++;
+      else if (s.misses.length < 8)
+        s.misses.push(`${f.line.src.file}:${f.line.src.line}: ${f.line.message.slice(0, 160)}`);
+    }
+    const report: string[] = [];
+    for (const p of Object.keys(PARSERS) as Producer[]) {
+      const s = stats.get(p);
+      if (s === undefined) {
+        report.push(`${p}: no lines in corpus`);
+        continue;
+      }
+      const rate = s.ok / s.total;
+      report.push(`${p}: ${s.ok}/${s.total} recognised (${(rate * 100).toFixed(2)} %)`);
+      for (const m of s.misses) report.push(`  unrecognised ${m}`);
+    }
+    console.log(report.join('\n'));
+    for (const [p, s] of stats) {
+      assert.ok(
+        s.ok / s.total >= TARGET[p],
+        `${p} recognition ${s.ok}/${s.total} below ${TARGET[p] * 100} %`,
+      );
+    }
+    // Every producer of this area has lines in the corpus: a silent zero would hide a broken walk.
+    assert.ok((stats.get('opendkim')?.total ?? 0) > 100, 'expected OpenDKIM lines in the corpus');
+    assert.ok((stats.get('amavis')?.total ?? 0) > 100, 'expected Amavis lines in the corpus');
+    assert.ok((stats.get('rspamd')?.total ?? 0) > 10, 'expected Rspamd lines in the corpus');
+  },
+);
