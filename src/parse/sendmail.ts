@@ -1,8 +1,849 @@
-// PLACEHOLDER: replaced by the sendmail parser work.
+/**
+ * Sendmail (sendmail, sm-mta, sm-msp-queue, sm-acceptingconnections ...) -> LogEvent.
+ *
+ * Sendmail writes one line per fact, most of them `QID: key=value, key=value, ...`:
+ *   from=  envelope (sender, size, nrcpts, msgid, proto, relay = the SMTP client)
+ *   to=    delivery per recipient (stat= Sent / Deferred / error text)
+ *   ruleset=check_* ... reject=   policy rejects (check_relay, check_mail, check_rcpt ...)
+ *   Milter add/insert/change: header: ...   headers added by milters (Authentication-Results)
+ *   Milter: data, reject=...      milter rejects
+ *   AUTH=server / STARTTLS=server session facts; DSN / return to sender notes.
+ * Queue ids are `YMDhmsNN` + pid (8 alphanumerics + 5..10 digits, e.g. u9LHfL3Q012345).
+ *
+ * What closes a message: Sendmail has no `removed` line. A queue id is finished when every
+ * recipient got a final `to=` status (Sent or a permanent error); fluent-plugin style
+ * `QID: done` lines (some builds / patches) are reported as message.closed. Sendmail
+ * never logs the header From by default; only milters' added headers are visible.
+ */
 import type { LogLine } from '../ingest/line.js';
-import type { LogEvent } from './event.js';
-import { unrecognised } from './base.js';
+import type {
+  DeliveryEvent,
+  EnvelopeEvent,
+  EventKind,
+  HeaderEvent,
+  LogEvent,
+  MessageNoteEvent,
+  RejectEvent,
+  SessionAuthEvent,
+  SessionConnectEvent,
+  SessionNoteEvent,
+  SessionTlsEvent,
+} from './event.js';
+import { noise, unrecognised } from './base.js';
+import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
+import {
+  assignClient,
+  queuedAsIn,
+  readHostSpec,
+  readSendmailDelay,
+  readSmtpReply,
+  splitAddresses,
+  stripAngles,
+  toInt,
+  MAX_ADDRESS_CHARS,
+} from './mta-fields.js';
+
+/** Keys read from one `key=value, ...` line. */
+const MAX_KV_PAIRS = 40;
+/** Longest key name in a `key=value` list. */
+const MAX_KEY_CHARS = 24;
+/** Longest free-text note kept. */
+const MAX_NOTE_CHARS = 1024;
+
+type Kv = Record<string, string>;
+
+function daemonOf(program: string): string {
+  return program.startsWith('sm-msp') ? 'msp' : 'mta';
+}
+
+interface Ctx {
+  line: LogLine;
+  daemon: string;
+  instance: string;
+  queueId?: string;
+}
+
+function base<K extends EventKind>(c: Ctx, kind: K) {
+  const b = {
+    kind,
+    line: c.line,
+    producer: 'sendmail' as const,
+    daemon: c.daemon,
+    instance: c.instance,
+  };
+  return c.queueId === undefined ? b : { ...b, queueId: c.queueId };
+}
+
+function cut(s: string, max = MAX_NOTE_CHARS): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/**
+ * Length of a Sendmail queue id at `i` followed by ": " (0 when none). 8.12+ ids are
+ * 8 alphanumerics then the pid (5..10 digits); pre-8.12 ids are 7 alphanumerics + 5 digits.
+ */
+export function sendmailQueueIdLength(s: string, i: number): number {
+  let j = i;
+  while (j < s.length && j - i < 19 && isAlnum(s.charCodeAt(j))) j++;
+  const len = j - i;
+  if (len < 12 || len > 18 || s.charCodeAt(j) !== 58 /* : */ || s.charCodeAt(j + 1) !== 32) return 0;
+  // trailing digits: at least 5
+  let d = j;
+  while (d > i && s.charCodeAt(d - 1) >= 48 && s.charCodeAt(d - 1) <= 57) d--;
+  const digits = j - d;
+  if (digits < 5) return 0;
+  // the alphanumeric head must leave room for 7..8 characters (the head may end in digits)
+  if (len - 5 < 7) return 0;
+  return len;
+}
+
+/** Reads `key=value, key=value` (values end at ", key="); `stat`/`reject` run to the end. */
+export function readKv(s: string, start: number): Kv | null {
+  const kv: Kv = Object.create(null) as Kv;
+  let i = start;
+  let pairs = 0;
+  while (i < s.length && pairs < MAX_KV_PAIRS) {
+    const eq = s.indexOf('=', i);
+    if (eq <= i || eq - i > MAX_KEY_CHARS) return pairs > 0 ? kv : null;
+    const key = s.slice(i, eq);
+    if (!isKey(key)) return pairs > 0 ? kv : null;
+    const vStart = eq + 1;
+    let vEnd = s.length;
+    if (key !== 'stat' && key !== 'reject') {
+      let k = s.indexOf(', ', vStart);
+      while (k >= 0) {
+        if (keyFollows(s, k + 2)) break;
+        k = s.indexOf(', ', k + 2);
+      }
+      if (k >= 0) vEnd = k;
+    }
+    let v = s.slice(vStart, vEnd);
+    if (v.endsWith(',')) v = v.slice(0, -1);
+    kv[key] = v;
+    pairs++;
+    i = vEnd + 2;
+  }
+  return kv;
+}
+
+function isKey(k: string): boolean {
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+  }
+  return k.length > 0;
+}
+
+function keyFollows(s: string, i: number): boolean {
+  let j = i;
+  while (j < s.length && j - i <= MAX_KEY_CHARS) {
+    const c = s.charCodeAt(j);
+    if (c === 61 /* = */) return j > i;
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+    j++;
+  }
+  return false;
+}
+
+function addr(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const a = stripAngles(v.trim());
+  return a.length > MAX_ADDRESS_CHARS ? a.slice(0, MAX_ADDRESS_CHARS) : a;
+}
+
+/** Applies `relay=name [ip] (may be forged)` to an event as the SMTP client. */
+function relayClient(target: object, relay: string | undefined): void {
+  if (relay === undefined || relay.length === 0) return;
+  // local submissions: relay=root@localhost -> not an SMTP client
+  if (relay.indexOf('[') < 0 && relay.indexOf('@') > 0) return;
+  const h = readHostSpec(relay, 0);
+  assignClient(target, h);
+}
+
+/** `relay=mx.example.org. [192.0.2.5]` -> "mx.example.org[192.0.2.5]" (Postfix's shape). */
+function relayText(relay: string | undefined): string | undefined {
+  if (relay === undefined || relay.length === 0) return undefined;
+  const h = readHostSpec(relay, 0);
+  const name = h.clientHostUnverified ?? h.clientHost;
+  if (h.clientIp !== undefined) return `${name ?? ''}[${h.clientIp}]`;
+  return name ?? relay;
+}
+
+function parseFrom(c: Ctx, kv: Kv): EnvelopeEvent {
+  const ev: EnvelopeEvent = { ...base(c, 'envelope'), from: addr(kv.from) ?? '' };
+  const size = toInt(kv.size);
+  if (size !== undefined) ev.size = size;
+  const nr = toInt(kv.nrcpts);
+  if (nr !== undefined) ev.nrcpt = nr;
+  if (kv.msgid !== undefined) ev.messageId = stripAngles(kv.msgid);
+  if (kv.proto !== undefined) ev.proto = kv.proto;
+  if (kv.auth !== undefined && kv.auth !== 'NONE') ev.saslUsername = kv.auth;
+  relayClient(ev, kv.relay);
+  return ev;
+}
+
+/** stat= text -> delivery status. */
+export function sendmailStatus(stat: string, dsn: string | undefined): string {
+  if (stat.startsWith('Sent')) return 'sent';
+  if (stat.startsWith('Deferred')) return 'deferred';
+  if (stat === 'queued' || stat.startsWith('queued')) return 'queued';
+  if (stat.startsWith('Quarantined')) return 'quarantined';
+  if (dsn !== undefined && dsn.startsWith('4.')) return 'deferred';
+  // any other stat is the error text of a failed delivery: the sender gets a DSN
+  return 'bounced';
+}
+
+function parseTo(c: Ctx, kv: Kv): DeliveryEvent {
+  const rcpts = splitAddresses(kv.to ?? '', ',');
+  const stat = kv.stat ?? '';
+  const ev: DeliveryEvent = {
+    ...base(c, 'delivery'),
+    to: rcpts[0] ?? '',
+    status: sendmailStatus(stat, kv.dsn),
+  };
+  if (rcpts.length > 1) ev.recipients = rcpts;
+  const orig = addr(kv.orcpt ?? kv.ctladdr);
+  if (kv.orcpt !== undefined && orig !== undefined) ev.origTo = orig;
+  const relay = relayText(kv.relay);
+  if (relay !== undefined) ev.relay = relay;
+  if (kv.dsn !== undefined) ev.dsn = kv.dsn;
+  const delay = readSendmailDelay(kv.delay);
+  if (delay !== undefined) ev.delay = delay;
+  if (stat.length > 0) {
+    ev.detail = cut(stat);
+    if (ev.status === 'sent') {
+      const q = queuedAsIn(stat);
+      if (q !== undefined) ev.queuedAs = q;
+    }
+  }
+  return ev;
+}
+
+/** ruleset=check_* -> SMTP stage. */
+function rulesetStage(rs: string): string {
+  switch (rs) {
+    case 'check_relay':
+      return 'connect';
+    case 'check_mail':
+      return 'mail';
+    case 'check_rcpt':
+    case 'check_compat':
+      return 'rcpt';
+    case 'check_data':
+      return 'data';
+    case 'check_eoh':
+      return 'header';
+    case 'check_eom':
+      return 'end-of-data';
+    default:
+      return 'unknown';
+  }
+}
+
+function actionOfCode(code: number | undefined, dsn: string | undefined): string {
+  if (code !== undefined) return code >= 400 && code < 500 ? 'defer' : 'reject';
+  if (dsn !== undefined && dsn.startsWith('4.')) return 'defer';
+  return 'reject';
+}
+
+/** Fills code/dsn/reason/action from `reject=`, `discard`, `quarantine=` of a kv list. */
+function applyOutcome(ev: RejectEvent, kv: Kv): boolean {
+  if (kv.reject !== undefined) {
+    const r = readSmtpReply(kv.reject);
+    if (r.code !== undefined) ev.code = r.code;
+    if (r.dsn !== undefined) ev.dsn = r.dsn;
+    ev.reason = cut(r.text);
+    ev.action = actionOfCode(r.code, r.dsn);
+    return true;
+  }
+  if (kv.quarantine !== undefined) {
+    ev.action = 'quarantine';
+    ev.reason = cut(kv.quarantine);
+    return true;
+  }
+  return false;
+}
+
+function parseRuleset(c: Ctx, kv: Kv, msg: string): LogEvent {
+  const rs = kv.ruleset ?? '';
+  const ev: RejectEvent = {
+    ...base(c, 'reject'),
+    stage: rulesetStage(rs),
+    action: 'reject',
+    reason: '',
+    by: `ruleset=${rs}`,
+  };
+  relayClient(ev, kv.relay);
+  if (rs === 'check_mail') {
+    const f = addr(kv.arg1);
+    if (f !== undefined) ev.from = f;
+  } else if (rs === 'check_rcpt') {
+    const t = addr(kv.arg1);
+    if (t !== undefined) ev.to = t;
+  }
+  if (applyOutcome(ev, kv)) return ev;
+  // `..., discard` (no '=') ends the list
+  if (msg.endsWith(', discard')) {
+    ev.action = 'discard';
+    ev.reason = 'discard';
+    return ev;
+  }
+  // a ruleset line cut before its outcome: recognised, but it decides nothing
+  const note: SessionNoteEvent = {
+    ...base(c, 'session.note'),
+    note: cut(`ruleset ${rs} (outcome not logged)`),
+  };
+  assignClient(note, ev);
+  return note;
+}
+
+const MILTER_HEADER_VERBS = ['add', 'insert', 'change', 'delete', 'modify'] as const;
+
+function parseMilter(c: Ctx, rest: string): LogEvent {
+  // "Milter add: header: Name: value", "Milter insert (1): header: Name: value",
+  // "Milter change (1): header: Name: value"
+  for (const verb of MILTER_HEADER_VERBS) {
+    if (!rest.startsWith(verb, 7)) continue;
+    const h = rest.indexOf(': header: ', 7 + verb.length);
+    if (h > 0 && h < 7 + verb.length + 12) {
+      const body = rest.slice(h + 10);
+      const colon = body.indexOf(':');
+      if (colon <= 0 || colon > 200) break;
+      let value = body.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      const truncated = value.length > MAX_HEADER_VALUE_CHARS;
+      const ev: HeaderEvent = {
+        ...base(c, 'header'),
+        name: body.slice(0, colon),
+        value: truncated ? value.slice(0, MAX_HEADER_VALUE_CHARS) : value,
+        truncated,
+        action: verb,
+        milter: true,
+      };
+      return ev;
+    }
+    // "Milter add: rcpt: <x>", "Milter delete: rcpt <x>", "Milter change: sender: <x>"
+    if (rest.indexOf('rcpt', 7) > 0 || rest.indexOf('sender', 7) > 0) {
+      const note: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(rest) };
+      return note;
+    }
+  }
+  if (rest.startsWith('Milter: ')) {
+    const kvText = rest.slice(8);
+    // "Milter: data, reject=..." / "Milter: from=<..>, reject=..." / "Milter: to=<..>, reject=..."
+    // "Milter: connect: host=.., addr=.., reject=..." / "Milter: helo=.., reject=..."
+    const r = kvText.indexOf('reject=');
+    const q = kvText.indexOf('quarantine=');
+    const d = kvText.endsWith(', discard') || kvText === 'data, discard';
+    if (r >= 0 || q >= 0 || d) {
+      const ev: RejectEvent = {
+        ...base(c, 'reject'),
+        stage: milterStage(kvText),
+        action: 'reject',
+        reason: '',
+        by: 'milter',
+      };
+      if (r >= 0) {
+        const reply = readSmtpReply(kvText.slice(r + 7));
+        if (reply.code !== undefined) ev.code = reply.code;
+        if (reply.dsn !== undefined) ev.dsn = reply.dsn;
+        ev.reason = cut(reply.text);
+        ev.action = actionOfCode(reply.code, reply.dsn);
+      } else if (q >= 0) {
+        ev.action = 'quarantine';
+        ev.reason = cut(kvText.slice(q + 11));
+      } else {
+        ev.action = 'discard';
+        ev.reason = 'discard';
+      }
+      const kv = readKv(kvText.startsWith('connect: ') ? kvText.slice(9) : kvText, 0);
+      if (kv !== null) {
+        if (kv.from !== undefined) ev.from = addr(kv.from) ?? '';
+        if (kv.to !== undefined) ev.to = addr(kv.to) ?? '';
+        if (kv.helo !== undefined) ev.helo = kv.helo;
+        if (kv.addr !== undefined) ev.clientIp = kv.addr;
+        if (kv.host !== undefined) ev.clientHost = kv.host;
+      }
+      return ev;
+    }
+    // "Milter: no active filter", "Milter: sender: ...", timeouts, ...
+    return noise(c.line, 'sendmail', 'milter', c.daemon, c.instance);
+  }
+  // "Milter (opendkim): init success to negotiate", "Milter (x): to error state",
+  // "Milter accept: message", "Milter message: body replaced", "Milter: ..."
+  if (rest.startsWith('Milter (') || rest.startsWith('Milter accept') || rest.startsWith('Milter message')) {
+    return noise(c.line, 'sendmail', 'milter', c.daemon, c.instance);
+  }
+  return noise(c.line, 'sendmail', 'milter', c.daemon, c.instance);
+}
+
+function milterStage(s: string): string {
+  if (s.startsWith('data')) return 'end-of-data';
+  if (s.startsWith('from=')) return 'mail';
+  if (s.startsWith('to=')) return 'rcpt';
+  if (s.startsWith('connect')) return 'connect';
+  if (s.startsWith('helo=')) return 'helo';
+  if (s.startsWith('header')) return 'header';
+  if (s.startsWith('eoh')) return 'header';
+  if (s.startsWith('body')) return 'body';
+  return 'unknown';
+}
+
+/** `AUTH=server, relay=.., authid=user, mech=PLAIN, bits=0` and `AUTH failure (MECH): ...`. */
+function parseAuth(c: Ctx, rest: string): LogEvent | null {
+  if (rest.startsWith('AUTH=server, ')) {
+    const kv = readKv(rest, 0);
+    if (kv === null) return null;
+    const ev: SessionAuthEvent = { ...base(c, 'session.auth'), ok: true };
+    relayClient(ev, kv.relay);
+    if (kv.mech !== undefined) ev.saslMethod = kv.mech;
+    if (kv.authid !== undefined) ev.saslUsername = kv.authid;
+    return ev;
+  }
+  if (rest.startsWith('AUTH=client, ')) {
+    return sessionNote(c, rest, undefined);
+  }
+  if (rest.startsWith('AUTH failure (')) {
+    const close = rest.indexOf('): ', 14);
+    const ev: SessionAuthEvent = { ...base(c, 'session.auth'), ok: false };
+    if (close > 14 && close < 60) ev.saslMethod = rest.slice(14, close).toUpperCase();
+    // the SASL text may contain commas; user= and relay= are the last pairs
+    const u = rest.lastIndexOf(', user=');
+    const r = rest.lastIndexOf(', relay=');
+    if (r > 0) relayClient(ev, rest.slice(r + 8));
+    if (u > 0) {
+      const end = r > u ? r : rest.length;
+      ev.saslUsername = cut(rest.slice(u + 7, end), 256);
+    }
+    const reasonEnd = u > 0 ? u : r > 0 ? r : rest.length;
+    ev.reason = cut(rest.slice(close > 0 ? close + 3 : 0, reasonEnd));
+    return ev;
+  }
+  if (rest.startsWith('AUTH warning') || rest.startsWith('AUTH: ') || rest.startsWith('AUTH ')) {
+    return sessionNote(c, rest, undefined);
+  }
+  return null;
+}
+
+function tlsTrust(verify: string | undefined): string | undefined {
+  switch (verify) {
+    case 'OK':
+      return 'Verified';
+    case 'NO':
+    case 'NONE':
+    case 'NOT':
+      return 'Anonymous';
+    case 'FAIL':
+      return 'Untrusted';
+    default:
+      return undefined;
+  }
+}
+
+function parseStartTls(c: Ctx, rest: string): LogEvent {
+  if (rest.startsWith('STARTTLS=server, relay=')) {
+    const kv = readKv(rest, 0);
+    if (kv !== null && (kv.version !== undefined || kv.cipher !== undefined)) {
+      const ev: SessionTlsEvent = { ...base(c, 'session.tls') };
+      relayClient(ev, kv.relay);
+      if (kv.version !== undefined) ev.tlsProtocol = kv.version;
+      if (kv.cipher !== undefined) ev.tlsCipher = kv.cipher;
+      const trust = tlsTrust(kv.verify);
+      if (trust !== undefined) ev.tlsTrust = trust;
+      return ev;
+    }
+  }
+  // outbound TLS (STARTTLS=client), handshake and read/write errors: the session is not
+  // the inbound one, or nothing was negotiated
+  const rel = rest.indexOf('relay=');
+  return sessionNote(c, rest, rel >= 0 ? rest.slice(rel + 6) : undefined);
+}
+
+function sessionNote(c: Ctx, text: string, relay: string | undefined): SessionNoteEvent {
+  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(text) };
+  if (relay !== undefined) relayClient(ev, relay);
+  return ev;
+}
+
+/**
+ * Connection-level lines that start with the client: `[ip]: possible SMTP attack ...`,
+ * `host [ip] did not issue MAIL/EXPN/VRFY/ETRN during connection to MTA`,
+ * `host [ip]: EXPN root [rejected]`.
+ */
+function parseClientFirst(c: Ctx, rest: string): LogEvent | null {
+  const h = readHostSpec(rest, 0);
+  if (h.clientIp === undefined) return null;
+  let tail = rest.slice(h.end);
+  if (tail.startsWith(':')) tail = tail.slice(1);
+  tail = tail.trimStart();
+  if (tail.length === 0) return null;
+  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(tail) };
+  assignClient(ev, h);
+  return ev;
+}
+
+/** `<addr>... User unknown` — Sendmail's own RCPT (or MAIL) refusal. */
+function parseAddrDots(c: Ctx, rest: string): LogEvent | null {
+  const end = rest.indexOf('>... ');
+  if (end <= 0 || end > MAX_ADDRESS_CHARS) return null;
+  const who = rest.slice(1, end);
+  const text = rest.slice(end + 5);
+  const ev: RejectEvent = {
+    ...base(c, 'reject'),
+    stage: 'rcpt',
+    action: 'reject',
+    reason: cut(text),
+    to: who,
+  };
+  return ev;
+}
+
+/** `rejecting commands from host [ip] due to pre-greeting traffic after N seconds` */
+function parsePregreet(c: Ctx, rest: string): LogEvent {
+  const ev = { ...base(c, 'proxy'), action: 'pregreet', detail: cut(rest) } as LogEvent & { kind: 'proxy' };
+  const from = rest.indexOf(' from ');
+  if (from > 0) {
+    // "from  [ip]" (empty name) also occurs
+    let i = from + 6;
+    while (rest.charCodeAt(i) === 32 && i < from + 10) i++;
+    assignClient(ev, readHostSpec(rest, i));
+  }
+  return ev;
+}
+
+/** `lost input channel from host [ip] to MTA after rcpt`, `timeout waiting for input from host [ip] during ...` */
+function parseFromHost(c: Ctx, rest: string, marker: string): LogEvent {
+  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(rest) };
+  const i = rest.indexOf(marker);
+  if (i >= 0) assignClient(ev, readHostSpec(rest, i + marker.length));
+  return ev;
+}
+
+/** DSN / return-to-sender / postmaster notify, optionally naming the new queue id first. */
+function parseNotify(c: Ctx, rest: string): LogEvent | null {
+  let related: string | undefined;
+  let body = rest;
+  const qlen = sendmailQueueIdLength(rest, 0);
+  if (qlen > 0) {
+    related = rest.slice(0, qlen);
+    body = rest.slice(qlen + 2);
+  }
+  if (
+    body.startsWith('DSN: ') ||
+    body.startsWith('return to sender: ') ||
+    body.startsWith('postmaster notify: ') ||
+    body.startsWith('sender notify: ') ||
+    body.startsWith('warning: ') ||
+    body === 'postmaster notify' ||
+    body.startsWith('Warning: ')
+  ) {
+    const ev: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(body) };
+    if (related !== undefined) ev.relatedQueueId = related;
+    return ev;
+  }
+  return null;
+}
+
+/** Lines with nothing for the correlator: daemon life cycle, alias rebuilds, queue runs. */
+const NOISE_PREFIXES = [
+  'starting daemon',
+  'restarting ',
+  'stopping daemon',
+  'started as:',
+  'alias database ',
+  'runqueue',
+  'grew WorkList',
+  'SMTP outgoing connect',
+  'Authentication-Warning: ',
+  'X-Authentication-Warning: ',
+  'clone ',
+  'sender notify',
+  'savemail',
+  'forward ',
+  'alias ',
+  'discarded',
+  'headers too large',
+  'collect: ',
+  'SYSERR',
+  'tcpwrappers',
+  'setsender: ',
+  'low on space',
+  'rejecting connections on daemon',
+  'accepting connections again',
+  'Abort',
+] as const;
+
+const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
+  'starting daemon': 'noise',
+  'restarting ': 'noise',
+  'stopping daemon': 'noise',
+  'started as:': 'noise',
+  'alias database ': 'noise',
+  runqueue: 'noise',
+  'grew WorkList': 'noise',
+  'SMTP outgoing connect': 'noise',
+  'Authentication-Warning: ': 'message',
+  'X-Authentication-Warning: ': 'message',
+  'clone ': 'message',
+  'sender notify': 'message',
+  savemail: 'message',
+  'forward ': 'message',
+  'alias ': 'message',
+  discarded: 'message',
+  'headers too large': 'session',
+  'collect: ': 'session',
+  SYSERR: 'noise',
+  tcpwrappers: 'session',
+  'setsender: ': 'message',
+  'low on space': 'noise',
+  'rejecting connections on daemon': 'noise',
+  'accepting connections again': 'noise',
+  Abort: 'noise',
+};
+
+function parseMisc(c: Ctx, rest: string): LogEvent | null {
+  for (const p of NOISE_PREFIXES) {
+    if (!rest.startsWith(p)) continue;
+    const what = NOISE_NOTES[p];
+    if (what === 'message' && c.queueId !== undefined) {
+      const ev: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(rest) };
+      return ev;
+    }
+    if (what === 'session') {
+      const f = rest.indexOf(' from ');
+      return f > 0 ? parseFromHost(c, rest, ' from ') : sessionNote(c, rest, undefined);
+    }
+    return noise(c.line, 'sendmail', cut(rest, 200), c.daemon, c.instance);
+  }
+  // "/etc/mail/aliases: 45 aliases, longest 10 bytes, 765 bytes total"
+  if (rest.indexOf(' aliases, longest ') > 0)
+    return noise(c.line, 'sendmail', 'aliases', c.daemon, c.instance);
+  return null;
+}
+
+/** Solaris syslogd prefixes messages with `[ID 801593 mail.notice] `. */
+function skipSolarisId(m: string): number {
+  if (!m.startsWith('[ID ')) return 0;
+  const close = m.indexOf('] ', 4);
+  return close > 4 && close < 48 ? close + 2 : 0;
+}
 
 export function parseSendmail(line: LogLine): LogEvent {
-  return unrecognised(line, 'sendmail');
+  const daemon = daemonOf(line.program);
+  const instance = line.program;
+  const m = line.message;
+  let i = skipSolarisId(m);
+  const c: Ctx = { line, daemon, instance };
+  const qlen = sendmailQueueIdLength(m, i);
+  if (qlen > 0) {
+    c.queueId = m.slice(i, i + qlen);
+    i += qlen + 2;
+  } else if (m.startsWith('NOQUEUE: ', i)) {
+    i += 9;
+  }
+  const rest = i === 0 ? m : m.slice(i);
+  return parseBody(c, rest) ?? unrecognised(line, 'sendmail', daemon, instance);
 }
+
+function parseBody(c: Ctx, rest: string): LogEvent | null {
+  const c0 = rest.charCodeAt(0);
+  if (rest.startsWith('from=')) {
+    const kv = readKv(rest, 0);
+    if (kv === null) return null;
+    return parseFrom(c, kv);
+  }
+  if (rest.startsWith('to=')) {
+    const kv = readKv(rest, 0);
+    if (kv === null || (kv.stat === undefined && kv.dsn === undefined && kv.mailer === undefined))
+      return null;
+    return parseTo(c, kv);
+  }
+  if (rest.startsWith('ruleset=')) {
+    const kv = readKv(rest, 0);
+    if (kv === null) return null;
+    return parseRuleset(c, kv, rest);
+  }
+  if (rest.startsWith('Milter')) return parseMilter(c, rest);
+  if (rest.startsWith('AUTH')) return parseAuth(c, rest);
+  if (rest.startsWith('STARTTLS')) return parseStartTls(c, rest);
+  if (rest === 'done' || rest.startsWith('done;')) {
+    return { ...base(c, 'message.closed'), reason: 'completed' };
+  }
+  if (rest.startsWith('connect from ')) {
+    const h = readHostSpec(rest, 13);
+    const ev: SessionConnectEvent = { ...base(c, 'session.connect') };
+    assignClient(ev, h);
+    return ev;
+  }
+  if (rest.startsWith('rejecting commands')) return parsePregreet(c, rest);
+  if (rest.startsWith('lost input channel from ')) return parseFromHost(c, rest, ' from ');
+  if (rest.startsWith('timeout waiting for input from ')) return parseFromHost(c, rest, ' from ');
+  if (rest.startsWith('Connection rate limit exceeded') || rest.startsWith('too many ')) {
+    return sessionNote(c, rest, undefined);
+  }
+  if (c0 === 60 /* < */) {
+    const r = parseAddrDots(c, rest);
+    if (r !== null) return r;
+  }
+  const notify = parseNotify(c, rest);
+  if (notify !== null) return notify;
+  const misc = parseMisc(c, rest);
+  if (misc !== null) return misc;
+  // "[ip]: possible SMTP attack", "host [ip] did not issue MAIL/EXPN/VRFY/ETRN ..."
+  const client = parseClientFirst(c, rest);
+  if (client !== null) return client;
+  return null;
+}
+
+/** One realistic line per recognised shape (message part after `prog[pid]: `). */
+export const SAMPLES: readonly { program: string; message: string; kind: EventKind }[] = [
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: from=<alice@example.com>, size=1234, class=0, nrcpts=1, msgid=<20261120100001.u9LHfL3Q012345@mail.example.com>, bodytype=8BITMIME, proto=ESMTPS, daemon=MTA, tls_verify=NONE, auth=NONE, relay=mail.example.net [192.0.2.1]',
+    kind: 'envelope',
+  },
+  {
+    program: 'sendmail',
+    message:
+      'u9LHfL3Q012345: from=<bob@example.net>, size=88, class=0, nrcpts=1, msgid=<x1@example.net>, proto=ESMTP, daemon=MTA, relay=host.example.net [IPv6:2001:db8::1] (may be forged)',
+    kind: 'envelope',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: to=<carol@example.org>, ctladdr=<alice@example.com> (1000/1000), delay=00:00:01, xdelay=00:00:01, mailer=esmtp, pri=121234, relay=mx.example.org. [198.51.100.7], dsn=2.0.0, stat=Sent (Ok: queued as 4XyZ1r2Abc)',
+    kind: 'delivery',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: to=<dave@example.org>, delay=1+02:00:00, xdelay=00:00:05, mailer=esmtp, pri=301234, relay=mx.example.org. [198.51.100.7], dsn=5.1.1, stat=User unknown',
+    kind: 'delivery',
+  },
+  {
+    program: 'sm-msp-queue',
+    message:
+      'u9LHfM1a012399: to=root, ctladdr=root (0/0), delay=00:04:00, xdelay=00:00:00, mailer=relay, pri=120112, relay=[127.0.0.1], dsn=4.0.0, stat=Deferred: Connection refused by [127.0.0.1]',
+    kind: 'delivery',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012346: ruleset=check_mail, arg1=<ceo@example.com>, relay=[203.0.113.9], reject=553 5.1.8 <ceo@example.com>... Domain of sender address ceo@example.com does not exist',
+    kind: 'reject',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012347: ruleset=check_rcpt, arg1=<user@example.org>, relay=dsl.example.net [203.0.113.10] (may be forged), reject=550 5.7.1 <user@example.org>... Relaying denied',
+    kind: 'reject',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'ruleset=check_relay, arg1=dsl.example.net, arg2=203.0.113.11, relay=dsl.example.net [203.0.113.11], reject=421 4.3.2 Connection rate limit exceeded.',
+    kind: 'reject',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: Milter add: header: Authentication-Results: mx.example.org; dkim=pass (2048-bit key) header.d=example.com header.i=@example.com header.b=AbCdEf12',
+    kind: 'header',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: Milter insert (1): header: Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.1',
+    kind: 'header',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012348: Milter: data, reject=550 5.7.1 rejected by DMARC policy for example.com',
+    kind: 'reject',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012349: Milter: from=<ceo@example.com>, reject=550 5.7.1 Sender address rejected',
+    kind: 'reject',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: Milter (opendkim): init success to negotiate',
+    kind: 'noise',
+  },
+  {
+    program: 'sm-mta',
+    message: 'AUTH=server, relay=client.example.net [192.0.2.44], authid=alice, mech=PLAIN, bits=0',
+    kind: 'session.auth',
+  },
+  {
+    program: 'sendmail',
+    message:
+      'u9LHfL3Q012350: AUTH failure (LOGIN): authentication failure (-13) SASL(-13): authentication failure: checkpass failed, user=admin, relay=[203.0.113.12]',
+    kind: 'session.auth',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'STARTTLS=server, relay=mail.example.net [192.0.2.1], version=TLSv1.3, verify=NO, cipher=TLS_AES_256_GCM_SHA384, bits=256/256',
+    kind: 'session.tls',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'STARTTLS=client, relay=mx.example.org., version=TLSv1.2, verify=OK, cipher=ECDHE-RSA-AES256-GCM-SHA384, bits=256/256',
+    kind: 'session.note',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: u9LHfL3R012351: DSN: User unknown',
+    kind: 'message.note',
+  },
+  { program: 'sm-mta', message: 'u9LHfL3Q012345: done; delay=00:00:02, ntries=1', kind: 'message.closed' },
+  {
+    program: 'sm-mta',
+    message: 'NOQUEUE: connect from dsl.example.net [203.0.113.13]',
+    kind: 'session.connect',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012352: rejecting commands from dsl.example.net [203.0.113.14] due to pre-greeting traffic after 0 seconds',
+    kind: 'proxy',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012353: dsl.example.net [203.0.113.15] did not issue MAIL/EXPN/VRFY/ETRN during connection to MTA',
+    kind: 'session.note',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012354: lost input channel from dsl.example.net [203.0.113.16] to MTA after rcpt',
+    kind: 'session.note',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012355: timeout waiting for input from dsl.example.net [203.0.113.17] during server cmd read',
+    kind: 'session.note',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012356: [203.0.113.18]: possible SMTP attack: command=AUTH, count=5',
+    kind: 'session.note',
+  },
+  { program: 'sm-mta', message: 'u9LHfL3Q012357: <nobody@example.org>... User unknown', kind: 'reject' },
+  { program: 'sm-mta', message: 'starting daemon (8.17.1): SMTP+queueing@00:10:00', kind: 'noise' },
+  {
+    program: 'sm-msp-queue',
+    message:
+      'u9LHfM2b012400: from=root, size=312, class=0, nrcpts=1, msgid=<202611201000.u9LHfM2b012400@host.example.com>, relay=root@localhost',
+    kind: 'envelope',
+  },
+];
