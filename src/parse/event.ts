@@ -104,8 +104,12 @@ export interface ProxyEvent extends EventBase, ClientInfo {
   /** HAProxy: frontend / backend / server names, bytes, termination state. */
   frontend?: string;
   backend?: string;
+  /** HAProxy: the server within the backend (`be_smtp/postfix1` -> "postfix1"). */
+  server?: string;
   termState?: string;
   bytesRead?: number;
+  /** HAProxy: total session time Tt in milliseconds (tcplog). */
+  durationMs?: number;
 }
 
 // ---- message lifecycle ----
