@@ -126,7 +126,8 @@ export const SAMPLES: readonly Sample[] = [
 export const HEADER_CHECK_CUT = 200;
 export const MILTER_HEADER_CHECK_CUT = 60;
 
-const CLASSES = ['header ', 'body ', 'mime-header ', 'nested-header '];
+/** What a header/body_checks rule matched: Postfix's `class` word in the log line. */
+const CLASSES = ['header ', 'body ', 'mime-header ', 'nested-header ', 'content '];
 
 /**
  * `ACTION: header NAME: VALUE from host[ip]; from=<..> ...` (and `body TEXT ...`).
@@ -189,7 +190,7 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
         }
       }
     }
-    if (suffixFound) parseEnvSuffix(s.slice(semi + 8), ev);
+    if (suffixFound) parseEnvSuffix(s.slice(semi + 1), ev);
   }
   if (!suffixFound) {
     // No sender known (rare) or the line was cut: ` from h[ip];` at the end.
@@ -208,8 +209,8 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
   }
   const text = textEnd >= 0 ? s.slice(textStart, textEnd) : s.slice(textStart);
   if (!suffixFound || text.length >= cut - 1) ev.truncated = true;
-  if (cls === 'body ') {
-    ev.name = '(body)';
+  if (cls === 'body ' || cls === 'content ') {
+    ev.name = cls === 'body ' ? '(body)' : '(content)';
     ev.value = text;
   } else {
     const nc = text.indexOf(':');
@@ -287,7 +288,9 @@ export function pickupLine(c: Ctx, qid: string, s: string): MessagePickupEvent |
 export function parseCleanup(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n === 0) {
-    if (s.startsWith('warning: ')) return noiseEv(c, s.indexOf('milter') > 0 ? 'milter warning' : 'warning');
+    if (s.startsWith('warning: ') && queueIdLength(s, 9) === 0) {
+      return noiseEv(c, s.indexOf('milter') > 0 ? 'milter warning' : 'warning');
+    }
     return generic(c, s);
   }
   const qid = s.slice(0, n);

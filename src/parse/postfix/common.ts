@@ -177,12 +177,29 @@ export interface EnvSuffix {
   helo?: string;
 }
 
+/** The fields Postfix may append after `;`, in the order it writes them. */
+const SUFFIX_KEYS = ['; from=<', '; to=<', '; proto=', '; helo=<'];
+
 /**
- * Parse the envelope suffix Postfix appends to smtpd/cleanup/postscreen action lines.
- * `s` starts right after `from=<`. Fields are read from the end (helo and proto never
- * hold spaces), so an address with odd characters cannot shift the others.
- * Postscreen separates the fields with `, ` instead of a space; both are accepted.
- * Returns the index where an optional trailing `: text` begins in `tailText`.
+ * Index of the `;` that starts the envelope suffix, or -1. The suffix is the LAST
+ * `; from=<` (or, with no sender yet, the last `; to=<` / `; proto=` / `; helo=<`): reply
+ * text and header values before it are attacker-written and may imitate it, the HELO
+ * after it cannot (it holds no spaces).
+ */
+export function suffixStart(s: string, min: number): number {
+  for (const k of SUFFIX_KEYS) {
+    const i = s.lastIndexOf(k);
+    if (i >= min) return i;
+  }
+  return -1;
+}
+
+/**
+ * Parse the envelope suffix Postfix appends to smtpd/cleanup/postscreen action lines:
+ * `s` is the text after the `;`, e.g. ` from=<a> to=<b> proto=ESMTP helo=<h>`.
+ * Fields are read from the end (helo and proto never hold spaces), so an address with
+ * odd characters cannot shift the others. Postscreen separates the fields with `, `
+ * instead of a space; both are accepted. Returns any trailing `: text` (cleanup).
  */
 export function parseEnvSuffix(s: string, out: EnvSuffix): string | undefined {
   let rest = s;
@@ -220,10 +237,12 @@ export function parseEnvSuffix(s: string, out: EnvSuffix): string | undefined {
     }
     rest = rest.slice(0, rest.charCodeAt(t - 1) === 44 ? t - 1 : t);
   }
-  const close = rest.lastIndexOf('>');
-  if (close >= 0) {
-    out.from = cap(rest.slice(0, close));
-    if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+  if (rest.startsWith(' from=<')) {
+    const close = rest.lastIndexOf('>');
+    if (close >= 7) {
+      out.from = cap(rest.slice(7, close));
+      if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+    }
   }
   return text;
 }
@@ -363,7 +382,7 @@ export function parseAccessLine(c: Ctx, s: string, queueId: string | undefined):
   i += s.charCodeAt(i + 1) === 32 ? 2 : 1;
   // The envelope suffix is the LAST `; from=<`: an attacker-written reply part (an
   // address, a HELO echoed back) cannot fake it.
-  const semi = s.lastIndexOf('; from=<');
+  const semi = suffixStart(s, i);
   const replyText = semi >= i ? s.slice(i, semi) : s.slice(i);
   const reply = parseReply(replyText);
   const action = actionOf(word, reply.code);
@@ -382,7 +401,7 @@ export function parseAccessLine(c: Ctx, s: string, queueId: string | undefined):
   setClient(ev, ha);
   if (reply.code !== undefined) ev.code = reply.code;
   if (reply.dsn !== undefined) ev.dsn = reply.dsn;
-  if (semi >= i) parseEnvSuffix(s.slice(semi + 8), ev);
+  if (semi >= i) parseEnvSuffix(s.slice(semi + 1), ev);
   const by = word.startsWith('milter-')
     ? 'milter'
     : word.startsWith('proxy-')

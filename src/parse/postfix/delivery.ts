@@ -386,7 +386,15 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
     if (ev !== null) return ev;
   }
   if (s.startsWith('connect to ')) return noiseEv(c, 'connect failed');
-  if (s.startsWith('discarding EHLO keywords: ')) return noiseEv(c, 'discarding EHLO keywords');
+  // Outbound TLS trouble: about the next hop, not about any message's origin.
+  if (
+    s.startsWith('SSL_connect error to ') ||
+    s.startsWith('certificate verification failed for ') ||
+    s.startsWith('server certificate verification failed for ') ||
+    s.startsWith('Host offered STARTTLS: ')
+  ) {
+    return noiseEv(c, 'outbound TLS');
+  }
   const sp = s.indexOf(' TLS connection established to ');
   if (sp > 0 && sp <= 9) {
     // The peer is a server here, not a client: kept in the raw line only.

@@ -151,7 +151,7 @@ export function parseHousekeeping(c: Ctx, s: string): LogEvent {
     return noiseEv(c, 'master start/reload');
   if (s.startsWith('terminating on signal ')) return noiseEv(c, 'terminating');
   if (s.startsWith('master exit time has arrived')) return noiseEv(c, 'terminating');
-  if (s.startsWith('cache ') && s.indexOf(' full cleanup: ') > 0) return noiseEv(c, 'cache cleanup');
+  if (s.startsWith('reload configuration ')) return noiseEv(c, 'master start/reload');
   if (c.daemon === 'postfix-script') {
     if (
       s.endsWith(' the Postfix mail system') ||

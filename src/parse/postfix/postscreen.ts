@@ -227,9 +227,6 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
       if (s.startsWith('ALLOWLIST VETO ')) ev = proxy(c, 'other', s, 15, 'ALLOWLIST VETO');
       else ev = listed(c, s, 'ALLOWLISTED', 'whitelisted');
       break;
-    case 99 /* c */:
-      if (s.startsWith('cache ') && s.indexOf(' full cleanup: ') > 0) return noiseEv(c, 'cache cleanup');
-      break;
     case 117 /* u */:
       if (s.startsWith('using backwards-compatible default setting ')) return noiseEv(c, 'compatibility');
       break;

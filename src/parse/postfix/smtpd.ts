@@ -27,6 +27,7 @@ import {
   queueIdLength,
   setClient,
   stageOf,
+  suffixStart,
   unrecognisedEv,
 } from './common.js';
 
@@ -387,7 +388,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
   const w0 = wordLen + 2;
   const w1 = s.indexOf(': ', w0);
   if (w1 < 0 || w1 - w0 > 20) return null;
-  const semi = s.lastIndexOf('; from=<');
+  const semi = suffixStart(s, w1);
   const replyText = semi > w1 ? s.slice(w1 + 2, semi) : s.slice(w1 + 2);
   const reply = parseReply(replyText);
   if (s.startsWith('proxy-accept')) {
@@ -422,7 +423,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
   if (qid !== undefined) ev.queueId = qid;
   if (reply.code !== undefined) ev.code = reply.code;
   if (reply.dsn !== undefined) ev.dsn = reply.dsn;
-  if (semi > w1) parseEnvSuffix(s.slice(semi + 8), ev);
+  if (semi > w1) parseEnvSuffix(s.slice(semi + 1), ev);
   return ev;
 }
 
@@ -562,5 +563,10 @@ export function generic(c: Ctx, s: string): LogEvent {
     return noiseEv(c, s.slice(0, s.indexOf(':')));
   }
   if (s.startsWith('statistics: ')) return noiseEv(c, 'statistics');
+  if (s.startsWith('table ') && s.endsWith(' has changed -- restarting')) return noiseEv(c, 'table changed');
+  if (s.startsWith('discarding EHLO keywords: ')) return noiseEv(c, 'discarding EHLO keywords');
+  if (s.startsWith('cache ') && (s.indexOf(' full cleanup: ') > 0 || s.indexOf(' partial cleanup: ') > 0)) {
+    return noiseEv(c, 'cache cleanup');
+  }
   return unrecognisedEv(c);
 }
