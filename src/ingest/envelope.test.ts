@@ -168,6 +168,10 @@ test('ISO date with a space, then host and tag (syslog-ng style)', () => {
   assert.equal(l.program, 'exim');
   assert.equal(l.pid, 8001);
   assert.equal(l.message, '[8001] no MAIL in SMTP connection');
+  const d = parse('2026-11-20 10:00:01 mx3 dovecot: imap-login: Login: user=<a@example.org>');
+  assert.equal(d.host, 'mx3');
+  assert.equal(d.program, 'dovecot');
+  assert.equal(d.message, 'imap-login: Login: user=<a@example.org>');
 });
 
 test("Exim's own mainlog: program exim, no host, optional ms, zone and pid", () => {
@@ -269,6 +273,8 @@ test('lines without an envelope keep the whole line as message', () => {
     '2026-13-01 10:00:00 not a date',
     '{"not": "journal"}',
     '{broken json',
+    'dovecot: Jun 23 15:04:05 Info: imap-login: Login: user=<u>',
+    'anvil statistics: max connection rate 1/60s for (smtp:192.0.2.1) at Mar 14 11:00:08',
   ]) {
     const l = parse(text);
     assert.equal(l.program, '', text);
@@ -371,4 +377,36 @@ test('hostile input never throws and stays bounded', () => {
     assert.ok(l.program.length <= 128);
     assert.ok(l.host.length <= 255);
   }
+});
+
+test('property: parseEnvelope never throws and keeps the raw line', async () => {
+  const fc = await import('fast-check');
+  const prefixes = fc.constantFrom(
+    '',
+    '<13>',
+    '<34>1 ',
+    'Nov  7 13:52:47 ',
+    'Dec 31 23:59:59 mx1 ',
+    '2026-11-20T10:00:01.5+01:00 ',
+    '2026-11-20 10:00:01 ',
+    '@400000004c91b044077a9e94 ',
+    '{"MESSAGE":',
+    '%(day)s 11:00:20 ',
+  );
+  const tails = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.constantFrom('mx1 postfix/smtpd[1]: x', 'a[', 'p[12]:', '#1(', '[ID 1 mail.info] ', '- - - [a="]"] m'),
+  );
+  fc.assert(
+    fc.property(prefixes, tails, tails, (p, a, b) => {
+      const text = p + a + b;
+      const l = parseEnvelope(text, src, createEnvelopeContext(REF, 'UTC'));
+      assert.equal(l.raw, text);
+      // Outside journal JSON the message is always the end of the line.
+      if (!text.startsWith('{')) assert.ok(text.endsWith(l.message));
+      assert.ok(l.time === null || Number.isFinite(l.time));
+      assert.ok(l.pid === null || (Number.isInteger(l.pid) && l.pid >= 0));
+    }),
+    { numRuns: 2000 },
+  );
 });

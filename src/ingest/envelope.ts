@@ -206,11 +206,13 @@ function spaceStamped(text: string, src: SourceRef, time: number, i: number): Lo
     }
     const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
     if (hostEnd > 0) {
-      // The pid is required here: Exim writes lines like `1999-03-02 09:44:33 Messages received: 4`.
+      // The pid is required here (Exim writes lines like `1999-03-02 09:44:33 Messages
+      // received: 4`), except for Dovecot, which logs to syslog without one.
       if (
         isHostToken(text, j, hostEnd) &&
         !isEximId(text, j, hostEnd) &&
-        readTag(text, hostEnd + 1, tag, true)
+        readTag(text, hostEnd + 1, tag, false) &&
+        (tag.pid !== null || tag.program === 'dovecot')
       ) {
         return make(text, src, time, text.slice(j, hostEnd), tag.program, tag.pid, messageAfterTag(text));
       }
@@ -323,7 +325,8 @@ function fallback(text: string, src: SourceRef): LogLine {
   const colon = text.indexOf(':');
   if (colon < 2 || colon > FALLBACK_SCAN_CHARS) return bare(text, src);
   const m = TIME_OF_DAY.exec(text.length > FALLBACK_SCAN_CHARS ? text.slice(0, FALLBACK_SCAN_CHARS) : text);
-  if (m === null) return bare(text, src);
+  // A `word: ` before the time means the time is inside a message, not a stamp.
+  if (m === null || (colon < m.index && text.charCodeAt(colon + 1) === 32)) return bare(text, src);
   return afterStamp(text, src, null, m.index + m[0].length, true) ?? bare(text, src);
 }
 

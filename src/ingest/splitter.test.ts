@@ -59,3 +59,40 @@ test('the cut does not split a UTF-8 character', () => {
   const got = split(['aaaaaaaa€b\n'], 10);
   assert.deepEqual(got, [{ text: 'aaaaaaaa', cut: 4 }]);
 });
+
+test('property: the lines do not depend on how the input is chunked', async () => {
+  const fc = await import('fast-check');
+  const piece = fc.oneof(
+    fc.constantFrom('\n', '\r\n', '\r', '€', '😀', 'é'),
+    fc.string({ maxLength: 12 }),
+    fc.uint8Array({ maxLength: 6 }).map((a) => Buffer.from(a).toString('latin1')),
+  );
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 30 }),
+      fc.array(fc.nat(40), { maxLength: 10 }),
+      fc.integer({ min: 4, max: 24 }),
+      (parts, cuts, max) => {
+        const input = Buffer.from(parts.join(''), 'utf8');
+        const whole = split([input], max);
+        const chunks: Buffer[] = [];
+        let at = 0;
+        for (const c of cuts) {
+          const end = Math.min(input.length, at + c);
+          chunks.push(input.subarray(at, end));
+          at = end;
+        }
+        chunks.push(input.subarray(at));
+        assert.deepEqual(split(chunks, max), whole);
+        for (const g of whole) assert.ok(Buffer.byteLength(g.text.replaceAll(/\\x[0-9a-f]{2}/g, '.')) <= max);
+        // Whole lines are the input split on \n (without a trailing \r).
+        if (whole.every((g) => g.cut === 0)) {
+          const expected = input.toString('latin1').split('\n');
+          if (expected.at(-1) === '') expected.pop();
+          assert.equal(whole.length, expected.length);
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
