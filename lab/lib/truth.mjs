@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Joins the scenarios (expected verdicts) with what was actually sent (Message-ID, client,
+// queue id, SMTP outcome) into lab/fixtures/truth.json -- the ground truth the lab tests
+// check spoofwatch against. The label lives only here, never in a logged header.
+//   node lab/lib/truth.mjs lab/scenarios.yaml lab/work/sent.jsonl lab/fixtures/truth.json
+import { readFileSync, writeFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { AUTHSERV_ID, MX, PROTECTED } from './topology.mjs';
+
+const [scenariosPath, sentPath, outPath] = process.argv.slice(2);
+if (!outPath) {
+  console.error('usage: truth.mjs SCENARIOS SENT_JSONL OUT');
+  process.exit(2);
+}
+const doc = YAML.parse(readFileSync(scenariosPath, 'utf8'));
+const byId = new Map(doc.scenarios.map((s) => [s.id, s]));
+const sent = readFileSync(sentPath, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
+
+function expectedOutcome(sc, mode) {
+  if (mode !== 'enforce') return { disposition: 'delivered', blocked: false };
+  const e = sc.enforce ?? { disposition: 'delivered' };
+  return {
+    disposition: e.disposition,
+    blocked: e.disposition !== 'delivered',
+    ...(e.stage ? { stage: e.stage } : {}),
+    ...(e.by ? { by: e.by } : {}),
+  };
+}
+
+const truth = {
+  about:
+    'Ground truth for the spoofwatch mail lab: every scenario sent once per mode; join a record to its message by Message-ID, else (NOQUEUE rejects) by client IP, which is unique per scenario within a mode log.',
+  protectedDomain: PROTECTED,
+  authservId: AUTHSERV_ID,
+  mx: MX,
+  modes: doc.modes,
+  logs: Object.fromEntries(doc.modes.map((m) => [m, `postfix-${m}.log`])),
+  scenarios: doc.scenarios.map((s) => ({
+    id: s.id,
+    title: s.title,
+    label: s.label,
+    verdict: s.verdict,
+    ...(s.verdictNote ? { verdictNote: s.verdictNote } : {}),
+    clientIp: s.client.ip,
+    helo: s.client.helo,
+    enforce: s.enforce,
+  })),
+  messages: sent.map((m) => {
+    const sc = byId.get(m.scenario);
+    return {
+      mode: m.mode,
+      scenario: m.scenario,
+      label: sc.label,
+      verdict: sc.verdict,
+      expected: expectedOutcome(sc, m.mode),
+      messageId: m.messageId,
+      clientIp: m.clientIp,
+      helo: m.helo,
+      mailFrom: m.mailFrom,
+      rcpt: m.rcpt,
+      smtp: m.smtp,
+    };
+  }),
+};
+writeFileSync(outPath, `${JSON.stringify(truth, null, 2)}\n`);
+console.error(`truth: ${truth.scenarios.length} scenarios, ${truth.messages.length} messages`);

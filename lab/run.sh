@@ -1,0 +1,494 @@
+#!/usr/bin/env bash
+# spoofwatch mail lab: real Postfix + OpenDKIM + OpenDMARC + policyd-spf + nsd + rsyslog in a
+# private network namespace on loopback, fed real (signed, sealed, forged) messages.
+#
+#   lab/run.sh up       install missing Debian packages, start everything in netns "swlab"
+#   lab/run.sh send     run every scenario in every mode (report-only, enforce, content-filter)
+#   lab/run.sh capture  copy the per-mode logs + truth to lab/fixtures and samples/
+#   lab/run.sh down     stop only what the lab started; remove netns, addresses, /dev/log
+#   lab/run.sh demo     up + send + capture + down (npm run lab)
+#   lab/run.sh test     demo, then the lab test suite over the fresh logs (npm run test:lab)
+#
+# Needs root on Debian 12. Nothing leaves the namespace: every address is 127.x on its lo.
+# All configuration, queues, pids and daemon stderr live under lab/work/.
+set -euo pipefail
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$LAB_DIR")
+WORK=$LAB_DIR/work
+NS=swlab
+NS_IP=127.0.53.53
+MX_IP=127.0.10.25
+PFETC=$WORK/postfix/etc
+PFSPOOL=$WORK/postfix/spool
+STATE=$WORK/state
+MODES=(report-only enforce content-filter)
+PACKAGES=(postfix opendkim opendkim-tools opendmarc dbconfig-no-thanks postfix-policyd-spf-python
+  nsd rsyslog swaks iproute2)
+
+say() { printf '[lab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() {
+  say "ERROR: $*"
+  exit 1
+}
+nsx() { ip netns exec "$NS" "$@"; }
+
+need_root() {
+  [[ $(id -u) -eq 0 ]] || die "the lab needs root (network namespace, daemons); run with sudo"
+}
+
+# ---------------------------------------------------------------- packages
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  say "installing: ${missing[*]}"
+  # Package scripts would start the daemons on the host: forbid that while installing.
+  local made_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  local rc=0
+  {
+    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  } >"$WORK/logs/apt.log" 2>&1 || rc=$?
+  ((made_policy)) && rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || die "apt-get failed (see $WORK/logs/apt.log)"
+}
+
+lab_addresses() {
+  node --input-type=module -e \
+    "import {labAddresses} from '$LAB_DIR/lib/topology.mjs'; console.log(labAddresses().join(' '))"
+}
+
+# ---------------------------------------------------------------- pids
+start_bg() { # name cmd... : run in the namespace, stderr+stdout to logs/name.stderr, pid to state
+  local name=$1
+  shift
+  # A plain command (not the nsx function) so that $! is the daemon itself: `ip netns exec`
+  # execs it in place.
+  ip netns exec "$NS" "$@" >"$WORK/logs/$name.stderr" 2>&1 &
+  echo $! >"$STATE/$name.pid"
+}
+stop_pid() { # name
+  local f=$STATE/$1.pid pid i
+  [[ -f $f ]] || return 0
+  pid=$(cat "$f")
+  if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+pid_alive() { [[ -f $STATE/$1.pid ]] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+wait_for() { # description tries cmd...
+  local what=$1 tries=$2 i
+  shift 2
+  for ((i = 0; i < tries; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  die "timed out waiting for $what"
+}
+
+# ---------------------------------------------------------------- configuration
+write_static_configs() {
+  mkdir -p "$WORK"/{opendkim,opendmarc,rsyslog,mailstore} "$PFETC" "$PFSPOOL" "$WORK/postfix/lib"
+  node "$LAB_DIR/lib/gen-dns.mjs" "$WORK" >&2
+
+  cat >"$WORK/rsyslog/rsyslog.conf" <<EOF
+global(workDirectory="$WORK/rsyslog" localHostName="mx" maxMessageSize="64k")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0" SysSock.Unlink="on")
+mail.* action(type="omfile" file="$WORK/mail.log" template="RSYSLOG_TraditionalFileFormat")
+EOF
+
+  cat >"$WORK/opendkim/unbound.conf" <<EOF
+server:
+  do-not-query-localhost: no
+  local-zone: "test." nodefault
+  local-zone: "127.in-addr.arpa." nodefault
+EOF
+  cat >"$WORK/opendkim/opendkim.conf" <<EOF
+Syslog yes
+SyslogSuccess yes
+LogWhy yes
+Mode v
+Socket inet:8891@127.0.0.1
+PidFile $WORK/opendkim/opendkim.pid
+UserID opendkim
+UMask 007
+AuthservID mx.corp.example
+InternalHosts 127.0.0.1
+Nameservers $NS_IP
+ResolverConfiguration $WORK/opendkim/unbound.conf
+AlwaysAddARHeader yes
+EOF
+  chown opendkim: "$WORK/opendkim"
+
+  # As in a real deployment: the trusted relays in mynetworks are not DMARC-checked.
+  printf '127.0.0.1\n127.0.20.5\n' >"$WORK/opendmarc/ignore.hosts"
+  chown opendmarc: "$WORK/opendmarc"
+
+  cat >"$PFETC/header_checks" <<'EOF'
+/^From:/ WARN
+/^Sender:/ WARN
+/^Reply-To:/ WARN
+/^Return-Path:/ WARN
+/^To:/ WARN
+/^Subject:/ WARN
+/^Message-ID:/ WARN
+/^List-Id:/ WARN
+/^List-Unsubscribe:/ WARN
+/^List-Post:/ WARN
+/^Precedence:/ WARN
+/^Received-SPF:/ WARN
+/^Authentication-Results:/ WARN
+/^ARC-Seal:/ WARN
+/^ARC-Authentication-Results:/ WARN
+/^DKIM-Signature:/ WARN
+EOF
+  cat >"$PFETC/milter_header_checks" <<'EOF'
+/^Authentication-Results:/ WARN
+EOF
+  chown -R nobody:nogroup "$WORK/mailstore"
+  chown postfix: "$WORK/postfix/lib"
+}
+
+write_postfix_main() { # mode
+  local mode=$1 cf=''
+  [[ $mode == content-filter ]] && cf='smtp:[127.0.0.1]:10025'
+  cat >"$PFETC/main.cf" <<EOF
+# spoofwatch lab instance ($mode) -- generated by lab/run.sh
+compatibility_level = 3.6
+queue_directory = $PFSPOOL
+data_directory = $WORK/postfix/lib
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+meta_directory = /etc/postfix
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.corp.example
+mydomain = corp.example
+myorigin = \$mydomain
+mydestination =
+inet_interfaces = $MX_IP, 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.1/32, 127.0.20.5/32
+smtpd_banner = \$myhostname ESMTP
+biff = no
+append_dot_mydomain = no
+smtpd_helo_required = yes
+disable_vrfy_command = yes
+alias_maps =
+alias_database =
+virtual_mailbox_domains = corp.example
+virtual_mailbox_base = $WORK/mailstore
+virtual_mailbox_maps = static:inbox/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+# Mail for anyone else stays in the lab.
+default_transport = discard:outside the lab
+header_checks = regexp:$PFETC/header_checks
+milter_header_checks = regexp:$PFETC/milter_header_checks
+smtpd_milters = inet:127.0.0.1:8891, inet:127.0.0.1:8893
+non_smtpd_milters =
+milter_default_action = accept
+smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, check_policy_service unix:private/policyd-spf
+policyd-spf_time_limit = 3600
+content_filter = $cf
+smtp_send_xforward_command = yes
+maximal_backoff_time = 10s
+minimal_backoff_time = 5s
+queue_run_delay = 5s
+EOF
+}
+
+write_postfix_master() {
+  cat >"$PFETC/master.cf" <<EOF
+# service type  private unpriv  chroot  wakeup  maxproc command + args
+$MX_IP:smtp      inet  n       -       n       -       -       smtpd
+127.0.0.1:10025  inet  n       -       n       -       -       smtpd
+  -o content_filter=
+  -o smtpd_milters=
+  -o milter_header_checks=
+  -o receive_override_options=no_unknown_recipient_checks
+  -o smtpd_recipient_restrictions=permit_mynetworks,reject
+  -o smtpd_authorized_xforward_hosts=127.0.0.0/8
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+policyd-spf unix -      n       n       -       0       spawn
+  user=policyd-spf argv=/usr/bin/policyd-spf $WORK/policyd-spf.conf
+EOF
+}
+
+write_policyd_spf() { # mode
+  # Report-only: check and prepend Received-SPF for every result, never reject
+  # ("TestOnly = 0" would also drop the header for Fail results). Enforce: reject Fail.
+  local reject=False
+  [[ $1 == enforce ]] && reject=Fail
+  cat >"$WORK/policyd-spf.conf" <<EOF
+debugLevel = 1
+TestOnly = 1
+HELO_reject = $reject
+Mail_From_reject = $reject
+PermError_reject = False
+TempError_Defer = False
+skip_addresses = 127.0.0.1/32,::1
+EOF
+}
+
+write_opendmarc() { # mode
+  local reject=false
+  [[ $1 == enforce ]] && reject=true
+  cat >"$WORK/opendmarc/opendmarc.conf" <<EOF
+AuthservID mx.corp.example
+TrustedAuthservIDs mx.corp.example
+Socket inet:8893@127.0.0.1
+PidFile $WORK/opendmarc/opendmarc.pid
+UserID opendmarc
+UMask 007
+Syslog true
+SyslogFacility mail
+IgnoreHosts $WORK/opendmarc/ignore.hosts
+IgnoreAuthenticatedClients true
+SPFSelfValidate false
+SPFIgnoreResults false
+RejectFailures $reject
+RequiredHeaders false
+FailureReports false
+HistoryFile $WORK/opendmarc/opendmarc.dat
+PublicSuffixList /usr/share/publicsuffix/public_suffix_list.dat
+EOF
+}
+
+# ---------------------------------------------------------------- daemons
+start_opendmarc() {
+  start_bg opendmarc opendmarc -f -c "$WORK/opendmarc/opendmarc.conf"
+  wait_for "opendmarc on :8893" 50 nsx bash -c 'exec 3<>/dev/tcp/127.0.0.1/8893'
+}
+
+postfix_running() { [[ -f $PFSPOOL/pid/master.pid ]] && kill -0 "$(tr -d ' ' <"$PFSPOOL/pid/master.pid")" 2>/dev/null; }
+
+configure_mode() { # mode: rewrite the per-mode settings and make every daemon take them
+  local mode=$1
+  say "mode $mode"
+  write_postfix_main "$mode"
+  write_policyd_spf "$mode"
+  write_opendmarc "$mode"
+  stop_pid opendmarc
+  start_opendmarc
+  if postfix_running; then
+    nsx postfix -c "$PFETC" reload >>"$WORK/logs/postfix.stderr" 2>&1
+    sleep 1
+  fi
+}
+
+check_dev_log() {
+  if [[ -e /dev/log || -L /dev/log ]]; then
+    if [[ -f $STATE/devlog-ours ]] && ! pid_alive rsyslogd; then
+      rm -f /dev/log # stale socket left by an earlier lab run
+    else
+      die "/dev/log exists and belongs to someone else (a host syslog?): the lab's rsyslog needs it"
+    fi
+  fi
+}
+
+cmd_up() {
+  need_root
+  mkdir -p "$WORK/logs" "$STATE"
+  if ip netns list | grep -qw "$NS" || ls "$STATE"/*.pid >/dev/null 2>&1; then
+    say "leftovers from an earlier run: tearing them down first"
+    cmd_down
+    mkdir -p "$WORK/logs" "$STATE"
+  fi
+  install_packages
+  check_dev_log
+
+  # Fresh per-run state (keys are kept: regenerating them is slow and changes nothing).
+  rm -rf "$PFSPOOL" "$WORK/postfix/lib" "$WORK/mailstore" "$WORK/mail.log" "$WORK/capture" "$WORK/sent.jsonl"
+  rm -f "$WORK/opendmarc/opendmarc.dat"
+  write_static_configs
+
+  say "network namespace $NS"
+  ip netns add "$NS"
+  touch "$STATE/netns-ours"
+  ip -n "$NS" link set lo up
+  local a
+  for a in $(lab_addresses); do ip -n "$NS" addr add "$a/32" dev lo; done
+  mkdir -p "/etc/netns/$NS"
+  touch "$STATE/etc-netns-ours"
+  printf 'nameserver %s\noptions timeout:2 attempts:2\n' "$NS_IP" >"/etc/netns/$NS/resolv.conf"
+  printf '127.0.0.1\tlocalhost\n' >"/etc/netns/$NS/hosts"
+
+  say "rsyslogd (writes $WORK/mail.log)"
+  touch "$STATE/devlog-ours"
+  rm -f "$WORK/rsyslog/rsyslogd.pid"
+  start_bg rsyslogd rsyslogd -n -f "$WORK/rsyslog/rsyslog.conf" -i "$WORK/rsyslog/rsyslogd.pid"
+  wait_for "/dev/log" 50 test -S /dev/log
+
+  say "nsd on $NS_IP"
+  start_bg nsd nsd -d -c "$WORK/nsd/nsd.conf"
+  wait_for "nsd answering" 50 nsx getent ahostsv4 mx.corp.example
+
+  say "opendkim, opendmarc"
+  start_bg opendkim opendkim -f -x "$WORK/opendkim/opendkim.conf"
+  wait_for "opendkim on :8891" 50 nsx bash -c 'exec 3<>/dev/tcp/127.0.0.1/8891'
+
+  write_postfix_master
+  configure_mode "${MODES[0]}"
+
+  say "postfix (config $PFETC)"
+  nsx postfix -c "$PFETC" check >>"$WORK/logs/postfix.stderr" 2>&1 || true
+  nsx postfix -c "$PFETC" start >>"$WORK/logs/postfix.stderr" 2>&1 || die "postfix did not start (see $WORK/logs/postfix.stderr)"
+  wait_for "postfix master" 50 postfix_running
+  sleep 1
+  say "up"
+}
+
+queue_empty() {
+  local n
+  n=$(find "$PFSPOOL"/{maildrop,incoming,active,deferred} -type f 2>/dev/null | wc -l)
+  [[ $n -eq 0 ]]
+}
+
+wait_quiet() { # wait until the queue is empty (hold excluded) and the log stops growing
+  local i last=-1 size
+  for ((i = 0; i < 150; i++)); do
+    size=$(stat -c %s "$WORK/mail.log" 2>/dev/null || echo 0)
+    if queue_empty && [[ $size -eq $last ]]; then return 0; fi
+    last=$size
+    sleep 1
+  done
+  say "warning: queue did not drain"
+}
+
+cmd_send() {
+  need_root
+  postfix_running || die "the lab is not up (lab/run.sh up)"
+  mkdir -p "$WORK/capture"
+  rm -f "$WORK/sent.jsonl"
+  local mode start end
+  for mode in "${MODES[@]}"; do
+    configure_mode "$mode"
+    wait_quiet
+    start=$(stat -c %s "$WORK/mail.log")
+    nsx node "$LAB_DIR/sender/send.mjs" --mode "$mode" --work "$WORK" --scenarios "$LAB_DIR/scenarios.yaml" ||
+      die "sending ($mode) failed"
+    wait_quiet
+    end=$(stat -c %s "$WORK/mail.log")
+    tail -c +"$((start + 1))" "$WORK/mail.log" | head -c "$((end - start))" >"$WORK/capture/postfix-$mode.log"
+    say "$mode: $(wc -l <"$WORK/capture/postfix-$mode.log") log lines"
+  done
+}
+
+cmd_capture() {
+  [[ -f $WORK/sent.jsonl ]] || die "nothing sent yet (lab/run.sh send)"
+  local mode
+  mkdir -p "$LAB_DIR/fixtures" "$REPO/samples"
+  for mode in "${MODES[@]}"; do
+    cp "$WORK/capture/postfix-$mode.log" "$LAB_DIR/fixtures/postfix-$mode.log"
+  done
+  node "$LAB_DIR/lib/truth.mjs" "$LAB_DIR/scenarios.yaml" "$WORK/sent.jsonl" "$LAB_DIR/fixtures/truth.json"
+  cp "$WORK/capture/postfix-report-only.log" "$REPO/samples/postfix-lab.log"
+  say "captured into lab/fixtures/ and samples/postfix-lab.log"
+}
+
+cmd_down() {
+  need_root
+  mkdir -p "$STATE"
+  if [[ -f $PFETC/main.cf ]] && postfix_running; then
+    nsx postfix -c "$PFETC" stop >>"$WORK/logs/postfix.stderr" 2>&1 || true
+    local i
+    for i in $(seq 1 50); do
+      postfix_running || break
+      sleep 0.1
+    done
+    if postfix_running; then kill "$(tr -d ' ' <"$PFSPOOL/pid/master.pid")" 2>/dev/null || true; fi
+  fi
+  stop_pid opendmarc
+  stop_pid opendkim
+  stop_pid nsd
+  stop_pid rsyslogd
+  if [[ -f $STATE/devlog-ours ]]; then
+    [[ -S /dev/log ]] && rm -f /dev/log # rsyslog (stopped above) normally unlinks it itself
+    rm -f "$STATE/devlog-ours"
+  fi
+  if [[ -f $STATE/netns-ours ]] || ip netns list | grep -qw "$NS"; then
+    # Addresses live on the namespace's own lo: deleting the namespace removes them.
+    ip netns pids "$NS" 2>/dev/null | while read -r p; do say "namespace process $p still running"; done
+    ip netns delete "$NS" 2>/dev/null || true
+    rm -f "$STATE/netns-ours"
+  fi
+  if [[ -f $STATE/etc-netns-ours ]]; then
+    rm -f "/etc/netns/$NS/resolv.conf" "/etc/netns/$NS/hosts"
+    rmdir "/etc/netns/$NS" 2>/dev/null || true
+    rmdir /etc/netns 2>/dev/null || true
+    rm -f "$STATE/etc-netns-ours"
+  fi
+  say "down"
+}
+
+cmd_demo() {
+  trap 'cmd_down' EXIT
+  cmd_up
+  cmd_send
+  cmd_capture
+}
+
+cmd_test() {
+  trap 'cmd_down' EXIT
+  cmd_up
+  cmd_send
+  cmd_capture
+  cmd_down
+  trap - EXIT
+  cd "$REPO"
+  SPOOFWATCH_LAB_LOGS="$WORK/capture" node scripts/run-tests.mjs test/lab
+}
+
+case "${1:-}" in
+  up)
+    trap 'say "up failed: tearing down"; cmd_down' EXIT
+    cmd_up
+    trap - EXIT
+    ;;
+  send) cmd_send ;;
+  capture) cmd_capture ;;
+  down) cmd_down ;;
+  demo) cmd_demo ;;
+  test) cmd_test ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
