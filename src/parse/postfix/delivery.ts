@@ -395,8 +395,8 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
   ) {
     return noiseEv(c, 'outbound TLS');
   }
-  const sp = s.indexOf(' TLS connection established to ');
-  if (sp > 0 && sp <= 9) {
+  const sp = s.indexOf(' ');
+  if (sp > 0 && sp <= 9 && s.startsWith(' TLS connection established to ', sp)) {
     // The peer is a server here, not a client: kept in the raw line only.
     const ha = parseHostAddr(s, sp + 31);
     const ev: SessionTlsEvent = {

@@ -96,53 +96,51 @@ export function parsePostfix(line: LogLine, daemon: string, instance: string): L
   // No try/catch here: parseLine counts a throw as a parser fault (parserFaults) and the
   // contract and fuzz suites fail on any; every path below is written not to throw.
   const c: Ctx = { line, daemon, instance };
-  {
-    const s = stripSolarisId(line.message);
-    switch (daemon) {
-      case 'smtpd':
-        return parseSmtpd(c, s);
-      case 'postscreen':
-        return parsePostscreen(c, s);
-      case 'cleanup':
-        return parseCleanup(c, s);
-      case 'qmgr':
-      case 'oqmgr':
-        return parseQmgr(c, s);
-      case 'smtp':
-      case 'lmtp':
-      case 'local':
-      case 'virtual':
-      case 'pipe':
-      case 'error':
-      case 'retry':
-      case 'discard':
-        return parseDeliveryAgent(c, s);
-      case 'pickup':
-        return parsePickup(c, s);
-      case 'bounce':
-      case 'defer':
-      case 'trace':
-        return parseBounce(c, s);
-      case 'postsuper':
-        return parsePostsuper(c, s);
-      case 'dnsblog':
-        return parseDnsblog(c, s);
-      case 'tlsproxy':
-        return parseTlsproxy(c, s);
-      case 'master':
-      case 'anvil':
-      case 'scache':
-      case 'tlsmgr':
-      case 'trivial-rewrite':
-      case 'verify':
-      case 'postfix-script':
-      case 'sendmail':
-      case 'postdrop':
-      case 'postqueue':
-      case 'proxymap':
-        return parseHousekeeping(c, s);
-      default:
-        return generic(c, s);
-    }
+  const s = stripSolarisId(line.message);
+  switch (daemon) {
+    case 'smtpd':
+      return parseSmtpd(c, s);
+    case 'postscreen':
+      return parsePostscreen(c, s);
+    case 'cleanup':
+      return parseCleanup(c, s);
+    case 'qmgr':
+    case 'oqmgr':
+      return parseQmgr(c, s);
+    case 'smtp':
+    case 'lmtp':
+    case 'local':
+    case 'virtual':
+    case 'pipe':
+    case 'error':
+    case 'retry':
+    case 'discard':
+      return parseDeliveryAgent(c, s);
+    case 'pickup':
+      return parsePickup(c, s);
+    case 'bounce':
+    case 'defer':
+    case 'trace':
+      return parseBounce(c, s);
+    case 'postsuper':
+      return parsePostsuper(c, s);
+    case 'dnsblog':
+      return parseDnsblog(c, s);
+    case 'tlsproxy':
+      return parseTlsproxy(c, s);
+    case 'master':
+    case 'anvil':
+    case 'scache':
+    case 'tlsmgr':
+    case 'trivial-rewrite':
+    case 'verify':
+    case 'postfix-script':
+    case 'sendmail':
+    case 'postdrop':
+    case 'postqueue':
+    case 'proxymap':
+      return parseHousekeeping(c, s);
+    default:
+      return generic(c, s);
   }
 }

@@ -5,16 +5,7 @@
  * and HELO: a blocked spoof is evidence).
  */
 import type { LogEvent, ProxyEvent, SessionNoteEvent, SessionTlsEvent } from '../event.js';
-import {
-  type Ctx,
-  type Sample,
-  cap,
-  noiseEv,
-  parseAccessLine,
-  parseHostAddr,
-  setClient,
-  unrecognisedEv,
-} from './common.js';
+import { type Ctx, type Sample, cap, noiseEv, parseAccessLine, parseHostAddr, setClient } from './common.js';
 import { generic } from './smtpd.js';
 
 export const SAMPLES: readonly Sample[] = [
@@ -270,31 +261,32 @@ export function parseDnsblog(c: Ctx, s: string): LogEvent {
   return generic(c, s);
 }
 
+function tlsproxyNote(c: Ctx, s: string, text: string, at: number): SessionNoteEvent | null {
+  const ha = parseHostAddr(s, at);
+  if (ha === null) return null;
+  const ev: SessionNoteEvent = {
+    kind: 'session.note',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    note: text,
+  };
+  setClient(ev, ha);
+  return ev;
+}
+
 /** tlsproxy: the TLS side of postscreen's STARTTLS; its lines say little beyond the TLS summary. */
 export function parseTlsproxy(c: Ctx, s: string): LogEvent {
-  const note = (text: string, at: number): SessionNoteEvent | null => {
-    const ha = parseHostAddr(s, at);
-    if (ha === null) return null;
-    const ev: SessionNoteEvent = {
-      kind: 'session.note',
-      line: c.line,
-      producer: 'postfix',
-      daemon: c.daemon,
-      instance: c.instance,
-      note: text,
-    };
-    setClient(ev, ha);
-    return ev;
-  };
   let ev: LogEvent | null = null;
-  if (s.startsWith('CONNECT from ')) ev = note('tlsproxy connect', 13);
-  else if (s.startsWith('DISCONNECT ')) ev = note('tlsproxy disconnect', 11);
+  if (s.startsWith('CONNECT from ')) ev = tlsproxyNote(c, s, 'tlsproxy connect', 13);
+  else if (s.startsWith('DISCONNECT ')) ev = tlsproxyNote(c, s, 'tlsproxy disconnect', 11);
   else if (s.startsWith('TLS handshake failed for service=')) {
     const p = s.indexOf(' peer=');
-    if (p > 0) ev = note('TLS handshake failed', p + 6);
+    if (p > 0) ev = tlsproxyNote(c, s, 'TLS handshake failed', p + 6);
   } else {
-    const sp = s.indexOf(' TLS connection established from ');
-    if (sp > 0 && sp <= 9) {
+    const sp = s.indexOf(' ');
+    if (sp > 0 && sp <= 9 && s.startsWith(' TLS connection established from ', sp)) {
       const ha = parseHostAddr(s, sp + 33);
       if (ha !== null) {
         const t: SessionTlsEvent = {
@@ -316,8 +308,5 @@ export function parseTlsproxy(c: Ctx, s: string): LogEvent {
       }
     }
   }
-  if (ev !== null) return ev;
-  if (s.startsWith('warning: ')) return noiseEv(c, 'warning');
-  const r = generic(c, s);
-  return r.kind === 'unrecognised' ? unrecognisedEv(c) : r;
+  return ev ?? generic(c, s);
 }

@@ -371,13 +371,24 @@ function clientLine(c: Ctx, s: string, qid: string, at: number): MessageClientEv
   return ev;
 }
 
-/** Value up to the next `, key=` (or the end). */
+/** Longest key name in a `, key=value` list (sasl_username, orig_queue_id ...). */
+const MAX_KEY = 24;
+
+/**
+ * Value up to the next `, key=` (a run of [a-z_] then `=`), or the end. Each candidate
+ * is checked over at most MAX_KEY characters, so a value full of ", " stays linear.
+ */
 function field(s: string, at: number): string {
   let e = s.indexOf(', ', at);
   while (e >= 0) {
-    const eq = s.indexOf('=', e + 2);
-    const sp = s.indexOf(' ', e + 2);
-    if (eq > 0 && (sp < 0 || eq < sp)) break;
+    let j = e + 2;
+    const lim = Math.min(s.length, j + MAX_KEY);
+    while (j < lim) {
+      const ch = s.charCodeAt(j);
+      if (!((ch >= 97 && ch <= 122) || ch === 95)) break;
+      j++;
+    }
+    if (j > e + 2 && s.charCodeAt(j) === 61 /* = */) break;
     e = s.indexOf(', ', e + 2);
   }
   return e < 0 ? s.slice(at) : s.slice(at, e);
@@ -515,11 +526,18 @@ export function parseSmtpd(c: Ctx, s: string): LogEvent {
     const ev = proxyLine(c, s, undefined, s.indexOf(':'));
     if (ev !== null) return ev;
   }
-  // TLS summary
-  const sp = s.indexOf(' TLS connection established from ');
-  if (sp > 0 && sp <= 9 && TLS_TRUST.includes(s.slice(0, sp))) {
-    const ev = tlsLine(c, s, sp, sp + 33);
-    if (ev !== null) return ev;
+  // TLS summary: `Anonymous|Trusted|Verified|Untrusted TLS connection established from ...`
+  if (c0 === 65 || c0 === 84 || c0 === 86 || c0 === 85) {
+    const sp = s.indexOf(' ');
+    if (
+      sp > 0 &&
+      sp <= 9 &&
+      s.startsWith(' TLS connection established from ', sp) &&
+      TLS_TRUST.includes(s.slice(0, sp))
+    ) {
+      const ev = tlsLine(c, s, sp, sp + 33);
+      if (ev !== null) return ev;
+    }
   }
   const n = queueIdLength(s);
   if (n > 0) {
