@@ -94,7 +94,8 @@ export interface ProxyEvent extends EventBase, ClientInfo {
   /**
    * connect, pass-new, pass-old, pregreet, hangup, dnsbl, protocol-violation
    * (COMMAND PIPELINING, BARE NEWLINE, NON-SMTP COMMAND, COMMAND TIME LIMIT ...),
-   * whitelisted, blacklisted, reject, session (HAProxy's end-of-session line), other.
+   * whitelisted, blacklisted, reject, session (HAProxy's end-of-session line),
+   * disconnect (postscreen's DISCONNECT), other.
    */
   action: string;
   detail?: string;
@@ -180,7 +181,11 @@ export interface RejectEvent extends EventBase, ClientInfo {
   kind: 'reject';
   /** connect, helo, mail, rcpt, data, end-of-data, header, body, content, unknown */
   stage: string;
-  /** reject, discard, hold, defer (temporary reject), quarantine */
+  /**
+   * reject, discard, hold, defer (temporary reject), quarantine. Postfix access actions that
+   * block nothing are logged the same way and keep their word: warn (WARN, reject_warning),
+   * filter, redirect, info.
+   */
   action: string;
   code?: number;
   dsn?: string;
