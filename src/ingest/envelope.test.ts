@@ -230,6 +230,9 @@ test("Dovecot's own log file", () => {
   const m = parse('Nov 20 08:08:52 auth: Error: ldap(dog,203.0.113.9,): invalid credentials');
   assert.equal(m.program, 'dovecot');
   assert.equal(m.host, '');
+  const o = parse('Jun 23 15:04:05 Info: imap-login: Login: user=<u>, method=PLAIN, rip=192.0.2.4');
+  assert.equal(o.program, 'dovecot');
+  assert.equal(o.message, 'Info: imap-login: Login: user=<u>, method=PLAIN, rip=192.0.2.4');
 });
 
 test('prog[pid]: without stamp or host, and host prog[pid]: without stamp', () => {

@@ -116,7 +116,8 @@ function afterStamp(
   const j = skipFacilityMarker(text, i + 1);
   // No host: `stamp tag[pid]: msg`.
   if (readTag(text, j, tag, false)) {
-    if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
+    // Dovecot's own log file: `imap-login: Info: ...`, or older `Info: imap-login: ...`.
+    if (tag.pid === null && (isDovecotLevelAt(text, tag.msgStart) || isDovecotLevelAt(text, j))) {
       return make(text, src, time, '', 'dovecot', null, j);
     }
     return make(text, src, time, '', tag.program, tag.pid, messageAfterTag(text));

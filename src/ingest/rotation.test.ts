@@ -42,6 +42,10 @@ test('unrelated files keep the user order; sets sit where their first member was
 
 test('the same path given twice is read once; stdin may be given more than once', () => {
   assert.deepEqual(orderInputs(['mail.log', 'mail.log.1', 'mail.log']), ['mail.log.1', 'mail.log']);
+  assert.deepEqual(orderInputs(['./mail.log', 'mail.log', 'x/../mail.log.1']), [
+    'x/../mail.log.1',
+    './mail.log',
+  ]);
   assert.deepEqual(orderInputs(['-', '-']), ['-', '-']);
 });
 

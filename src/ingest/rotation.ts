@@ -3,10 +3,11 @@
  * `mail.log.1`, `mail.log.2.gz` (higher number = older) or `mail.log-20261120[.gz]`
  * (dateext); the live file is `mail.log`. Members of one set are read oldest first
  * wherever the user listed them; files of no set, and the sets themselves, keep the order
- * the user gave. The same path given twice (e.g. by overlapping globs) is read once.
+ * the user gave. The same file given twice (e.g. by overlapping globs, or as `./mail.log`
+ * and `mail.log`) is read once.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const COMPRESSION_SUFFIXES = ['.gz', '.bz2', '.xz', '.zst'];
 const NUMBERED = /\.(\d{1,4})$/;
@@ -63,8 +64,11 @@ export function orderInputs(paths: readonly string[]): string[] {
   const groups = new Map<string, { path: string; info: RotationInfo }[]>();
   const order: string[] = [];
   for (const path of paths) {
-    if (path !== '-' && seen.has(path)) continue;
-    seen.add(path);
+    if (path !== '-') {
+      const abs = resolve(path);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+    }
     if (path === '-') {
       const key = `\0stdin${order.length}`;
       groups.set(key, [{ path, info: { key, base: '-', kind: 2, num: 0, date: '' } }]);

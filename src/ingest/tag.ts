@@ -106,7 +106,7 @@ export function tokenEnd(s: string, i: number, max: number): number {
   return sp - i > max ? -1 : sp;
 }
 
-const DOVECOT_LEVELS = ['Info: ', 'Warning: ', 'Error: ', 'Fatal: ', 'Panic: ', 'Debug: '];
+const DOVECOT_LEVELS = ['Info: ', 'Warning: ', 'Warn: ', 'Error: ', 'Fatal: ', 'Panic: ', 'Debug: '];
 
 /** Dovecot's own log file: `imap-login: Info: ...` (the level word follows the service). */
 export function isDovecotLevelAt(s: string, i: number): boolean {
