@@ -1,0 +1,51 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ctxOf, dmarc, rec } from '../test-support.js';
+import { dmarcFail } from './dmarc-fail.js';
+
+test('DMARC fail under p=reject weighs in full and says the reject was enforced', () => {
+  const r = rec({
+    auth: { dmarc: dmarc('fail', 'example.net', 'reject', 'reject') },
+    disposition: 'rejected',
+  });
+  const ctx = ctxOf(r);
+  const [f] = dmarcFail(ctx);
+  assert.equal(f?.weight, 50);
+  assert.equal(f?.severity, 'critical');
+  assert.match(f?.summary ?? '', /p=reject.*reject was enforced/);
+  assert.equal(f?.fields.policy, 'reject');
+  assert.deepEqual(f?.attack, ['T1672', 'T1684.002']);
+});
+
+test('p=none weighs low, unknown policy in between', () => {
+  assert.equal(
+    dmarcFail(ctxOf(rec({ auth: { dmarc: dmarc('fail', 'example.net', 'none') } })))[0]?.weight,
+    20,
+  );
+  assert.equal(dmarcFail(ctxOf(rec({ auth: { dmarc: dmarc('fail', 'example.net') } })))[0]?.weight, 30);
+});
+
+test('a reject reason naming DMARC counts when no result line was logged', () => {
+  const r = rec({
+    headers: {},
+    actions: [
+      {
+        action: 'rejected',
+        stage: 'end-of-data',
+        code: 550,
+        reason: '5.7.1 rejected by DMARC policy for example.net',
+        time: null,
+      },
+    ],
+    disposition: 'rejected',
+  });
+  const [f] = dmarcFail(ctxOf(r));
+  assert.equal(f?.weight, 50);
+  assert.match(f?.summary ?? '', /blocked the message for DMARC/);
+});
+
+test('pass and none produce nothing', () => {
+  assert.deepEqual(dmarcFail(ctxOf(rec({ auth: { dmarc: dmarc('pass') } }))), []);
+  assert.deepEqual(dmarcFail(ctxOf(rec({ auth: { dmarc: dmarc('none') } }))), []);
+  assert.deepEqual(dmarcFail(ctxOf(rec())), []);
+});

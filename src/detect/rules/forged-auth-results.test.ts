@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ctxOf, hv, rec } from '../test-support.js';
+import { authservIdOf, forgedAuthResults } from './forged-auth-results.js';
+
+test('A-R with our configured authserv-id from outside is forged', () => {
+  const r = rec({
+    headers: {
+      from: hv('<a@sender.test>'),
+      'authentication-results': hv('mx1.example.com; dkim=pass header.d=example.com; dmarc=pass'),
+    },
+  });
+  const [f] = forgedAuthResults(
+    ctxOf(r, { protectedDomains: ['example.com'], authservId: ['mx1.example.com'] }),
+  );
+  assert.equal(f?.weight, 50);
+  assert.equal(f?.fields.authserv_source, 'config');
+});
+
+test('without config, the MTA host name is our authserv-id; ARC-A-R counts too', () => {
+  const r = rec({
+    headers: { 'arc-authentication-results': hv('i=1; mx1.example.com; spf=pass smtp.mailfrom=example.com') },
+  });
+  const [f] = forgedAuthResults(ctxOf(r));
+  assert.equal(f?.fields.header, 'ARC-Authentication-Results');
+  assert.equal(f?.fields.authserv_source, 'mta-hostname');
+});
+
+test('spared: other authserv-ids, milter-added headers, internal clients', () => {
+  const other = rec({ headers: { 'authentication-results': hv('mx.google.test; spf=pass') } });
+  assert.deepEqual(forgedAuthResults(ctxOf(other)), []);
+  const milter = rec({
+    headers: {
+      'authentication-results': [{ value: 'mx1.example.com; dkim=pass', truncated: false, milter: true }],
+    },
+  });
+  assert.deepEqual(forgedAuthResults(ctxOf(milter)), []);
+  const inside = rec({
+    session: { clientIp: '127.0.0.1' },
+    headers: { 'authentication-results': hv('mx1.example.com; dkim=pass') },
+  });
+  assert.deepEqual(forgedAuthResults(ctxOf(inside)), []);
+});
+
+test('authserv-id extraction', () => {
+  assert.equal(authservIdOf('MX1.example.com 1; spf=pass', false), 'mx1.example.com');
+  assert.equal(authservIdOf('i=2; mx1.example.com; dkim=pass', true), 'mx1.example.com');
+  assert.equal(authservIdOf('', false), undefined);
+});
