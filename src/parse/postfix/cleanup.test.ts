@@ -177,6 +177,14 @@ test('milter-reject / discard / hold at end of data are rejects by milter', () =
     'reject',
   );
   assert.equal(hold.action, 'hold');
+  const temp = as(
+    parse(
+      P,
+      '4F9D195432: milter-reject: END-OF-MESSAGE from mx.example.net[192.0.2.44]: 4.7.1 Service unavailable - try again later; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    ),
+    'reject',
+  );
+  assert.equal(temp.action, 'defer', 'a 4.x.x milter reply is temporary');
   assert.equal(hold.reason, 'milter triggers HOLD action');
 });
 

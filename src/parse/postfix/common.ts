@@ -288,6 +288,13 @@ function isDigit(s: string, i: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** The reply code, or for milter replies that give only `4.7.1 text`, 400/500 from the DSN class. */
+export function effectiveCode(r: Reply): number | undefined {
+  if (r.code !== undefined) return r.code;
+  const k = r.dsn?.charCodeAt(0);
+  return k === 52 ? 400 : k === 53 ? 500 : undefined;
+}
+
 /** Map Postfix's `where` word (RCPT, END-OF-MESSAGE ...) to our stage names. */
 export function stageOf(where: string): string {
   switch (where) {
@@ -385,7 +392,7 @@ export function parseAccessLine(c: Ctx, s: string, queueId: string | undefined):
   const semi = suffixStart(s, i);
   const replyText = semi >= i ? s.slice(i, semi) : s.slice(i);
   const reply = parseReply(replyText);
-  const action = actionOf(word, reply.code);
+  const action = actionOf(word, effectiveCode(reply));
   if (action === null) return null;
   const ev: RejectEvent = {
     kind: 'reject',

@@ -377,6 +377,11 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
       const nt = notificationNote(c, qid, r);
       if (nt !== null) return nt;
       for (const p of NOTE_PREFIXES) if (r.startsWith(p)) return msgNote(c, qid, r);
+      // smtp_header_checks / smtp_body_checks on the way out: `QID: replace: header Subject: ...`
+      const hc = r.indexOf(': ');
+      if (hc > 0 && hc < 16 && (r.startsWith('header ', hc + 2) || r.startsWith('body ', hc + 2))) {
+        return msgNote(c, qid, r);
+      }
     }
     return unrecognisedEv(c, qid);
   }

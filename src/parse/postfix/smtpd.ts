@@ -19,6 +19,7 @@ import {
   type Sample,
   after,
   cap,
+  effectiveCode,
   noiseEv,
   parseAccessLine,
   parseEnvSuffix,
@@ -427,7 +428,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
     daemon: c.daemon,
     instance: c.instance,
     stage: stageOf(s.slice(w0, w1)),
-    action: reply.code !== undefined && reply.code < 500 ? 'defer' : 'reject',
+    action: (effectiveCode(reply) ?? 500) < 500 ? 'defer' : 'reject',
     reason: cap(reply.text),
     by: 'proxy',
   };
