@@ -65,8 +65,8 @@ function skipPrefixes(msg: string): { at: number; trouble: number } {
 }
 
 /** Value after `key` (e.g. ", Queue-ID: ") up to the next ", " (or `>` for bracketed values). */
-function fieldValue(text: string, key: string, limit: number): string | undefined {
-  const at = text.indexOf(key);
+function fieldValue(text: string, key: string, limit: number, last = false): string | undefined {
+  const at = last ? text.lastIndexOf(key) : text.indexOf(key);
   if (at < 0 || at >= limit) return undefined;
   const start = at + key.length;
   if (text.charCodeAt(start) === 60 /* < */) {
@@ -202,9 +202,10 @@ function parseMain(line: LogLine, text: string): FilterEvent | null {
     after = k;
   }
   const tail = rest.slice(after);
-  const hdrFrom = fieldValue(tail, ', From: ', tail.length);
+  // the last one: an unescaped quote in the Subject could put a forged one earlier
+  const hdrFrom = fieldValue(tail, ', From: ', tail.length, true);
   if (hdrFrom !== undefined && hdrFrom !== '') ev.headerFrom = hdrFrom;
-  const sd = fieldValue(tail, ', dkim_sd=', tail.length);
+  const sd = fieldValue(tail, ', dkim_sd=', tail.length, true);
   if (sd !== undefined) {
     const dkim: { result: 'pass'; domain?: string }[] = [];
     for (const pair of sd.split(',')) {

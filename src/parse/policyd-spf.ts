@@ -124,6 +124,23 @@ function parseBody(line: LogLine, body: string, action: string | undefined): Spf
   return ev;
 }
 
+/** `name=value` in an openspf link's query (`;` or `&` separated; `%40` for `@`). */
+function queryParam(q: string, name: string): string | undefined {
+  let start = 0;
+  for (let guard = 0; guard < 16 && start < q.length; guard++) {
+    let end = start;
+    while (end < q.length) {
+      const c = q.charCodeAt(end);
+      if (c === 59 || c === 38 || c === 32) break; // ; & space
+      end++;
+    }
+    if (q.startsWith(name + '=', start)) return q.slice(start + name.length + 1, end).replace(/%40/g, '@');
+    if (end >= q.length || q.charCodeAt(end) === 32) break;
+    start = end + 1;
+  }
+  return undefined;
+}
+
 /** `... Please see http://www.openspf.net/Why?s=mfrom;id=a@example.com;ip=192.0.2.1;r=<UNKNOWN>` */
 function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
   const text = msg.slice(codeAt);
@@ -136,17 +153,18 @@ function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
   else if (low.includes('temporary error') || low.includes('temperror') || action === 'defer')
     result = 'temperror';
   else result = 'fail';
-  const why = text.indexOf('Why?');
   let scope: SpfEvent['scope'] = 'unknown';
   const ev = spfEvent(line, result, scope);
+  let why = text.indexOf('Why?');
+  if (why < 0) why = text.indexOf('why.html?');
   if (why >= 0) {
-    const q = text.slice(why + 4);
-    const s = valueAfter(';' + q, ';s=', ';');
+    const q = text.slice(text.indexOf('?', why) + 1);
+    const s = queryParam(q, 's');
     scope = s === 'mfrom' || s === 'mailfrom' ? 'mfrom' : s === 'helo' ? 'helo' : 'unknown';
     ev.scope = scope;
-    const id = valueAfter(';' + q, ';id=', ';');
-    const ip = valueAfter(';' + q, ';ip=', ';');
-    const r = valueAfter(';' + q, ';r=', '; ');
+    const id = queryParam(q, 'id') ?? queryParam(q, 'sender');
+    const ip = queryParam(q, 'ip');
+    const r = queryParam(q, 'r') ?? queryParam(q, 'receiver');
     if (id !== undefined && id.length <= MAX_SPF_FIELD_CHARS) {
       if (scope === 'helo') ev.helo = id;
       else ev.envelopeFrom = id;

@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LogLine } from '../ingest/line.js';
+import type { LogEvent, SpfEvent } from './event.js';
+import { parsePolicydSpf, SAMPLES } from './policyd-spf.js';
+
+function L(message: string, program = 'policyd-spf'): LogLine {
+  return {
+    time: 0,
+    host: 'mx1',
+    program,
+    pid: 30640,
+    message,
+    raw: `Nov 20 10:00:00 mx1 ${program}[30640]: ${message}`,
+    src: { file: 't', line: 1 },
+  };
+}
+function spf(ev: LogEvent): SpfEvent {
+  assert.equal(ev.kind, 'auth.spf');
+  return ev as SpfEvent;
+}
+
+test('prepend Received-SPF: every field, no queue id', () => {
+  const ev = spf(
+    parsePolicydSpf(
+      L(
+        'prepend Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@Example.com; receiver=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(ev.result, 'pass');
+  assert.equal(ev.scope, 'mfrom');
+  assert.equal(ev.clientIp, '192.0.2.10');
+  assert.equal(ev.helo, 'mail.example.com');
+  assert.equal(ev.envelopeFrom, 'alice@Example.com');
+  assert.equal(ev.domain, 'example.com');
+  assert.equal(ev.receiver, '<UNKNOWN>');
+  assert.equal(ev.action, 'prepend');
+  assert.equal(ev.reason, 'mailfrom');
+  assert.equal(ev.queueId, undefined);
+  assert.equal(ev.producer, 'policyd-spf');
+});
+
+test('helo scope and the null sender take the domain from the HELO', () => {
+  const ev = spf(
+    parsePolicydSpf(
+      L(
+        'prepend Received-SPF: None (no SPF record) identity=helo; client-ip=198.51.100.7; helo=mx.example.net; envelope-from=<>; receiver=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(ev.scope, 'helo');
+  assert.equal(ev.result, 'none');
+  assert.equal(ev.envelopeFrom, '');
+  assert.equal(ev.domain, 'mx.example.net');
+  // the odd `identity=no SPF record` of some versions
+  const odd = spf(
+    parsePolicydSpf(
+      L(
+        'prepend Received-SPF: None (no SPF record) identity=no SPF record; client-ip=198.51.100.7; helo=main.example.org; envelope-from=<>; receiver=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(odd.scope, 'unknown');
+  assert.equal(odd.domain, 'main.example.org');
+  // an address-literal HELO is no domain
+  const lit = spf(
+    parsePolicydSpf(
+      L(
+        'Softfail; identity=helo; client-ip=203.0.113.9; helo=[203.0.113.9]; envelope-from=<>; receiver=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(lit.domain, undefined);
+});
+
+test('debug forms', () => {
+  const a = spf(
+    parsePolicydSpf(
+      L(
+        'Action: prepend: Text: Received-SPF: Permerror (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=example.com; envelope-from=ops@example.com; receiver=<UNKNOWN>  Reject action: 550 5.7.23 210',
+      ),
+    ),
+  );
+  assert.equal(a.result, 'permerror');
+  assert.equal(a.action, 'prepend');
+  assert.equal(a.receiver, '<UNKNOWN>');
+  const b = spf(
+    parsePolicydSpf(
+      L(
+        'Softfail; identity=mailfrom; client-ip=192.0.2.10; helo=corp.example.com; envelope-from=user@example.com; receiver=<UNKNOWN> 120',
+      ),
+    ),
+  );
+  assert.equal(b.result, 'softfail');
+  assert.equal(b.receiver, '<UNKNOWN>');
+  assert.equal(b.action, undefined);
+});
+
+test('rejection with the Why? link', () => {
+  const ev = spf(
+    parsePolicydSpf(
+      L(
+        '550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(ev.result, 'fail');
+  assert.equal(ev.action, 'reject');
+  assert.equal(ev.scope, 'mfrom');
+  assert.equal(ev.envelopeFrom, 'ceo@example.com');
+  assert.equal(ev.domain, 'example.com');
+  assert.equal(ev.clientIp, '203.0.113.9');
+  assert.equal(ev.receiver, '<UNKNOWN>');
+  assert.equal(ev.reason, 'SPF fail - not authorized');
+  const helo = spf(
+    parsePolicydSpf(
+      L(
+        '550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=helo;id=mx.example.net;ip=203.0.113.9;r=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(helo.scope, 'helo');
+  assert.equal(helo.helo, 'mx.example.net');
+  assert.equal(helo.domain, 'mx.example.net');
+  const temp = spf(parsePolicydSpf(L('451 4.4.3 SPF Temporary Error: DNS Timeout')));
+  assert.equal(temp.result, 'temperror');
+  assert.equal(temp.action, 'defer');
+});
+
+test('perl policy server wording', () => {
+  const ev = spf(
+    parsePolicydSpf(
+      L(
+        "Policy action=PREPEND Received-SPF: pass (example.com: 192.0.2.10 is authorized to use 'alice@example.com' in 'mfrom' identity (mechanism 'ip4:192.0.2.0/24' matched)) receiver=mx.example.org; identity=mailfrom; envelope-from=\"alice@example.com\"; helo=mail.example.com; client-ip=192.0.2.10",
+        'postfix/policy-spf',
+      ),
+    ),
+  );
+  assert.equal(ev.result, 'pass');
+  assert.equal(ev.scope, 'mfrom');
+  assert.equal(ev.envelopeFrom, 'alice@example.com');
+  assert.equal(ev.clientIp, '192.0.2.10');
+  assert.equal(ev.helo, 'mail.example.com');
+  assert.equal(ev.action, 'prepend');
+  assert.equal(ev.daemon, 'policy-spf');
+  assert.equal(ev.instance, 'postfix');
+  assert.match(ev.reason ?? '', /is authorized/);
+  const rej = spf(
+    parsePolicydSpf(
+      L(
+        'Policy action=550 Please see http://www.openspf.org/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=mx.example.org',
+        'postfix/policy-spf',
+      ),
+    ),
+  );
+  assert.equal(rej.action, 'reject');
+  assert.equal(rej.clientIp, '203.0.113.9');
+});
+
+test('an envelope-from key inside the reason text does not win over the real field', () => {
+  const ev = spf(
+    parsePolicydSpf(
+      L(
+        'prepend Received-SPF: Fail (xenvelope-from=ceo@example.com) identity=mailfrom; client-ip=203.0.113.9; helo=x.example.net; envelope-from=bounce@example.net; receiver=<UNKNOWN>',
+      ),
+    ),
+  );
+  assert.equal(ev.envelopeFrom, 'bounce@example.net');
+  assert.equal(ev.domain, 'example.net');
+});
+
+test('debug lines are noise; unknown lines unrecognised; never throws', () => {
+  for (const m of [
+    "Config: {'debugLevel': 3}",
+    "spfcheck: pyspf result: \"['Pass', 'sender SPF authorized', 'mailfrom']\"",
+    'Starting',
+    'SPF Helo check skipped - Helo_reject is set to Off',
+    'skipping SPF check for 127.0.0.1',
+  ]) {
+    assert.equal(parsePolicydSpf(L(m)).kind, 'noise', m);
+  }
+  assert.equal(spf(parsePolicydSpf(L("SPF none (Mechanism 'default')"))).result, 'none');
+  assert.equal(parsePolicydSpf(L('completely different text')).kind, 'unrecognised');
+  for (const m of [
+    'Received-SPF: ',
+    'prepend Received-SPF: Pass',
+    '550 ',
+    'Pass; identity=',
+    'z'.repeat(70000),
+  ]) {
+    assert.doesNotThrow(() => parsePolicydSpf(L(m)));
+  }
+  const huge = spf(parsePolicydSpf(L('Received-SPF: Pass (x) identity=mailfrom; helo=' + 'h'.repeat(5000))));
+  assert.equal(huge.helo, undefined);
+});
+
+test('every sample parses to its kind', () => {
+  for (const s of SAMPLES) assert.equal(parsePolicydSpf(L(s.message, s.program)).kind, s.kind, s.message);
+});
