@@ -113,7 +113,7 @@ interface Item {
   instance: string;
   expected?: Expected;
   /** Where the fields come from, for the comparison. */
-  source?: 'grok' | 'datadog' | 'msimerson';
+  source?: 'grok' | 'datadog' | 'msimerson' | 'sekoia';
 }
 
 interface Guess {
@@ -162,7 +162,9 @@ function collect(): { items: Item[]; guesses: Guess[]; skipped: number } {
         ? 'grok'
         : rel.startsWith('msimerson-postfix-parser/')
           ? 'msimerson'
-          : undefined;
+          : rel.startsWith('sekoia-intake-formats/')
+            ? 'sekoia'
+            : undefined;
       readFileSync(file, 'utf8')
         .split('\n')
         .forEach((raw, idx) => {
@@ -239,12 +241,16 @@ function get(ev: LogEvent, key: string): unknown {
   return (ev as unknown as Record<string, unknown>)[key];
 }
 
+/** Number of single-field comparisons made (so a silently empty comparison shows). */
+let fieldChecks = 0;
+
 /** Compare upstream's expected fields with ours; returns mismatch descriptions. */
 function compare(it: Item, ev: LogEvent): string[] {
   const out: string[] = [];
   const f = it.expected?.fields ?? {};
   const eq = (ours: unknown, theirs: unknown, name: string): void => {
     if (theirs === undefined) return;
+    fieldChecks++;
     if (String(ours) !== String(theirs)) out.push(`${name}: ours=${String(ours)} upstream=${String(theirs)}`);
   };
   if (ev.kind === 'noise') return out; // statistics and the like: nothing of ours to compare
@@ -299,6 +305,20 @@ function compare(it: Item, ev: LogEvent): string[] {
     eq(get(ev, 'clientIp'), (net['client'] as Record<string, unknown> | undefined)?.['ip'], 'clientIp');
     eq(get(ev, 'clientHost'), pf['hostname'], 'clientHost');
     eq(get(ev, 'messageId'), custom['message-id'], 'messageId');
+  } else if (it.source === 'sekoia') {
+    const pf = (f['postfix'] ?? {}) as Record<string, unknown>;
+    const qid = (pf['queue_id'] ?? {}) as Record<string, unknown>;
+    const email = (f['email'] ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+    eq(ev.queueId, qid['local'], 'queueId');
+    if (ev.kind === 'delivery') {
+      eq(ev.to, first(email['to']?.['address']), 'to');
+      eq(ev.origTo, pf['orig_to'], 'origTo');
+      eq(ev.queuedAs, qid['remote'], 'queuedAs');
+    }
+    if (ev.kind === 'envelope') eq(ev.from, first(email['from']?.['address']), 'from');
+    if (ev.kind === 'message.id')
+      eq(ev.messageId, f['email'] === undefined ? undefined : email['message_id'], 'messageId');
   } else if (it.source === 'msimerson') {
     eq(ev.queueId, f['qid'], 'queueId');
     eq(get(ev, 'to'), f['to'], 'to');
@@ -369,13 +389,16 @@ test(
       `message-only lines without a named program: ${guessOk}/${guesses.length} recognised by some daemon`,
     );
     t.diagnostic(`skipped (fragments, other programs): ${skipped}`);
-    t.diagnostic(`upstream field comparisons: ${compared} lines, ${mismatches.length} mismatches`);
+    t.diagnostic(
+      `upstream field comparisons: ${compared} lines, ${fieldChecks} fields, ${mismatches.length} mismatches`,
+    );
     for (const m of mismatches.slice(0, 40)) t.diagnostic(`  mismatch ${m}`);
     const shapes = [...missShapes].sort((a, b) => b[1].n - a[1].n);
     for (const [k, v] of shapes.slice(0, 60)) t.diagnostic(`  unrecognised x${v.n} ${k}  (${v.example})`);
     assert.ok(items.length > 50_000, `expected the corpus's Postfix lines, found ${items.length}`);
     assert.ok(rate >= TARGET, `recognition ${(rate * 100).toFixed(2)} % below ${TARGET * 100} %`);
     assert.ok(compared > 150, `expected upstream field expectations, found ${compared}`);
+    assert.ok(fieldChecks > 300, `expected upstream fields to compare, found ${fieldChecks}`);
     assert.deepEqual(mismatches, [], 'fields disagree with upstream expectations');
   },
 );
