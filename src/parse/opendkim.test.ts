@@ -171,3 +171,17 @@ test('hostile input: long names are not taken as domains, never throws', () => {
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parseOpendkim(L(s.message)).kind, s.kind, s.message);
 });
+
+test('older OpenDKIM: SSL line without the colon after the queue id, and without a signature', () => {
+  const ev = parseOpendkim(
+    L('4F9D195432 s=sel1 d=example.net SSL error:04091068:rsa routines:INT_RSA_VERIFY:bad signature'),
+  );
+  assert.equal(ev.kind, 'auth.dkim');
+  assert.equal(ev.queueId, '4F9D195432');
+  assert.equal((ev as DkimEvent).failure, 'header');
+  assert.equal((ev as DkimEvent).domain, 'example.net');
+  const bare = parseOpendkim(L('4F9D195432: SSL error:04091068:rsa routines:INT_RSA_VERIFY:bad signature'));
+  assert.equal(bare.kind, 'auth.dkim');
+  assert.equal((bare as DkimEvent).domain, undefined);
+  assert.equal(parseOpendkim(L('4F9D195432 something else')).kind, 'unrecognised');
+});

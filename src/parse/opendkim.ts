@@ -117,7 +117,12 @@ const NOISE_PREFIXES = [
 
 export function parseOpendkim(line: LogLine): LogEvent {
   const msg = line.message;
-  const q = splitQueueId(msg);
+  let q = splitQueueId(msg);
+  if (q === null) {
+    // OpenDKIM 2.x before 2.10 wrote the SSL line without the colon: `QID s=S d=D SSL ...`
+    const spaced = splitQueueId(msg, true);
+    if (spaced !== null && (spaced.rest.startsWith('s=') || spaced.rest.startsWith('SSL '))) q = spaced;
+  }
   if (q === null) {
     for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return noise(line, P, p.trim(), P);
     return unrecognised(line, P, P);
@@ -125,14 +130,14 @@ export function parseOpendkim(line: LogLine): LogEvent {
   const { queueId, rest } = q;
   const c0 = rest.charCodeAt(0);
 
-  // `s=SEL d=DOM [a=ALG] SSL [errors]`
-  if (c0 === 115 /* s */ && rest.startsWith('s=')) {
-    const ssl = rest.indexOf(' SSL');
-    if (ssl > 0) {
+  // `s=SEL d=DOM [a=ALG] SSL [errors]`, or `SSL errors` when no signature was at hand
+  if ((c0 === 115 /* s */ && rest.startsWith('s=')) || rest.startsWith('SSL ')) {
+    const ssl = rest.startsWith('SSL ') ? 0 : rest.indexOf(' SSL');
+    if (ssl >= 0) {
       const head = rest.slice(0, ssl);
       const selector = tagValue(head, 's=');
       const domain = lower(tagValue(head, 'd='));
-      const errors = rest.slice(ssl + 4).trim();
+      const errors = rest.slice(ssl === 0 ? 3 : ssl + 4).trim();
       if (errors === '') {
         const ex: Partial<DkimNoteEvent> = {};
         if (domain !== undefined) ex.domains = [domain];
@@ -239,8 +244,7 @@ export function parseOpendkim(line: LogLine): LogEvent {
     rest.startsWith('error ') ||
     rest.startsWith('no MTA name match') ||
     rest.startsWith('no sender header') ||
-    rest.startsWith('ignoring header') ||
-    rest.startsWith('SSL ')
+    rest.startsWith('ignoring header')
   ) {
     return withQueue(noise(line, P, 'opendkim: ' + cut(rest), P), queueId);
   }
