@@ -5,14 +5,10 @@ import { VERDICT_ORDER, type VerdictLevel } from '../detect/verdict.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export function parseCommandArgs(argv: string[], options: Options) {
+/** parseArgs with positionals and strict checking; every command declares its own `help` option. */
+export function parseCommandArgs<const O extends Options>(argv: string[], options: O) {
   try {
-    return parseArgs({
-      args: argv,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
     throw new SpoofwatchError('USAGE', err instanceof Error ? err.message : String(err));
   }

@@ -22,6 +22,7 @@ Options:
 
 export async function coverageCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
     format: { type: 'string', short: 'f' },
     window: { type: 'string' },
   });

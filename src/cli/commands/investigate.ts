@@ -23,6 +23,7 @@ Options:
 
 export async function investigateCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
     config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
   });

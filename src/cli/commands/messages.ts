@@ -27,6 +27,7 @@ export function recordToJson(record: MessageRecord, withLines: boolean): Record<
 
 export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
     window: { type: 'string' },
     'with-lines': { type: 'boolean' },
   });

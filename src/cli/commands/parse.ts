@@ -33,7 +33,10 @@ export function eventToJson(event: LogEvent): Record<string, unknown> {
 }
 
 export async function parseCommand(argv: string[]): Promise<CommandResult> {
-  const { values, positionals } = parseCommandArgs(argv, { summary: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
+    summary: { type: 'boolean' },
+  });
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);

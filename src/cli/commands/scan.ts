@@ -66,6 +66,7 @@ export async function loadScanConfig(path: string | undefined) {
 
 export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
+    help: { type: 'boolean', short: 'h' },
     config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
