@@ -89,6 +89,10 @@ function policyIn(text: string): string | undefined {
 const NOISE_PREFIXES = [
   'OpenDMARC Filter',
   'ignoring connection from',
+  'implicit authentication service',
+  'mlfi_',
+  'malloc(',
+  'kill(',
   'opendmarc: ',
   'mi_stop',
   'smfi_',
@@ -230,6 +234,12 @@ export function parseOpendmarc(line: LogLine): LogEvent {
     rest.startsWith('unable to ') ||
     rest.startsWith('dmarcf_') ||
     rest.startsWith('missing ') ||
+    rest.startsWith('ignoring mail from ') ||
+    rest.startsWith("can't extract SPF") ||
+    rest.startsWith('smfi_') ||
+    rest.startsWith('popen') ||
+    rest.startsWith('pclose') ||
+    rest.endsWith('header add failed') ||
     rest.includes('internal error')
   ) {
     return withQueue(noise(line, P, 'opendmarc: ' + cut(rest), P), queueId);
@@ -275,4 +285,11 @@ export const SAMPLES: readonly { program: string; message: string; kind: LogEven
   },
   { program: P, message: 'OpenDMARC Filter v1.4.2 starting (args: -c /etc/opendmarc.conf)', kind: 'noise' },
   { program: P, message: 'ignoring connection from localhost', kind: 'noise' },
+  { program: P, message: 'implicit authentication service: mx.example.com', kind: 'noise' },
+  { program: P, message: '4F9D195432: ignoring mail from example.org', kind: 'noise' },
+  {
+    program: P,
+    message: '4F9D195432: RFC5322 requirement error: missing From field; accepting',
+    kind: 'message.note',
+  },
 ];
