@@ -13,7 +13,7 @@ test('List-Id plus a list bounce envelope is a strong sign', () => {
     envelope: { from: 'dev-bounces+bob=example.com@lists.example.org' },
   });
   const [d] = mailingListGuard(ctxOf(r));
-  assert.equal(d?.factors['dmarc-fail'], 0.2);
+  assert.equal(d?.factors['dmarc-fail'], 0.1);
   assert.match(d?.reason ?? '', /List-Id dev\.lists\.example\.org/);
   assert.equal(d?.factors['own-domain-from-outside'], undefined);
 });
@@ -21,7 +21,7 @@ test('List-Id plus a list bounce envelope is a strong sign', () => {
 test('a configured list is strong on its own', () => {
   const r = rec({ headers: { from: hv('<a@sender.test>'), 'list-id': hv('<dev.lists.example.org>') } });
   const [d] = mailingListGuard(ctxOf(r, { mailingLists: ['dev.lists.example.org'] }));
-  assert.equal(d?.factors['dkim-fail'], 0.2);
+  assert.equal(d?.factors['dkim-fail'], 0.1);
 });
 
 test('one header sign alone is weak (a forger can add List-Id)', () => {

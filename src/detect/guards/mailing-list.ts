@@ -3,7 +3,7 @@
  * subject and footer (breaking DKIM and so DMARC), a Reply-To to the list and a Sender of
  * the list. Signs: List-Id, List-Unsubscribe, List-Post, Precedence: list|bulk, a Sender that
  * is a list address, a list bounce / VERP envelope (list-bounces+user=...@, owner-list@),
- * a From munged "X via List", or a configured list. Strong (x0.2) with a configured list or
+ * a From munged "X via List", or a configured list. Strong (x0.1) with a configured list or
  * at least two signs including the envelope or Sender; weak (x0.6) on one header sign alone,
  * since a forger can add a List-Id.
  * Never lowers own-domain-from-outside, look-alike or display-name findings.
@@ -91,10 +91,10 @@ export const mailingListGuard: Guard = (ctx) => {
   const s = signs(ctx);
   const all = [...s.header, ...s.strong];
   if (s.configured !== undefined) {
-    return [{ name: 'mailing-list', reason: `configured mailing list ${s.configured}`, factors: f(0.2) }];
+    return [{ name: 'mailing-list', reason: `configured mailing list ${s.configured}`, factors: f(0.1) }];
   }
   if (all.length >= 2 && s.strong.length > 0) {
-    return [{ name: 'mailing-list', reason: `mailing list: ${all.join(', ')}`, factors: f(0.2) }];
+    return [{ name: 'mailing-list', reason: `mailing list: ${all.join(', ')}`, factors: f(0.1) }];
   }
   if (all.length > 0) {
     return [

@@ -66,3 +66,16 @@ test('pass, softfail and duplicates of a scope give nothing extra', () => {
     1,
   );
 });
+
+test('a fail beside a DMARC pass via DKIM (a plain forward) weighs 30%', () => {
+  const r = rec({
+    auth: {
+      spf: [fail('mfrom', 'sender.test')],
+      dkim: [{ result: 'pass', domain: 'sender.test', source: 'opendkim' }],
+      dmarc: { result: 'pass', domain: 'sender.test', source: 'opendmarc' },
+    },
+  });
+  const [f] = spfFail(ctxOf(r));
+  assert.equal(f?.weight, 7.5);
+  assert.match(f?.summary ?? '', /typical of forwarding/);
+});

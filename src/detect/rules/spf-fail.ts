@@ -3,7 +3,9 @@
  * (mfrom) or of the HELO name (helo; weighed lower, RFC 7208 section 2.3). A fail that made
  * the MTA reject the message (policyd-spf "Message rejected due to: SPF fail") is a blocked
  * spoof and weighs double. Also read from such a reject reason when no result line exists.
- * Spares: forwarding (SRS, trusted forwarders/ARC) through guards; softfail is spf-softfail.
+ * Spares: weighed at 30% when the header From passed DMARC or aligned DKIM (the signature
+ * survived a forward the SPF check did not); forwarding (SRS, trusted forwarders/ARC) through
+ * guards; softfail is spf-softfail.
  * Anchors: RFC 7208 section 8.4; Rspamd R_SPF_FAIL; SpamAssassin SPF_FAIL / SPF_HELO_FAIL.
  */
 import { finding, type Rule } from '../finding.js';
@@ -14,6 +16,8 @@ import { spfFields, spfResultsWith } from './spf.js';
 export const spfFail: Rule = (ctx) => {
   const out: Finding[] = [];
   const rejected = blockingActionMentioning(ctx.record, 'spf');
+  // DKIM survives forwarding where SPF does not: an authenticated From explains a fail.
+  const explained = ctx.fromAuthenticated && !ctx.alignedSpfPass;
   for (const r of spfResultsWith(ctx, 'fail')) {
     const f = spfFields(ctx, r);
     const enforced = rejected !== undefined && r.scope !== 'helo';
@@ -22,10 +26,11 @@ export const spfFail: Rule = (ctx) => {
     out.push(
       finding(ctx, 'spf-fail', {
         severity: r.scope === 'helo' ? 'low' : 'high',
-        factor: r.scope === 'helo' ? 0.32 : enforced ? 2 : 1,
+        factor: (r.scope === 'helo' ? 0.32 : enforced ? 2 : 1) * (explained ? 0.3 : 1),
         summary:
           `SPF fail: client ${f.client_ip ?? '(unknown)'} is not authorised to send for ${what}` +
-          (enforced ? '; the MTA rejected it for that' : ''),
+          (enforced ? '; the MTA rejected it for that' : '') +
+          (explained ? '; the header From passed DMARC / aligned DKIM (typical of forwarding)' : ''),
         fields: enforced ? { ...f, action: actionText(rejected) } : f,
       }),
     );

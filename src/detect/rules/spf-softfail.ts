@@ -2,7 +2,8 @@
  * spf-softfail: the domain's SPF record says the client is probably not authorised (~all),
  * for the envelope sender (mfrom) or the HELO name (weighed lower). Weak alone: many
  * domains publish ~all while they sort out their senders.
- * Spares: forwarding through guards.
+ * Spares: weighed at 30% when the header From passed DMARC / aligned DKIM; forwarding
+ * through guards.
  * Anchors: RFC 7208 section 8.5; Rspamd R_SPF_SOFTFAIL; SpamAssassin SPF_SOFTFAIL / SPF_HELO_SOFTFAIL.
  */
 import { finding, type Rule } from '../finding.js';
@@ -15,8 +16,10 @@ export const spfSoftfail: Rule = (ctx) =>
       r.scope === 'helo' ? `HELO name ${f.helo ?? '?'}` : `envelope sender domain ${f.domain ?? '?'}`;
     return finding(ctx, 'spf-softfail', {
       severity: 'low',
-      factor: r.scope === 'helo' ? 0.4 : 1,
-      summary: `SPF softfail: client ${f.client_ip ?? '(unknown)'} is probably not authorised to send for ${what}`,
+      factor: (r.scope === 'helo' ? 0.4 : 1) * (ctx.fromAuthenticated ? 0.3 : 1),
+      summary:
+        `SPF softfail: client ${f.client_ip ?? '(unknown)'} is probably not authorised to send for ${what}` +
+        (ctx.fromAuthenticated ? '; the header From passed DMARC / aligned DKIM' : ''),
       fields: f,
     });
   });

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Finding } from './verdict.js';
+import { scoreFindings } from './score.js';
+import { ctxOf, dkimPass, hv, rec, spfPass } from './test-support.js';
+
+const f = (w: number): Finding => ({
+  rule: 'dmarc-fail',
+  severity: 'high',
+  weight: w,
+  baseWeight: w,
+  summary: 'x',
+  fields: {},
+  attack: [],
+});
+const T = { suspicious: 15, spoof: 50 };
+const authed = rec({ auth: { spf: [spfPass()], dkim: [dkimPass()] } });
+
+test('thresholds: at or above spoof, at or above suspicious, below', () => {
+  assert.equal(scoreFindings([f(30), f(20)], ctxOf(authed), T).level, 'spoof');
+  assert.equal(scoreFindings([f(49.9)], ctxOf(authed), T).level, 'suspicious');
+  assert.equal(scoreFindings([f(15)], ctxOf(authed), T).level, 'suspicious');
+  assert.equal(scoreFindings([f(14.9)], ctxOf(authed), T).level, 'clean');
+  assert.equal(scoreFindings([], ctxOf(authed), T).level, 'clean');
+  assert.equal(scoreFindings([f(20)], ctxOf(authed), { suspicious: 25, spoof: 60 }).level, 'clean');
+});
+
+test('clean needs the From domain and a pass or a trusted origin; otherwise unknown with missing fields', () => {
+  const noFrom = rec({ headers: {}, auth: { spf: [spfPass()] } });
+  const s = scoreFindings([], ctxOf(noFrom), T);
+  assert.equal(s.level, 'unknown');
+  assert.deepEqual(s.missing, ['header.from', 'auth.dkim', 'auth.dmarc']);
+  const noAuth = scoreFindings([], ctxOf(rec()), T);
+  assert.equal(noAuth.level, 'unknown');
+  assert.deepEqual(noAuth.missing, ['auth.spf', 'auth.dkim', 'auth.dmarc']);
+  const none = rec({
+    auth: {
+      spf: [{ result: 'none', scope: 'mfrom', source: 'policyd-spf' }],
+      dmarc: { result: 'none', source: 'opendmarc' },
+    },
+  });
+  const n = scoreFindings([], ctxOf(none), T);
+  assert.equal(n.level, 'unknown');
+  assert.match(n.explanation, /nothing vouches/);
+  const internal = rec({
+    session: { clientIp: '192.0.2.5', helo: 'relay.example.com' },
+    headers: { from: hv('<a@example.com>') },
+  });
+  const i = scoreFindings([], ctxOf(internal, { trustedNetworks: ['192.0.2.0/24'] }), T);
+  assert.equal(i.level, 'clean');
+  assert.deepEqual(i.missing, []);
+});
+
+test('a suspicious or spoof score stands even without the header From', () => {
+  const noFrom = rec({ headers: {} });
+  assert.equal(scoreFindings([f(50)], ctxOf(noFrom), T).level, 'spoof');
+});
+
+test('missing names session fields when the MTA did not log them', () => {
+  const r = rec({ session: {} });
+  delete r.envelope.from;
+  assert.deepEqual(scoreFindings([], ctxOf(r), T).missing, [
+    'envelope.from',
+    'session.client_ip',
+    'session.helo',
+    'auth.spf',
+    'auth.dkim',
+    'auth.dmarc',
+  ]);
+});
