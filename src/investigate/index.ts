@@ -1,0 +1,265 @@
+/**
+ * `spoofwatch investigate ID`: one message's whole story. Finds the message by queue id
+ * (any of its queue ids, any host) or Message-ID, gives the verdict `scan` gives (the same
+ * detector, fed every record in the same order, since it learns as it goes), lists every
+ * line of the message in time order across daemons, hosts and hops — the correlator's
+ * evidence plus lines a second look finds by queue id / Message-ID — the identities the
+ * message claimed side by side, and each evidence line with its SHA-256.
+ */
+import { runPipeline } from '../pipeline.js';
+import { createDetector, type Detector } from '../detect/index.js';
+import type { Config } from '../detect/config.js';
+import type { MessageRecord } from '../correlate/record.js';
+import type { Verdict } from '../detect/verdict.js';
+import type { LogEvent } from '../parse/event.js';
+import type { CorrelatorOptions } from '../correlate/index.js';
+import type { ReadOptions } from '../ingest/index.js';
+import { SpoofwatchError } from '../errors.js';
+import { terminalSafe } from '../output/safe-text.js';
+import { bareMessageId } from '../output/record-fields.js';
+import {
+  MAX_INVESTIGATE_LINES,
+  MAX_INVESTIGATE_RECORDS,
+  eventMatches,
+  parseQuery,
+  recordMatches,
+  type Query,
+} from './match.js';
+import { evidenceFromLine, evidenceFromRecordLine, refKey, type EvidenceLine } from './evidence.js';
+import { identitiesOf, type Identities } from './identities.js';
+import { SessionLookback } from './session-lookback.js';
+
+export interface InvestigateOptions {
+  config: Config;
+  onError?: (err: SpoofwatchError) => void;
+  correlator?: CorrelatorOptions;
+  read?: Omit<ReadOptions, 'onError'>;
+  /** Use this detector instead of createDetector(config) (tests). */
+  detector?: Detector;
+}
+
+export interface MessageStory {
+  id: string;
+  host: string;
+  mta: string;
+  matchedBy: 'queue-id' | 'message-id';
+  queueIds: string[];
+  messageId?: string;
+  disposition: string;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  agedOut: boolean;
+  capped: boolean;
+  identities: Identities;
+  verdict: Pick<Verdict, 'verdict' | 'score' | 'findings' | 'missing' | 'orgDomainMethod'>;
+  recipients: MessageRecord['recipients'];
+  actions: MessageRecord['actions'];
+}
+
+export interface InvestigateReport {
+  query: string;
+  files: string[];
+  messages: MessageStory[];
+  /** Every line of the message(s), in time order across daemons, hosts and hops. */
+  timeline: EvidenceLine[];
+  notes: string[];
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function storyOf(v: Verdict, matchedBy: 'queue-id' | 'message-id'): MessageStory {
+  const r = v.record;
+  return {
+    id: r.id,
+    host: r.host,
+    mta: r.mta,
+    matchedBy,
+    queueIds: r.queueIds,
+    ...(r.messageId !== undefined ? { messageId: r.messageId } : {}),
+    disposition: r.disposition,
+    firstSeen: iso(r.firstSeen),
+    lastSeen: iso(r.lastSeen),
+    agedOut: r.agedOut === true,
+    capped: r.capped === true,
+    identities: identitiesOf(r),
+    verdict: {
+      verdict: v.verdict,
+      score: v.score,
+      findings: v.findings,
+      missing: v.missing,
+      ...(v.orgDomainMethod !== undefined ? { orgDomainMethod: v.orgDomainMethod } : {}),
+    },
+    recipients: r.recipients,
+    actions: r.actions,
+  };
+}
+
+/**
+ * Pure core: given the matched verdicts and the events of a second pass, assemble the
+ * report. `events` may be null when the input cannot be read twice (stdin): then the
+ * records' own copies of their lines are used.
+ */
+export class TimelineBuilder {
+  private readonly lines = new Map<string, EvidenceLine>();
+  private readonly order: { key: string; t: number; seq: number }[] = [];
+  private readonly evidence = new Map<string, string[]>();
+  private readonly queueIds = new Set<string>();
+  private readonly messageIds = new Set<string>();
+  private lastTimeByFile = new Map<string, number>();
+  private readonly sessions = new SessionLookback();
+  private readonly fileOrder = new Map<string, number>();
+  private seq = 0;
+  capped = false;
+
+  constructor(verdicts: readonly Verdict[], q: Query) {
+    for (const v of verdicts) {
+      const r = v.record;
+      for (const qid of r.queueIds) this.queueIds.add(qid);
+      if (r.queueId !== undefined) this.queueIds.add(r.queueId);
+      for (const ref of r.evidence) {
+        const k = refKey(ref.file, ref.line);
+        const ids = this.evidence.get(k);
+        if (ids === undefined) this.evidence.set(k, [r.id]);
+        else if (!ids.includes(r.id)) ids.push(r.id);
+      }
+      const bare = bareMessageId(r.messageId);
+      if (bare !== undefined && bare !== '') this.messageIds.add(bare);
+    }
+    if (q.messageIdOnly || verdicts.some((v) => recordMatches(v.record, q) === 'message-id'))
+      this.messageIds.add(q.messageId);
+  }
+
+  /** Second pass: every event, in input order. */
+  onEvent = (e: LogEvent): void => {
+    const src = e.line.src;
+    const t = e.line.time;
+    if (t !== null) this.lastTimeByFile.set(src.file, t);
+    const k = refKey(src.file, src.line);
+    const attachedTo = this.evidence.get(k);
+    if (attachedTo === undefined && !eventMatches(e, this.queueIds, this.messageIds)) {
+      this.sessions.observe(e, (found) => this.add(found, undefined));
+      return;
+    }
+    this.add(e, attachedTo);
+    // The message is bound to an SMTP session: bring in that session's lines (connect,
+    // HELO, TLS, the SPF check, the proxy in front) that carry no queue id.
+    if (e.kind === 'message.client' || (e.kind === 'envelope' && e.clientIp !== undefined))
+      this.sessions.bind(e, (found) => this.add(found, undefined));
+  };
+
+  private add(e: LogEvent, attachedTo: string[] | undefined): void {
+    const src = e.line.src;
+    const k = refKey(src.file, src.line);
+    if (this.lines.has(k)) return;
+    if (this.lines.size >= MAX_INVESTIGATE_LINES) {
+      this.capped = true;
+      return;
+    }
+    const attached = attachedTo ?? this.evidence.get(k);
+    this.lines.set(k, evidenceFromLine(e.line, attached !== undefined, attached ?? [], e.kind));
+    const t = e.line.time ?? this.lastTimeByFile.get(src.file) ?? Number.NEGATIVE_INFINITY;
+    // Ties (same second) keep input order: files in the order they were read, then line number.
+    let fileNo = this.fileOrder.get(src.file);
+    if (fileNo === undefined) {
+      fileNo = this.fileOrder.size;
+      this.fileOrder.set(src.file, fileNo);
+    }
+    this.order.push({ key: k, t, seq: fileNo * 2 ** 32 + src.line });
+  }
+
+  /** Without a second pass: the records' own line copies. */
+  addRecordLines(verdicts: readonly Verdict[]): void {
+    for (const v of verdicts) {
+      const r = v.record;
+      r.evidence.forEach((ref, i) => {
+        const raw = r.lines[i];
+        if (raw === undefined) return;
+        const k = refKey(ref.file, ref.line);
+        if (this.lines.has(k)) return;
+        this.lines.set(k, evidenceFromRecordLine(ref, raw, r.id));
+        this.order.push({ key: k, t: this.seq, seq: this.seq++ });
+      });
+    }
+  }
+
+  timeline(): EvidenceLine[] {
+    return [...this.order]
+      .sort((a, b) => a.t - b.t || a.seq - b.seq)
+      .map((o) => this.lines.get(o.key)!)
+      .filter((l) => l !== undefined);
+  }
+}
+
+export async function runInvestigate(
+  id: string,
+  paths: string[],
+  opts: InvestigateOptions,
+): Promise<InvestigateReport> {
+  const q = parseQuery(id);
+  if (q.queueId === '') throw new SpoofwatchError('USAGE', 'investigate: give a queue id or Message-ID');
+  const detector = opts.detector ?? createDetector(opts.config);
+  const matched: { v: Verdict; by: 'queue-id' | 'message-id' }[] = [];
+  let tooMany = 0;
+  const pipelineBase = {
+    ...(opts.onError !== undefined ? { onError: opts.onError } : {}),
+    ...(opts.read !== undefined ? { read: opts.read } : {}),
+  };
+  // Pass 1: every record through the detector in scan order (it learns as it goes), keep the matches.
+  await runPipeline(paths, {
+    ...pipelineBase,
+    ...(opts.correlator !== undefined ? { correlator: opts.correlator } : {}),
+    onRecord: (record) => {
+      const v = detector.detect(record);
+      const by = recordMatches(record, q);
+      if (by === null) return;
+      if (matched.length >= MAX_INVESTIGATE_RECORDS) tooMany++;
+      else matched.push({ v, by });
+    },
+  });
+  if (matched.length === 0) {
+    throw new SpoofwatchError(
+      'NOT_FOUND',
+      `no message with queue id or Message-ID "${terminalSafe(id)}" in ${paths.length === 1 ? terminalSafe(paths[0]!) : `${paths.length} inputs`}`,
+    );
+  }
+  const verdicts = matched.map((m) => m.v);
+  const builder = new TimelineBuilder(verdicts, q);
+  const notes: string[] = [];
+  const rereadable = !paths.includes('-');
+  if (rereadable) {
+    // Pass 2: the raw lines (with their read details) and lines the correlator did not attach.
+    await runPipeline(paths, { ...pipelineBase, correlate: false, onEvent: builder.onEvent });
+  } else {
+    builder.addRecordLines(verdicts);
+    notes.push(
+      'Standard input cannot be read twice: the lines shown are those the correlator attached (no second look for unattached lines, no time stamps per line).',
+    );
+  }
+  if (builder.capped) notes.push(`Only the first ${MAX_INVESTIGATE_LINES} lines are shown.`);
+  if (tooMany > 0)
+    notes.push(
+      `${tooMany} further message(s) matched and are not shown (at most ${MAX_INVESTIGATE_RECORDS}).`,
+    );
+  if (verdicts.some((v) => v.record.capped === true))
+    notes.push(
+      'A record was capped by a limit (evidence or recipients): the second look may add lines it dropped.',
+    );
+  const timeline = builder.timeline();
+  if (timeline.some((l) => !l.exact))
+    notes.push(
+      'Lines marked inexact held bytes that are not UTF-8 (shown as \\xNN) or were cut at the line limit: their SHA-256 is over the line as decoded, not over the bytes in the file.',
+    );
+  return {
+    query: id,
+    files: paths,
+    messages: matched.map((m) => storyOf(m.v, m.by)),
+    timeline,
+    notes,
+  };
+}
+
+export { renderInvestigate, type InvestigateFormat } from './render.js';
+export type { EvidenceLine } from './evidence.js';
+export type { Identities } from './identities.js';

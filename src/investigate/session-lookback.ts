@@ -1,0 +1,117 @@
+/**
+ * The second look at an SMTP session. Lines such as `connect from`, HELO/TLS notes,
+ * `disconnect`, the policyd-spf check and postscreen's verdict carry no queue id: they
+ * belong to the message through its session (same host, same smtpd process, same client).
+ * While the events stream by, the recent session lines of each host are kept in a small
+ * ring; when a line binds a queue id of the investigated message to a session, that
+ * session's earlier lines are taken from the ring and its later lines (until disconnect)
+ * are taken as they come.
+ */
+import type { LogEvent } from '../parse/event.js';
+
+/** Session lines remembered per host. */
+export const LOOKBACK_LINES_PER_HOST = 256;
+/** Hosts remembered. */
+export const LOOKBACK_HOSTS = 1024;
+/** A proxy or SPF line for the same client this long before the binding line still counts. */
+export const LOOKBACK_WINDOW_MS = 5 * 60 * 1000;
+
+type Emit = (e: LogEvent) => void;
+
+function isSessionish(e: LogEvent): boolean {
+  switch (e.kind) {
+    case 'session.connect':
+    case 'session.disconnect':
+    case 'session.helo':
+    case 'session.tls':
+    case 'session.auth':
+    case 'session.note':
+    case 'proxy':
+      return true;
+    case 'auth.spf':
+    case 'reject':
+      return e.queueId === undefined;
+    default:
+      return false;
+  }
+}
+
+function clientIpOf(e: LogEvent): string | undefined {
+  return 'clientIp' in e ? e.clientIp : undefined;
+}
+
+function sessionKey(e: LogEvent): string {
+  return `${e.line.host}\u0000${e.line.program}\u0000${e.line.pid ?? ''}`;
+}
+
+export class SessionLookback {
+  private readonly rings = new Map<string, LogEvent[]>();
+  /** Sessions bound to the message -> their host+client: later lines are taken until disconnect. */
+  private readonly open = new Map<string, string | undefined>();
+
+  /** An event that did not match by id: remember it, or take it if its session is bound. */
+  observe(e: LogEvent, emit: Emit): void {
+    if (!isSessionish(e)) return;
+    const key = sessionKey(e);
+    if (this.open.has(key)) {
+      emit(e);
+      if (e.kind === 'session.disconnect') this.open.delete(key);
+      return;
+    }
+    const ip = clientIpOf(e);
+    if ((e.kind === 'auth.spf' || e.kind === 'proxy') && ip !== undefined && this.open.size > 0) {
+      const hostIp = `${e.line.host}\u0000${ip}`;
+      for (const v of this.open.values()) {
+        if (v === hostIp) {
+          emit(e);
+          return;
+        }
+      }
+    }
+    const host = e.line.host;
+    let ring = this.rings.get(host);
+    if (ring === undefined) {
+      if (this.rings.size >= LOOKBACK_HOSTS) return;
+      ring = [];
+      this.rings.set(host, ring);
+    }
+    ring.push(e);
+    if (ring.length > LOOKBACK_LINES_PER_HOST) ring.shift();
+  }
+
+  /** `binder` ties a queue id of the message to a session: emit that session's earlier lines. */
+  bind(binder: LogEvent, emit: Emit): void {
+    const key = sessionKey(binder);
+    const ip = clientIpOf(binder);
+    const ring = this.rings.get(binder.line.host);
+    const t = binder.line.time;
+    if (ring !== undefined) {
+      // The session's own lines since its last connect.
+      let start = 0;
+      for (let i = ring.length - 1; i >= 0; i--) {
+        const e = ring[i]!;
+        if (sessionKey(e) === key && e.kind === 'session.connect') {
+          start = i;
+          break;
+        }
+      }
+      const connectTime = ring[start]?.line.time ?? null;
+      for (let i = 0; i < ring.length; i++) {
+        const e = ring[i]!;
+        if (sessionKey(e) === key) {
+          if (i >= start) emit(e);
+          continue;
+        }
+        // Proxy and SPF lines for the same client, shortly before.
+        if ((e.kind === 'proxy' || e.kind === 'auth.spf') && ip !== undefined && clientIpOf(e) === ip) {
+          const et = e.line.time;
+          const from = connectTime ?? (t === null ? null : t - LOOKBACK_WINDOW_MS);
+          if (et === null || from === null || (et >= from - LOOKBACK_WINDOW_MS && (t === null || et <= t)))
+            emit(e);
+        }
+      }
+    }
+    if (binder.line.program.endsWith('smtpd') || binder.line.program.endsWith('mta'))
+      this.open.set(key, ip === undefined ? undefined : `${binder.line.host}\u0000${ip}`);
+  }
+}
