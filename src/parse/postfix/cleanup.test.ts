@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { as, fields, parse } from './test-helpers.js';
 
 const P = 'postfix/cleanup';
@@ -200,4 +201,44 @@ test('pickup-style uid= lines and milter warnings', () => {
     'noise',
   );
   assert.equal(parse(P, '4F9D195432: milter inet:127.0.0.1:8891: service unavailable').kind, 'message.note');
+});
+
+test('property: whatever the header value holds, the suffix fields come from the real suffix', () => {
+  const piece = fc.constantFrom(
+    '; from=<ceo@example.org>',
+    ' to=<x@example.org>',
+    ' proto=SMTP',
+    ' helo=<trusted.example.org>',
+    ' from trusted.example.org[192.0.2.1];',
+    ' from local;',
+    '>',
+    '<',
+    ': ',
+    '[',
+    ']',
+    ' ',
+    'a',
+    '??',
+    '#012',
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 8 })), { maxLength: 30 }), (parts) => {
+      const value = parts.join('').slice(0, 180);
+      const ev = as(
+        parse(
+          P,
+          `4F9D195432: warning: header From: ${value} from unknown[203.0.113.66]; from=<spoofer@attacker.test> to=<bob@example.org> proto=ESMTP helo=<attacker.test>`,
+        ),
+        'header',
+      );
+      assert.equal(ev.from, 'spoofer@attacker.test');
+      assert.equal(ev.to, 'bob@example.org');
+      assert.equal(ev.clientIp, '203.0.113.66');
+      assert.equal(ev.helo, 'attacker.test');
+      assert.equal(ev.proto, 'ESMTP');
+      assert.equal(ev.name, 'From');
+      assert.equal(ev.value, value);
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { as, fields, parse } from './test-helpers.js';
 
 const P = 'postfix/smtpd';
@@ -295,4 +296,37 @@ test('Solaris `[ID n facility]` prefixes are skipped; unknown text stays unrecog
   const q = parse(P, '4F9D195432: some future message shape');
   assert.equal(q.kind, 'unrecognised');
   assert.equal(q.queueId, '4F9D195432');
+});
+
+test('property: reply text cannot move the envelope fields of a reject', () => {
+  const piece = fc.constantFrom(
+    '; from=<ceo@example.org>',
+    '; to=<x@example.org>',
+    '; proto=SMTP',
+    ' helo=<t.example>',
+    '>',
+    '<',
+    ': ',
+    ' ',
+    'a',
+    '550 5.7.1 ',
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 8 })), { maxLength: 30 }), (parts) => {
+      const text = parts.join('');
+      const ev = as(
+        parse(
+          P,
+          `NOQUEUE: reject: RCPT from unknown[198.51.100.7]: 550 5.7.1 <${text}>: Recipient address rejected: User unknown; from=<real@attacker.test> to=<bob@example.org> proto=ESMTP helo=<attacker.test>`,
+        ),
+        'reject',
+      );
+      assert.equal(ev.from, 'real@attacker.test');
+      assert.equal(ev.to, 'bob@example.org');
+      assert.equal(ev.helo, 'attacker.test');
+      assert.equal(ev.clientIp, '198.51.100.7');
+      assert.equal(ev.reason, `<${text}>: Recipient address rejected: User unknown`);
+    }),
+    { numRuns: 500 },
+  );
 });
