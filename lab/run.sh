@@ -409,16 +409,17 @@ cmd_send() {
     tail -c +"$((start + 1))" "$WORK/mail.log" | head -c "$((end - start))" >"$WORK/capture/postfix-$mode.log"
     say "$mode: $(wc -l <"$WORK/capture/postfix-$mode.log") log lines"
   done
+  node "$LAB_DIR/lib/truth.mjs" "$LAB_DIR/scenarios.yaml" "$WORK/sent.jsonl" "$WORK/capture/truth.json"
 }
 
 cmd_capture() {
-  [[ -f $WORK/sent.jsonl ]] || die "nothing sent yet (lab/run.sh send)"
+  [[ -f $WORK/capture/truth.json ]] || die "nothing sent yet (lab/run.sh send)"
   local mode
   mkdir -p "$LAB_DIR/fixtures" "$REPO/samples"
   for mode in "${MODES[@]}"; do
     cp "$WORK/capture/postfix-$mode.log" "$LAB_DIR/fixtures/postfix-$mode.log"
   done
-  node "$LAB_DIR/lib/truth.mjs" "$LAB_DIR/scenarios.yaml" "$WORK/sent.jsonl" "$LAB_DIR/fixtures/truth.json"
+  cp "$WORK/capture/truth.json" "$LAB_DIR/fixtures/truth.json"
   cp "$WORK/capture/postfix-report-only.log" "$REPO/samples/postfix-lab.log"
   say "captured into lab/fixtures/ and samples/postfix-lab.log"
 }
