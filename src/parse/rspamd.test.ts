@@ -208,3 +208,20 @@ test('loaded message binds Message-ID and queue id; structured lines are noise',
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parseRspamd(L(s.message, s.program)).kind, s.kind, s.message);
 });
+
+test('older file-log shapes: empty tag, unbracketed id, and the pre-1.0 `#pid(type): stamp rspamd` prefix', () => {
+  const ev = filter(
+    parseRspamd(
+      L(
+        '2018-10-01 18:43:56 #6382(normal) ; task; rspamd_task_write_log: id: CAKK1m5d@mail.example.com, qid: 75CCB14264E, ip: 192.0.2.67, from: <a@example.com>, (default: F (no action): [-0.10/15.00] [R_SPF_ALLOW(-0.20){+ip4:192.0.2.0/24;}]), len: 2635, time: 10.0ms',
+      ),
+    ),
+  );
+  assert.equal(ev.messageId, 'CAKK1m5d@mail.example.com');
+  assert.equal(ev.queueId, '75CCB14264E');
+  assert.equal(ev.clientIp, '192.0.2.67');
+  const old = parseRspamd(
+    L('#81123(fuzzy): May 11 19:41:54 rspamd process_write_command: fuzzy hash was successfully added'),
+  );
+  assert.equal(old.kind, 'noise');
+});

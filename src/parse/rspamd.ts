@@ -58,10 +58,17 @@ function readPrefix(msg: string): Prefix | null {
   }
   if (msg.charCodeAt(i) === 35 /* # */) {
     const open = msg.indexOf('(', i);
-    const close = open < 0 ? -1 : msg.indexOf(') ', open);
+    const close = open < 0 ? -1 : msg.indexOf(')', open);
     if (close < 0 || close - i > 80) return null;
     type = msg.slice(open + 1, close);
-    i = close + 2;
+    i = close + 1;
+    if (msg.charCodeAt(i) === 58 /* : */) {
+      // before 1.0: `#pid(type): Mmm dd hh:mm:ss rspamd function: text`
+      const name = msg.indexOf(' rspamd ', i);
+      if (name < 0 || name - i > 40) return null;
+      i = name + 8;
+    } else if (msg.charCodeAt(i) === 32) i++;
+    else return null;
   } else if (msg.charCodeAt(i) === 40 /* ( */) {
     const close = msg.indexOf(') ', i);
     if (close < 0 || close - i > MAX_PREFIX_PART) return null;
