@@ -140,6 +140,39 @@ test('truncated gzip: the lines decoded so far are yielded, then INPUT_TRUNCATED
   assert.equal(r.events[errAt + 1], `L${next}:1`);
 });
 
+test('a small truncated gzip keeps every line that can be decoded', async (t) => {
+  const dir = await tempDir(t);
+  const f = join(dir, 'mail.log.1.gz');
+  const body = Array.from({ length: 50 }, (_, i) => `${L1} n=${i}`).join('\n') + '\n';
+  const whole = gzipSync(body);
+  await writeFile(f, whole.subarray(0, whole.length - 12));
+  const r = await run([f]);
+  assert.deepEqual(
+    r.errors.map((e) => e.code),
+    ['INPUT_TRUNCATED_GZIP'],
+  );
+  assert.ok(r.lines.length >= 45, `read ${r.lines.length} of 50 lines`);
+  assert.equal(r.lines[44]!.raw, `${L1} n=44`);
+  assert.match(r.errors[0]!.message, new RegExp(`the ${r.lines.length} lines before the cut were read`));
+});
+
+test('corrupt gzip: the lines before the damage are kept, then INPUT_UNREADABLE', async (t) => {
+  const dir = await tempDir(t);
+  const f = join(dir, 'mail.log.1.gz');
+  const body =
+    Array.from({ length: 40_000 }, (_, i) => `${L2} n=${i} ${(i * 7919) % 10007}`).join('\n') + '\n';
+  const gz = Buffer.from(gzipSync(body));
+  const at = Math.floor(gz.length * 0.7);
+  for (let i = at; i < at + 64; i++) gz[i] = 0xff - gz[i]!;
+  await writeFile(f, gz);
+  const r = await run([f]);
+  assert.equal(r.errors.length, 1);
+  assert.equal(r.errors[0]!.code, 'INPUT_UNREADABLE');
+  assert.match(r.errors[0]!.message, /gzip data is corrupt after line \d+/);
+  assert.ok(r.lines.length > 1000, `kept ${r.lines.length} lines`);
+  for (let i = 0; i < 1000; i++) assert.equal(r.lines[i]!.raw, `${L2} n=${i} ${(i * 7919) % 10007}`);
+});
+
 test('stdin ("-"): plain and gzip, given as a stream', async () => {
   const plain = await run(['-'], {
     stdin: Readable.from([Buffer.from(`${L1}\n${L2.slice(0, 20)}`), Buffer.from(`${L2.slice(20)}\n`)]),

@@ -7,8 +7,6 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { LogLine } from './line.js';
 import { SpoofwatchError } from '../errors.js';
 import { MAX_LINE_BYTES } from '../limits.js';
@@ -18,6 +16,7 @@ import { parseEnvelope } from './envelope.js';
 import { createEnvelopeContext, type TimeZoneMode } from './timestamp.js';
 import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
 import { orderInputs, rotatedSet } from './rotation.js';
+import { gunzipChunks } from './gunzip.js';
 
 export { parseEnvelope, createEnvelopeContext } from './envelope.js';
 export type { EnvelopeContext } from './envelope.js';
@@ -157,6 +156,11 @@ async function* readOne(
   });
 
   let failure: InputFailure | null = null;
+  let caught: unknown = null;
+  let gzipped = false;
+  let sniffed = false;
+  const pending: Buffer[] = [];
+  let pendingLen = 0;
   try {
     const raw = asBuffers(source)[Symbol.asyncIterator]();
     // Peek at the first bytes: gzip is recognised by its magic number, not by the name.
@@ -168,26 +172,13 @@ async function* readOne(
       head.push(r.value);
       headLen += r.value.length;
     }
-    let content: AsyncIterable<Buffer>;
-    const gzipped = headLen >= 2 && isGzip(head.length === 1 ? head[0]! : Buffer.concat(head));
-    if (gzipped) {
-      const rawStream = Readable.from(prefixed(head, raw), { objectMode: false });
-      const gunzip = createGunzip();
-      rawStream.on('error', (err) => gunzip.destroy(err));
-      rawStream.pipe(gunzip);
-      toDestroy.push(rawStream, gunzip);
-      content = gunzip;
-    } else {
-      content = prefixed(head, raw);
-    }
+    gzipped = headLen >= 2 && isGzip(head.length === 1 ? head[0]! : Buffer.concat(head));
+    const content = gzipped ? gunzipChunks(prefixed(head, raw)) : prefixed(head, raw);
 
     // Sniff the first SNIFF_BYTES of the (decompressed) content for binary data.
-    let sniffed = false;
-    const pending: Buffer[] = [];
-    let pendingLen = 0;
     for await (const chunk of content) {
       if (!sniffed) {
-        pending.push(chunk as Buffer);
+        pending.push(chunk);
         pendingLen += chunk.length;
         if (pendingLen < SNIFF_BYTES) continue;
         sniffed = true;
@@ -200,54 +191,54 @@ async function* readOne(
         }
         splitter.push(all);
       } else {
-        splitter.push(chunk as Buffer);
+        splitter.push(chunk);
       }
       for (const b of ready) yield b;
       ready.length = 0;
     }
-    if (!sniffed && failure === null && pendingLen > 0) {
-      const all = Buffer.concat(pending);
-      const reason = binaryReason(all);
-      if (reason !== null) failure = new InputFailure(binaryError(label, reason, gzipped));
-      else splitter.push(all);
-    }
   } catch (err) {
-    const code = errorCode(err);
-    if (code === 'Z_BUF_ERROR') {
-      failure = new InputFailure(
-        new SpoofwatchError(
-          'INPUT_TRUNCATED_GZIP',
-          `${label}: the gzip data ends early (file cut off or still being written); ` +
-            `the ${lineNo} lines before the cut were read`,
-        ),
-      );
-    } else if (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT') {
-      failure = new InputFailure(
-        new SpoofwatchError(
-          'INPUT_UNREADABLE',
-          `${label}: the gzip data is corrupt after line ${lineNo}; the lines before were read`,
-        ),
-      );
-    } else if (code === 'EISDIR') {
-      failure = new InputFailure(directoryError(label));
-    } else {
-      failure = new InputFailure(
-        new SpoofwatchError(
-          'INPUT_UNREADABLE',
-          `stopped reading ${label} after line ${lineNo}: ${describeFsError(err)}`,
-        ),
-      );
-    }
+    caught = err;
   } finally {
     for (const s of toDestroy) s.destroy();
     if (handle !== null) await handle.close().catch(() => undefined);
   }
+  // A short input (or one that failed early) was not sniffed yet: do it now.
+  if (!sniffed && pendingLen > 0) {
+    const all = Buffer.concat(pending);
+    const reason = binaryReason(all);
+    if (reason !== null) failure = new InputFailure(binaryError(label, reason, gzipped));
+    else splitter.push(all);
+  }
   // Binary input: nothing of it is read. Otherwise every line decoded so far is kept,
   // including a last line without a newline.
   if (failure === null || failure.error.code !== 'INPUT_BINARY') splitter.end();
+  if (caught !== null && failure === null) failure = new InputFailure(readFailure(caught, label, lineNo));
   if (current.length > 0) ready.push(current);
   for (const b of ready) yield b;
   if (failure !== null) report(failure.error);
+}
+
+/** The error for an input that failed part-way, after `lines` lines were read from it. */
+function readFailure(err: unknown, label: string, lines: number): SpoofwatchError {
+  const code = errorCode(err);
+  if (code === 'Z_BUF_ERROR') {
+    return new SpoofwatchError(
+      'INPUT_TRUNCATED_GZIP',
+      `${label}: the gzip data ends early (file cut off or still being written); ` +
+        `the ${lines} lines before the cut were read`,
+    );
+  }
+  if (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT') {
+    return new SpoofwatchError(
+      'INPUT_UNREADABLE',
+      `${label}: the gzip data is corrupt after line ${lines}; the lines before were read`,
+    );
+  }
+  if (code === 'EISDIR') return directoryError(label);
+  return new SpoofwatchError(
+    'INPUT_UNREADABLE',
+    `stopped reading ${label} after line ${lines}: ${describeFsError(err)}`,
+  );
 }
 
 function directoryError(path: string): SpoofwatchError {
