@@ -58,6 +58,8 @@ import {
 const MAX_TEXT_CHARS = 1024;
 /** Fields read from one line. */
 const MAX_FIELDS = 48;
+/** Longest field name (`dmarc_domain=`). */
+const MAX_KEY_CHARS = 24;
 /** Longest quoted value (T="subject", C="250 ...") scanned. */
 const MAX_QUOTED_CHARS = 4096;
 
@@ -83,6 +85,11 @@ function isDigitAt(s: string, i: number): boolean {
 function isAlnumAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isUpperAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 65 && c <= 90;
 }
 
 function alnumRun(s: string, i: number, n: number): boolean {
@@ -153,7 +160,7 @@ function keyLength(s: string, i: number): number {
   const c = s.charCodeAt(j);
   if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return 0;
   j++;
-  while (j < s.length && j - i < 12) {
+  while (j < s.length && j - i <= MAX_KEY_CHARS) {
     const d = s.charCodeAt(j);
     if (d === 61 /* = */) return j - i;
     if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95)) return 0;
@@ -317,7 +324,7 @@ function parseDelivery(c: Ctx, flag: string, s: string): DeliveryEvent {
   }
   let addrPart = s.slice(0, end);
   let reasonFromAddr: string | undefined;
-  const colon = addrPart.indexOf(': ');
+  const colon = addrPart.indexOf(': ', addrPart.startsWith(':blackhole:') ? 11 : 0);
   if (colon > 0) {
     reasonFromAddr = s.slice(colon + 2);
     addrPart = addrPart.slice(0, colon);
@@ -334,16 +341,17 @@ function parseDelivery(c: Ctx, flag: string, s: string): DeliveryEvent {
   }
   const paren = to.indexOf(' (');
   if (paren > 0) to = to.slice(0, paren);
+  const status = DELIVERY_STATUS[flag] ?? 'unknown';
+  const blackhole = to === ':blackhole:' || to === 'blackhole';
   // local deliveries name the local part / file / pipe first: report the address
   if (origTo !== undefined && to.indexOf('@') < 0) {
     to = origTo;
     origTo = undefined;
   }
-  const status = DELIVERY_STATUS[flag] ?? 'unknown';
   const ev: DeliveryEvent = {
     ...base(c, 'delivery'),
     to: cut(to, MAX_ADDRESS_CHARS),
-    status: to === ':blackhole:' || to === 'blackhole' ? 'discarded' : status,
+    status: blackhole ? 'discarded' : status,
   };
   if (origTo !== undefined && origTo !== to) ev.origTo = cut(origTo, MAX_ADDRESS_CHARS);
   const f = reasonFromAddr === undefined ? readFields(s, end, false, true) : undefined;
@@ -809,6 +817,13 @@ const NOISE_PREFIXES: readonly string[] = [
   'DNS list lookup ',
   '"discard" verb not allowed',
   'test write to LOG_',
+  'Child mail process returned',
+  'internal scanner error',
+  'Spool file ',
+  'pid ',
+  'listen backlog',
+  'Expansion of ',
+  'Warning: No server certificate',
 ];
 
 /** Message-level notes (with an id): freezing, removal by hand, delivery-side diagnostics. */
@@ -844,6 +859,13 @@ const MESSAGE_NOTE_PREFIXES: readonly string[] = [
   're-exec of exim',
   'home directory ',
   'local_scan() function',
+  'remote host address is the local host',
+  'unfrozen',
+  'Error while reading message',
+  'sender address changed',
+  'spam acl condition',
+  'Delivery deferred by',
+  'SMTP connection lost after final dot',
 ];
 
 function parseWithId(c: Ctx, s: string): LogEvent | null {
@@ -880,17 +902,31 @@ function parseWithId(c: Ctx, s: string): LogEvent | null {
   }
   // "<addr>: error ignored", "H=host [ip]: SMTP error from remote mail server after RCPT TO:<..>: 550 ..."
   if (
-    s.endsWith(': error ignored') ||
+    s.indexOf(': error ignored') > 0 ||
+    (s.startsWith('recipient <') && s.indexOf('> added by ') > 0) ||
     s.indexOf(' transport output: ') > 0 ||
     s.indexOf(' transport process returned ') > 0 ||
     s.indexOf(' router: skipped error') > 0
   ) {
     return { ...base(c, 'message.note'), note: cut(s) } as MessageNoteEvent;
   }
+  if (s.indexOf(' marked delivered by ') > 0)
+    return { ...base(c, 'message.note'), note: cut(s) } as MessageNoteEvent;
   if (s.startsWith('H=') && isDeliveryDiagnostic(s)) {
     return { ...base(c, 'message.note'), note: cut(s) } as MessageNoteEvent;
   }
   if (s.startsWith('[') && s.indexOf('] SSL verify error') > 0) {
+    return { ...base(c, 'message.note'), note: cut(s) } as MessageNoteEvent;
+  }
+  // outbound connection failures without H=: "mx.example.org [192.0.2.5] Connection refused"
+  const h = keyLength(s, 0) === 0 ? readHostSpec(s, 0) : undefined;
+  if (
+    h !== undefined &&
+    h.clientIp !== undefined &&
+    h.clientHost !== undefined &&
+    s.charCodeAt(h.end) === 32 &&
+    isUpperAt(s, h.end + 1)
+  ) {
     return { ...base(c, 'message.note'), note: cut(s) } as MessageNoteEvent;
   }
   return null;
@@ -900,15 +936,11 @@ function parseWithId(c: Ctx, s: string): LogEvent | null {
 function isDeliveryDiagnostic(s: string): boolean {
   const h = readHostSpec(s, 2);
   if (h.clientIp === undefined) return false;
+  // "H=mx [ip]: SMTP error ...", "H=mx [ip] Connection refused", "H=mx [ip]:PORT Network Error"
   const rest = s.slice(h.end);
-  return (
-    rest.startsWith(': ') ||
-    rest.startsWith(' Connection ') ||
-    rest.startsWith(' Network Error') ||
-    rest.startsWith(' Network is unreachable') ||
-    rest.startsWith(' No route to host') ||
-    rest.startsWith(' Remote host closed')
-  );
+  // "H=.. [ip] I=.. F=<a> rejected after DATA" is a reject, read by parseClientPhrase
+  if (rest.startsWith(' ') && keyLength(rest, 1) > 0) return false;
+  return rest.startsWith(':') || rest.startsWith(' ');
 }
 
 function parseNoId(c: Ctx, s: string): LogEvent | null {
@@ -949,7 +981,8 @@ function parseNoId(c: Ctx, s: string): LogEvent | null {
     s.startsWith('recipient verify fail') ||
     s.startsWith('timed out while reading local message') ||
     (s.indexOf(' authenticator (') > 0 && s.indexOf(' authenticator (') < 64) ||
-    s.startsWith('ETRN ')
+    s.startsWith('ETRN ') ||
+    s.startsWith('ATRN ')
   ) {
     // the quoted command may itself contain " H=...": Exim's own H= is the last one
     const lh = s.lastIndexOf(' H=');
@@ -1035,6 +1068,20 @@ export function parseExim(line: LogLine): LogEvent {
 
 /** Shapes that occur with or without a message id. */
 function parseCommon(c: Ctx, s: string): LogEvent | null {
+  if (s.startsWith('DKIM: ')) return parseDkim(c, s.slice(6));
+  if (s.startsWith('Authentication-Results:')) return headerEvent(c, 'Authentication-Results', s.slice(23));
+  if (s.startsWith('SMTP connection lost after final dot')) {
+    return withClient({ ...base(c, 'session.disconnect') }, clientAfter(s, ' H='));
+  }
+  if ((s.startsWith('[') && s.indexOf('] SSL verify error') > 0) || s.startsWith('TLS session')) {
+    return { ...base(c, 'session.note'), note: cut(s) } as SessionNoteEvent;
+  }
+  if (s.indexOf(' authenticator cancelled authentication') > 0) {
+    return withClient(
+      { ...base(c, 'session.note'), note: cut(s) } as SessionNoteEvent,
+      clientAfter(s, ' H='),
+    );
+  }
   const auth = s.indexOf('authenticator failed');
   if (auth >= 0 && auth < 80) return parseAuthFailed(c, s, auth);
   if (s.startsWith('authenticator failed')) return parseAuthFailed(c, s, 0);

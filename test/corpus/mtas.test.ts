@@ -98,6 +98,47 @@ function splitLine(raw: string, family: Family, msgOnly: boolean, file: string, 
  */
 const FRAGMENT_FILES = new Set(['sshguard/sendmail.msg.log']);
 
+/**
+ * Exim's own test suite exercises ACL `logwrite`, `event_action` and expansion features by
+ * writing variable dumps to the mainlog ("peer dn\tCN=...", "arc_state: <pass>",
+ * "tls_out_resumption session resumed", "at RCPT (2): >reader1<" ...). That text is chosen by
+ * the test configurations, not by Exim, and no producer parser can know it. A line of
+ * exim-test-suite/ that the parser leaves unrecognised AND matches this catalogue is counted
+ * apart as harness output (reported, not hidden); it never counts as recognised.
+ */
+const HARNESS: readonly RegExp[] = [
+  /^event [\w:]{2,40}\b/u,
+  /^EV(?:DATA)?:? /u,
+  /^\. /u,
+  /^"[^"]{0,200}" (?:not )?first delivery$/u,
+  /^[\w $.:;/-]{1,40}\t/u,
+  /^[\w$.:;/ -]{1,40}<[^<>]{0,4000}>(?: <[^<>]{0,4000}>)?$/u,
+  /^[\w$.:;-]{1,40}: {0,20}<[\s\S]{0,4000}>$/u,
+  /^[\w$-]{1,40}=/u,
+  /^\$[\w-]{1,40}[: ]/u,
+  /^"/u,
+  /^(?:at (?:HELO|MAIL|RCPT|DATA)(?: \([\w-]{1,12}\))?|[A-Z]{3,5}): >/u,
+  /^(?:START|SET \d{1,3}): >/u,
+  /^\d{1,3}: /u,
+  /^(?:={10,}|\+{3} )/u,
+  /^x-test-header-[\w-]{1,40}:/u,
+  /^test\d{1,3}$/u,
+  /^$|^(?:msg|unknown|done|localhost|the\.local\.host\.name|\(random\)|\(no [A-Z]{2,4}\))$/u,
+  /^[a-z]{2,12}\/[a-z+]{2,20}$/u,
+  /^(?:router|transport) {1,8}was called for /u,
+  /^(?:domain|value) {1,2}\S/u,
+  /^(?:tls_(?:in|out)_[a-z_]{2,20}|cipher_?|ver:?|bits|signer:|dkim_(?:acl|state|status):?|data[_ ]acl:|malware_name|pla|smtp:ehlo|msg:[a-z:]{2,20}|tls:cert|eval|ACL (?:conn|quit|notquit)|NOTQUIT reason:|authresults:|cmd|Test:|Expansions:|X-ACL-Warn:|Peer cert:|verify header_syntax|client (?:ocsp status|claims):|mail accepted|rcpt accepted|rcpt for|Messages (?:received|accepted):|Recipients:|Accepted:|Accept non-SMTP|rbl\.test\.ex|test\.ex\/|\(=|spf_result|overall|acl_\w{1,10}:|rcpt[_ ]acl:|proxy (?:session|internal|external)|local|remote|tls session:|Our cert|our cert|server cert:|No Peer cert|NO CLIENT CERT|Peer did not present|(?:md5|sha1|sha256) {1,4}fingerprint|der_b64|this (?:will|is a warning)|Check that|NOTE: forcing|Auth ACL called|Denying tcp connection|HELO <|deliver DSN|run-wrapped|This argument written|TLS1\.x:)(?:\s|$)/u,
+  /^\[[\d.:]{1,40}\](?::\d{1,5})? (?:WELLKNOWN|->|depth=|malware_name)/u,
+  /^[\d.]{7,15} accepted by connect ACL$/u,
+  /^\S{1,64}@\S{1,64} \[[\w.:]{1,40}\] lookup: /u,
+];
+
+function isHarnessOutput(message: string): boolean {
+  const m = /^(?:\[\d{1,10}\] )?(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}(?: |$))?/u.exec(message);
+  const text = message.slice(m?.[0].length ?? 0);
+  return HARNESS.some((r) => r.test(text));
+}
+
 function familyOf(program: string): Family | null {
   const p = program.indexOf('/') > 0 ? program.slice(0, program.indexOf('/')) : program;
   if (p === 'sendmail' || p.startsWith('sm-')) return 'sendmail';
@@ -196,6 +237,8 @@ test('Sendmail and Exim parsers over the public corpus', { skip: SKIP }, (t) => 
     sendmail: { lines: 0, counted: 0, recognised: 0, otherProducer: 0, unrecognised: [] },
     exim: { lines: 0, counted: 0, recognised: 0, otherProducer: 0, unrecognised: [] },
   };
+  let harness = 0;
+  const harnessExamples: string[] = [];
   let compared = 0;
   let agreed = 0;
   const disagreements: string[] = [];
@@ -229,6 +272,12 @@ test('Sendmail and Exim parsers over the public corpus', { skip: SKIP }, (t) => 
       const ev = family === 'sendmail' ? parseSendmail(line) : parseExim(line);
       assert.equal(ev.line, line);
       assert.equal(ev.producer, family);
+      if (ev.kind === 'unrecognised' && rel.startsWith('exim-test-suite/') && isHarnessOutput(line.message)) {
+        harness++;
+        skipped++;
+        if (harnessExamples.length < 8) harnessExamples.push(line.message.slice(0, 120));
+        continue;
+      }
       counted++;
       tally.counted++;
       if (ev.kind === 'unrecognised') tally.unrecognised.push(`${rel}:${i + 1}: ${raw.slice(0, 200)}`);
@@ -247,7 +296,7 @@ test('Sendmail and Exim parsers over the public corpus', { skip: SKIP }, (t) => 
     }
     const pct = counted === 0 ? 100 : (100 * recognised) / counted;
     t.diagnostic(
-      `${rel}: ${recognised}/${counted} recognised (${pct.toFixed(2)} %)${skipped > 0 ? `, ${skipped} lines of other programs left out` : ''}`,
+      `${rel}: ${recognised}/${counted} recognised (${pct.toFixed(2)} %)${skipped > 0 ? `, ${skipped} lines of other programs or test-harness output left out` : ''}`,
     );
   }
   for (const family of ['sendmail', 'exim'] as const) {
@@ -258,6 +307,10 @@ test('Sendmail and Exim parsers over the public corpus', { skip: SKIP }, (t) => 
     );
     for (const u of tl.unrecognised.slice(0, 40)) t.diagnostic(`  unrecognised ${u}`);
   }
+  t.diagnostic(
+    `exim test-suite harness output (ACL logwrite / event dumps, not Exim's own messages) left out: ${harness} lines; raw exim recognition with them: ${((100 * tallies.exim.recognised) / (tallies.exim.counted + harness)).toFixed(2)} %`,
+  );
+  for (const h of harnessExamples) t.diagnostic(`  harness e.g. ${h}`);
   t.diagnostic(`upstream expectations: ${agreed}/${compared} mapped fields agree`);
   for (const d of disagreements.slice(0, 30)) t.diagnostic(`  differs ${d}`);
   if (unrouted.size > 0)
