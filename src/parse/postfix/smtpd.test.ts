@@ -267,16 +267,34 @@ test('session notes keep the client: lost connection, timeout, pipelining, rDNS 
   );
 });
 
-test('proxy-accept names the next queue id; proxy-reject is a reject by the proxy filter', () => {
+test('proxy-accept binds this session to the queue id of the filter MTA; proxy-reject is a reject by the proxy filter', () => {
   const acc = as(
     parse(
       P,
       'proxy-accept: END-OF-MESSAGE: 250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 5C2E3F4A1B; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
     ),
-    'message.note',
+    'message.client',
   );
   assert.equal(acc.queueId, '5C2E3F4A1B');
-  assert.equal(acc.relatedQueueId, '5C2E3F4A1B');
+  assert.equal(acc.helo, 'mx.example.net');
+  assert.equal(acc.proto, 'ESMTP');
+  assert.equal(acc.origQueueId, undefined);
+  assert.equal(acc.clientIp, undefined, 'the client comes from the session, not this line');
+  const own = as(
+    parse(
+      P,
+      '4F9D195432: proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: queued as 5C2E3F4A1B; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    ),
+    'message.client',
+  );
+  assert.equal(own.origQueueId, '4F9D195432');
+  assert.equal(
+    parse(
+      P,
+      'proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    ).kind,
+    'noise',
+  );
   const rej = as(
     parse(
       P,

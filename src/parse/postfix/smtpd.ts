@@ -16,6 +16,7 @@ import type {
 } from '../event.js';
 import {
   type Ctx,
+  type EnvSuffix,
   type Sample,
   after,
   cap,
@@ -115,8 +116,8 @@ export const SAMPLES: readonly Sample[] = [
   {
     program: 'postfix/smtpd',
     message:
-      '4F9D195432: proxy-accept: END-OF-MESSAGE: 250 2.0.0 Ok: queued as 5C2E3F4A1B; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
-    kind: 'message.note',
+      'proxy-accept: END-OF-MESSAGE: 250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as 5C2E3F4A1B; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<mx.example.net>',
+    kind: 'message.client',
   },
   {
     program: 'postfix/smtpd',
@@ -404,21 +405,38 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
   const replyText = semi > w1 ? s.slice(w1 + 2, semi) : s.slice(w1 + 2);
   const reply = parseReply(replyText);
   if (s.startsWith('proxy-accept')) {
+    // The before-queue filter's MTA took the message as "queued as X": that binds this
+    // SMTP session (the real client, its HELO) to X, like a `client=` line would.
     const qa = reply.text.lastIndexOf('queued as ');
     const id = qa >= 0 ? queuedAsId(reply.text, qa + 10) : undefined;
-    // Without our own queue id the message lives on as the filter's "queued as" id.
-    const own = qid ?? id;
-    if (own === undefined) return noiseEv(c, 'proxy-accept');
-    const ev: MessageNoteEvent = {
-      kind: 'message.note',
+    if (id === undefined) {
+      if (qid === undefined) return noiseEv(c, 'proxy-accept');
+      const note: MessageNoteEvent = {
+        kind: 'message.note',
+        line: c.line,
+        producer: 'postfix',
+        daemon: c.daemon,
+        instance: c.instance,
+        queueId: qid,
+        note: cap('proxy-accept: ' + reply.text),
+      };
+      return note;
+    }
+    const ev: MessageClientEvent = {
+      kind: 'message.client',
       line: c.line,
       producer: 'postfix',
       daemon: c.daemon,
       instance: c.instance,
-      queueId: own,
-      note: cap('proxy-accept: ' + reply.text),
+      queueId: id,
     };
-    if (id !== undefined) ev.relatedQueueId = id;
+    if (qid !== undefined && qid !== id) ev.origQueueId = qid;
+    if (semi > w1) {
+      const env: EnvSuffix = {};
+      parseEnvSuffix(s.slice(semi + 1), env);
+      if (env.helo !== undefined) ev.helo = env.helo;
+      if (env.proto !== undefined) ev.proto = env.proto;
+    }
     return ev;
   }
   const ev: RejectEvent = {
