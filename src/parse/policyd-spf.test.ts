@@ -198,3 +198,17 @@ test('debug lines are noise; unknown lines unrecognised; never throws', () => {
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parsePolicydSpf(L(s.message, s.program)).kind, s.kind, s.message);
 });
+
+test('rejection wordings of softfail and neutral policies', () => {
+  const soft = parsePolicydSpf(
+    L(
+      '550 5.7.1 Message rejected due to: domain owner discourages use of this host. Please see http://www.openspf.net/Why?s=helo;id=mx-out.example.net;ip=203.0.113.9;r=<UNKNOWN>',
+    ),
+  );
+  assert.equal((soft as SpfEvent).result, 'softfail');
+  assert.equal((soft as SpfEvent).scope, 'helo');
+  const pol = parsePolicydSpf(L('550 5.7.23 Message rejected due to: Receiver policy for SPF Softfail'));
+  assert.equal((pol as SpfEvent).result, 'softfail');
+  const neu = parsePolicydSpf(L('550 5.7.23 Message rejected due to: Receiver policy for SPF Neutral'));
+  assert.equal((neu as SpfEvent).result, 'neutral');
+});

@@ -148,7 +148,11 @@ function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
   const action = code === 52 /* 4 */ ? 'defer' : 'reject';
   const low = text.toLowerCase();
   let result: AuthResult;
-  if (low.includes('softfail')) result = 'softfail';
+  // pypolicyd-spf words: "SPF fail - not authorized", "Receiver policy for SPF Softfail",
+  // "domain owner discourages use of this host" (softfail), "SPF Permanent/Temporary Error"
+  if (low.includes('softfail') || low.includes('discourages use')) result = 'softfail';
+  else if (low.includes('for spf neutral') || low.includes('neither permitted nor denied'))
+    result = 'neutral';
   else if (low.includes('permanent error') || low.includes('permerror')) result = 'permerror';
   else if (low.includes('temporary error') || low.includes('temperror') || action === 'defer')
     result = 'temperror';
