@@ -162,6 +162,29 @@ test('rsyslog ISO 8601 high precision with offset, Z and no zone', () => {
   assert.equal(parse('2023-03-14T00:00:31 h amavis[1]: x').time, Date.UTC(2023, 2, 14, 0, 0, 31));
 });
 
+test('journalctl short-iso, short-unix and short-full', () => {
+  const iso = parse('2026-11-20T10:00:01+0100 mx1 postfix/smtpd[7]: connect from a.example.net[192.0.2.1]');
+  assert.equal(iso.time, Date.UTC(2026, 10, 20, 9, 0, 1));
+  assert.equal(iso.program, 'postfix/smtpd');
+  const unix = parse('1763629201.123456 mx1 postfix/smtpd[7]: connect from a.example.net[192.0.2.1]');
+  assert.deepEqual(fields(unix), {
+    time: 1763629201123,
+    host: 'mx1',
+    program: 'postfix/smtpd',
+    pid: 7,
+    message: 'connect from a.example.net[192.0.2.1]',
+  });
+  const full = parse('Fri 2026-11-20 10:00:01 UTC mx1 opendmarc[9]: 4BC3D1A2B: example.org pass');
+  assert.deepEqual(fields(full), {
+    time: Date.UTC(2026, 10, 20, 10, 0, 1),
+    host: 'mx1',
+    program: 'opendmarc',
+    pid: 9,
+    message: '4BC3D1A2B: example.org pass',
+  });
+  assert.equal(parse('Fri 2026-11-20 10:00:01 CET mx1 a[1]: x').time, Date.UTC(2026, 10, 20, 10, 0, 1));
+});
+
 test('ISO date with a space, then host and tag (syslog-ng style)', () => {
   const l = parse('2016-04-01 11:08:00 mx3 exim[8001]: [8001] no MAIL in SMTP connection');
   assert.equal(l.host, 'mx3');

@@ -9,7 +9,9 @@
  *   `<PRI>` prefix, FreeBSD's `<facility.level>` before the host, Solaris's
  *   `[ID 123456 facility.level]` after the tag, and no host at all;
  * - RFC 5424 `<PRI>1 stamp host app procid msgid [sd] msg` (NILVALUE `-`);
- * - rsyslog ISO 8601 `2023-03-14T00:00:31.185246+01:00 host prog[pid]: msg`;
+ * - rsyslog ISO 8601 `2023-03-14T00:00:31.185246+01:00 host prog[pid]: msg` (also
+ *   journalctl's short-iso), journalctl's short-unix `1763629201.123456 host ...` and
+ *   short-full `Fri 2026-11-20 10:00:01 CET host ...`;
  * - `YYYY-MM-DD hh:mm:ss host prog[pid]: msg` (syslog-ng style);
  * - Exim's own mainlog/rejectlog/paniclog `YYYY-MM-DD hh:mm:ss[.ms][ +zone][ [pid]] ...`
  *   -> program `exim`, host '';
@@ -44,6 +46,7 @@ import {
 } from './tag.js';
 
 export { createEnvelopeContext, type EnvelopeContext } from './timestamp.js';
+import { createEnvelopeContext } from './timestamp.js';
 
 /** How far into a line the fallback looks for a time of day. */
 const FALLBACK_SCAN_CHARS = 80;
@@ -293,6 +296,49 @@ function rfc5424(text: string, src: SourceRef, ctx: EnvelopeContext, p: number):
   return make(text, src, time, host, app, pid, i);
 }
 
+/**
+ * `journalctl -o short-full` after the weekday: `2026-11-20 10:00:01 CET` (stamp at i). The
+ * zone abbreviation is the one of the machine journalctl ran on: read as local time
+ * (UTC for `UTC`/`GMT`). Sets stamp; false when there is no such stamp.
+ */
+function readFullStamp(s: string, i: number, ctx: EnvelopeContext): boolean {
+  if (!readIsoStamp(s, i, 32, ctx, stamp, false) || s.charCodeAt(stamp.end) !== 32) return false;
+  const z = stamp.end + 1;
+  let k = z;
+  while (k - z < 6 && ((s.charCodeAt(k) >= 65 && s.charCodeAt(k) <= 90) || isDigit(s.charCodeAt(k)))) k++;
+  if (k === z || s.charCodeAt(k) !== 32) return false;
+  if (ctx.tz !== 'UTC' && (s.startsWith('UTC ', z) || s.startsWith('GMT ', z))) {
+    // Re-read the wall clock as UTC.
+    const local = createEnvelopeContext(ctx.refTime, 'UTC');
+    readIsoStamp(s, i, 32, local, stamp, false);
+  }
+  stamp.end = k;
+  return true;
+}
+
+/** `journalctl -o short-unix`: `1763629201.123456 host prog[pid]: msg` (10-digit seconds). */
+function readUnixStamp(s: string, i: number): boolean {
+  let secs = 0;
+  for (let k = i; k < i + 10; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return false;
+    secs = secs * 10 + d;
+  }
+  let k = i + 11;
+  let ms = 0;
+  let n = 0;
+  while (n < 9 && isDigit(s.charCodeAt(k))) {
+    if (n < 3) ms = ms * 10 + (s.charCodeAt(k) - 48);
+    n++;
+    k++;
+  }
+  if (n === 0) return false;
+  for (let m = n; m < 3; m++) ms *= 10;
+  stamp.time = secs * 1000 + ms;
+  stamp.end = k;
+  return true;
+}
+
 /** Epoch ms of a TAI64N label `@` + 24 hex digits at 0 (TAI is taken as UTC + 10 s), or null. */
 function readTai64n(s: string): number | null {
   if (s.length < 25 || !s.startsWith('@4000000')) return null;
@@ -350,7 +396,13 @@ export function parseEnvelope(text: string, src: SourceRef, ctx: EnvelopeContext
     if (readBsdStamp(text, p, ctx, stamp)) {
       const line = afterStamp(text, src, stamp.time, stamp.end, false);
       if (line !== null) return line;
+    } else if (text.charCodeAt(p + 3) === 32 && readFullStamp(text, p + 4, ctx)) {
+      const line = afterStamp(text, src, stamp.time, stamp.end, false);
+      if (line !== null) return line;
     }
+  } else if (isDigit(c) && text.charCodeAt(p + 10) === 46 && readUnixStamp(text, p)) {
+    const line = afterStamp(text, src, stamp.time, stamp.end, false);
+    if (line !== null) return line;
   } else if (isDigit(c) && len - p >= 19 && text.charCodeAt(p + 4) === 45 && digits4(text, p) >= 0) {
     const sep = text.charCodeAt(p + 10);
     if (sep === 84) {
