@@ -278,7 +278,9 @@ export interface DkimNoteEvent extends EventBase {
    * hash failed: failure 'body'; alone it is a pass), "bad-signature", "verification-failed",
    * "no-signature", "not-internal", "not-authenticated", "external-sender",
    * "from-unparseable", "no-signing-table-match", "ar-unparseable", "syntax-error",
-   * "adsp", "other". OpenDKIM logs the `s= d= SSL` line BEFORE "bad signature data".
+   * "adsp", "signature-results" (LogResults line: `signature=.. domain=.. result=".."` per
+   * signature, domains = their d=; a single failing signature is an auth.dkim instead),
+   * "other". OpenDKIM logs the `s= d= SSL` line BEFORE "bad signature data".
    */
   note: string;
   /** Domains listed by "message has signatures from d1, d2" (and d= of the "ssl"/"signed" notes). */

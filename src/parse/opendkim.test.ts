@@ -185,3 +185,40 @@ test('older OpenDKIM: SSL line without the colon after the queue id, and without
   assert.equal((bare as DkimEvent).domain, undefined);
   assert.equal(parseOpendkim(L('4F9D195432 something else')).kind, 'unrecognised');
 });
+
+test('LogResults lines: one failing signature is a result, anything else a note with the domains', () => {
+  const one = parseOpendkim(
+    L('4F9D195432: signature=AbCd domain=Example.net selector=sel1 result="signature verification failed"'),
+  );
+  assert.equal(one.kind, 'auth.dkim');
+  assert.equal((one as DkimEvent).result, 'fail');
+  assert.equal((one as DkimEvent).domain, 'example.net');
+  assert.equal((one as DkimEvent).selector, 'sel1');
+  const exp = parseOpendkim(
+    L('4F9D195432: signature=AbCd domain=example.net selector=s result="signature expired"'),
+  );
+  assert.equal((exp as DkimEvent).failure, 'expired');
+  const ok = note(
+    parseOpendkim(L('4F9D195432: signature=AbCd domain=example.net selector=s result="no signature error"')),
+  );
+  assert.equal(ok.note, 'signature-results');
+  assert.deepEqual(ok.domains, ['example.net']);
+  const two = note(
+    parseOpendkim(
+      L(
+        '4F9D195432: signature=A domain=example.net selector=s result="no signature error"; signature=B domain=esp.example.org selector=k result="key retrieval failed"',
+      ),
+    ),
+  );
+  assert.deepEqual(two.domains, ['example.net', 'esp.example.org']);
+});
+
+test('RequiredHeaders errors become message notes; signing-table lines are noise', () => {
+  const ev = parseOpendkim(
+    L('4F9D195432: RFC5322 header requirement error: message does not have exactly one From field'),
+  );
+  assert.equal(ev.kind, 'message.note');
+  assert.equal(ev.queueId, '4F9D195432');
+  assert.equal(parseOpendkim(L("4F9D195432: no signing subdomain match for 'example.com'")).kind, 'noise');
+  assert.equal(parseOpendkim(L("4F9D195432: error loading key 'mail'")).kind, 'noise');
+});

@@ -11,7 +11,7 @@
  * data" (the correlator joins the two; see DkimNoteEvent.note).
  */
 import type { LogLine } from '../ingest/line.js';
-import type { AuthResult, DkimEvent, DkimNoteEvent, LogEvent } from './event.js';
+import type { AuthResult, DkimEvent, DkimNoteEvent, LogEvent, MessageNoteEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
 import { splitQueueId } from './milter-common.js';
 
@@ -113,7 +113,85 @@ const NOISE_PREFIXES = [
   'reloaded configuration',
   'configuration reloaded',
   '[', // "[ip] [ip] not internal" without a job id
+  'failed to remove ',
+  'statistics recording failed',
+  'malloc(',
 ];
+
+/** Per-message lines about signing, tables and the milter itself: recognised, no DKIM result. */
+const QUEUE_NOISE_PREFIXES = [
+  'no signing subdomain match',
+  'error reading signing table',
+  'signing table references unknown key',
+  'error loading key',
+  'failed to add default signing request',
+  'skipping signing of mail to',
+  'BodyLengthDB matched',
+  'cannot find identity header',
+  "can't create VBR",
+  "can't initialize VBR",
+  "can't set VBR",
+  'allowed by reputation',
+  'reputation query',
+  'no reputation data',
+  'smfi_',
+  'malloc(',
+  'strdup(',
+  'dkim_',
+  'dkimf_',
+  'error ',
+  'no MTA name match',
+  'no sender header',
+  'ignoring header',
+];
+
+/** Signatures read from one LogResults line. */
+export const MAX_DKIM_LOGGED_RESULTS = 32;
+
+/**
+ * LogResults (`QID: signature=XXX domain=D selector=S result="R"; signature=...`): one entry
+ * per signature, R being libopendkim's per-signature error string. "no signature error" says
+ * the header signature verified but not that the body hash matched, so it is no pass alone.
+ */
+function parseLogResults(line: LogLine, queueId: string | undefined, rest: string): LogEvent {
+  const entries: { domain?: string; selector?: string; result: string }[] = [];
+  let at = 0;
+  while (entries.length < MAX_DKIM_LOGGED_RESULTS) {
+    const start = rest.indexOf('signature=', at);
+    if (start < 0) break;
+    const q1 = rest.indexOf('result="', start);
+    const q2 = q1 < 0 ? -1 : rest.indexOf('"', q1 + 8);
+    if (q2 < 0) break;
+    const head = rest.slice(start, q1);
+    const e: { domain?: string; selector?: string; result: string } = { result: rest.slice(q1 + 8, q2) };
+    const d = lower(tagValue(head, 'domain='));
+    const sel = tagValue(head, 'selector=');
+    if (d !== undefined) e.domain = d;
+    if (sel !== undefined) e.selector = sel;
+    entries.push(e);
+    at = q2 + 1;
+  }
+  const only = entries.length === 1 ? entries[0] : undefined;
+  if (only !== undefined && only.result !== 'no signature error') {
+    const r = only.result.toLowerCase();
+    const extra: Partial<DkimEvent> = { detail: only.result };
+    if (only.domain !== undefined) extra.domain = only.domain;
+    if (only.selector !== undefined) extra.selector = only.selector;
+    if (r.includes('expired')) return dkim(line, queueId, 'fail', { ...extra, failure: 'expired' });
+    if (r.includes('key retrieval')) return dkim(line, queueId, 'temperror', { ...extra, failure: 'key' });
+    if (r.includes('key')) return dkim(line, queueId, 'permerror', { ...extra, failure: 'key' });
+    if (r.includes('body hash')) return dkim(line, queueId, 'fail', { ...extra, failure: 'body' });
+    if (r.includes('verification failed') || r.includes('bad signature')) {
+      return dkim(line, queueId, 'fail', { ...extra, failure: 'other' });
+    }
+    return dkim(line, queueId, 'permerror', { ...extra, failure: 'other' });
+  }
+  const domains: string[] = [];
+  for (const e of entries) if (e.domain !== undefined) domains.push(e.domain);
+  const ex: Partial<DkimNoteEvent> = { domains, detail: rest };
+  if (only?.selector !== undefined) ex.selector = only.selector;
+  return note(line, queueId, 'signature-results', ex);
+}
 
 export function parseOpendkim(line: LogLine): LogEvent {
   const msg = line.message;
@@ -235,18 +313,29 @@ export function parseOpendkim(line: LogLine): LogEvent {
   }
   if (rest.includes('ADSP')) return note(line, queueId, 'adsp', { detail: rest });
 
-  // Per-message trouble that is no DKIM result: resource/internal errors, header problems.
+  if (rest.startsWith('signature=')) return parseLogResults(line, queueId, rest);
+  // RequiredHeaders: more than one From (or Date, ...) is worth keeping on the message record
+  if (rest.startsWith('RFC5322 header requirement error')) {
+    const ev: MessageNoteEvent = {
+      kind: 'message.note',
+      line,
+      producer: P,
+      daemon: P,
+      instance: '',
+      note: 'opendkim: ' + cut(rest),
+    };
+    return withQueue(ev, queueId);
+  }
+  // Per-message trouble that is no DKIM result: resource/internal errors, signing tables.
   if (
     rest.includes('internal error') ||
     rest.includes('resource unavailable') ||
-    rest.startsWith('dkim_') ||
-    rest.startsWith('dkimf_') ||
-    rest.startsWith('error ') ||
-    rest.startsWith('no MTA name match') ||
-    rest.startsWith('no sender header') ||
-    rest.startsWith('ignoring header')
+    rest.endsWith('header add failed')
   ) {
     return withQueue(noise(line, P, 'opendkim: ' + cut(rest), P), queueId);
+  }
+  for (const p of QUEUE_NOISE_PREFIXES) {
+    if (rest.startsWith(p)) return withQueue(noise(line, P, 'opendkim: ' + cut(rest), P), queueId);
   }
   return withQueue(unrecognised(line, P, P), queueId);
 }
@@ -312,6 +401,24 @@ export const SAMPLES: readonly { program: string; message: string; kind: LogEven
     kind: 'auth.dkim-note',
   },
   { program: P, message: '4F9D195432: ADSP query: example.com discardable', kind: 'auth.dkim-note' },
+  {
+    program: P,
+    message:
+      '4F9D195432: signature=AbCdEf12 domain=example.net selector=sel1 result="signature verification failed"',
+    kind: 'auth.dkim',
+  },
+  {
+    program: P,
+    message:
+      '4F9D195432: signature=AbCdEf12 domain=example.net selector=sel1 result="no signature error"; signature=ZyXw98 domain=esp.example.org selector=k1 result="signature expired"',
+    kind: 'auth.dkim-note',
+  },
+  {
+    program: P,
+    message: '4F9D195432: RFC5322 header requirement error: message does not have exactly one From field',
+    kind: 'message.note',
+  },
+  { program: P, message: "4F9D195432: no signing subdomain match for 'example.com'", kind: 'noise' },
   { program: P, message: 'OpenDKIM Filter v2.11.0 starting (args: -x /etc/opendkim.conf)', kind: 'noise' },
   { program: P, message: 'OpenDKIM Filter v2.11.0 terminating with status 0, errno = 0', kind: 'noise' },
 ];
