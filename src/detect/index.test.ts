@@ -419,3 +419,20 @@ test('hostile header values never throw and stay bounded', () => {
   );
   assert.ok(['spoof', 'suspicious', 'unknown', 'clean'].includes(v.verdict));
 });
+
+test('mail from private addresses does not teach protected domains (our hosts sending out)', () => {
+  const d = createDetector(config({}));
+  d.detect(
+    rec({
+      session: { clientIp: '10.1.2.3' },
+      envelope: { from: 'app@example.com', recipients: ['x@partner.test'] },
+    }),
+  );
+  const v = d.detect(
+    rec({
+      headers: { from: hv('<y@partner.test>') },
+      envelope: { from: 'y@partner.test', recipients: ['bob@example.com'] },
+    }),
+  );
+  assert.ok(!v.findings.some((f) => f.rule === 'own-domain-from-outside'));
+});

@@ -13,6 +13,7 @@ import { normalizeDomain, orgDomain } from './domains.js';
 import { GUARDS } from './guards/index.js';
 import { applyGuards, type GuardDecision } from './guards/guard.js';
 import { parseAddress } from './address.js';
+import { NetSet, PRIVATE_NETWORKS } from './networks.js';
 import { RULES } from './rules/index.js';
 import { scoreFindings } from './score.js';
 import { DetectorState } from './state.js';
@@ -26,6 +27,8 @@ export interface Detector {
   /** Notes for the user (e.g. "no protected domains configured: guessed example.com from recipients"). */
   notes(): string[];
 }
+
+const PRIVATE = new NetSet(PRIVATE_NETWORKS);
 
 /** Recipients looked at per record when learning protected domains. */
 const LEARN_RECIPIENTS_PER_RECORD = 50;
@@ -46,7 +49,11 @@ export function createDetector(config: Config): Detector {
     const s = record.session;
     const sasl = s.saslUsername !== undefined && s.saslUsername !== '';
     const inbound =
-      !sasl && record.local !== true && s.clientIp !== undefined && !cfg.trusted.hasIp(s.clientIp);
+      !sasl &&
+      record.local !== true &&
+      s.clientIp !== undefined &&
+      !cfg.trusted.hasIp(s.clientIp) &&
+      !PRIVATE.hasIp(s.clientIp);
     if (inbound) {
       const rcpts =
         record.envelope.recipients.length > 0

@@ -103,3 +103,18 @@ export class NetSet {
 
 /** Loopback is always trusted: content filters re-inject through it (amavis, rspamd proxy). */
 export const ALWAYS_TRUSTED: readonly string[] = ['127.0.0.0/8', '::1/128'];
+
+/**
+ * Private, shared and link-local ranges (RFC 1918, RFC 6598, RFC 3927, RFC 4193, RFC 4291).
+ * Without config, mail from them is not taken as inbound when guessing protected domains:
+ * it is usually our own hosts sending out.
+ */
+export const PRIVATE_NETWORKS: readonly string[] = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '100.64.0.0/10',
+  '169.254.0.0/16',
+  'fc00::/7',
+  'fe80::/10',
+];

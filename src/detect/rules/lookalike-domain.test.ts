@@ -64,3 +64,7 @@ test('rule reports header From and envelope look-alikes with their weights', () 
   assert.ok(out[0]?.attack.includes('T1656'));
   assert.deepEqual(lookalikeDomain(ctxOf(rec())), []);
 });
+
+test('single-label names are not look-alikes', () => {
+  assert.equal(kind('exampl', P), null);
+});

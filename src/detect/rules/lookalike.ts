@@ -5,7 +5,7 @@
  * mixed-script IDN labels. Pure; the caller caches.
  */
 import { splitDomain, toUnicodeDomain } from '../domains.js';
-import { MAX_LABEL_CHARS } from '../limits.js';
+import { MAX_LABEL_CHARS, MAX_LOOKALIKE_CACHE } from '../limits.js';
 import { isMixedScript, skeleton } from '../skeleton.js';
 
 export type LookalikeKind =
@@ -75,8 +75,29 @@ function match(kind: LookalikeKind, target: string, punycode: boolean, unicode: 
   return { kind, target, factor: FACTORS[kind], punycode, unicode };
 }
 
+interface Protected {
+  org: string;
+  label: string;
+  suffix: string;
+  skel: string;
+}
+
+const protectedInfo = new Map<string, Protected>();
+
+function infoOf(org: string): Protected {
+  let p = protectedInfo.get(org);
+  if (p === undefined) {
+    const s = splitDomain(org);
+    p = { org, label: s.label, suffix: s.suffix, skel: skeleton(s.label) };
+    if (protectedInfo.size >= MAX_LOOKALIKE_CACHE) protectedInfo.clear();
+    protectedInfo.set(org, p);
+  }
+  return p;
+}
+
 /** The strongest look-alike relation of `domain` (normalised A-label) to any protected org, or null. */
 export function compareLookalike(domain: string, protectedOrgs: Iterable<string>): LookalikeMatch | null {
+  if (!domain.includes('.')) return null; // single labels are local names, not registrable look-alikes
   const c = splitDomain(domain);
   const cOrg = c.suffix === '' ? c.label : `${c.label}.${c.suffix}`;
   const punycode = domain.includes('xn--');
@@ -91,13 +112,13 @@ export function compareLookalike(domain: string, protectedOrgs: Iterable<string>
   };
   for (const p of protectedOrgs) {
     if (cOrg === p) return null; // same organisation: not a look-alike of anything
-    const ps = splitDomain(p);
+    const ps = infoOf(p);
     const pl = ps.label;
     if (pl.length < 3) continue;
     if (subPadded !== '' && subPadded.includes(`.${p}.`))
       consider(match('protected-as-subdomain', p, punycode, unicode));
     if (c.label === pl && c.suffix !== ps.suffix) consider(match('tld-swap', p, punycode, unicode));
-    if (c.label !== pl && cSkel === skeleton(pl)) consider(match('confusable', p, punycode, unicode));
+    if (c.label !== pl && cSkel === ps.skel) consider(match('confusable', p, punycode, unicode));
     if (c.label !== pl && pl.length >= 4) {
       const dist = editDistance(cLabelUni, pl, 2);
       if (dist === 1) consider(match('edit-distance-1', p, punycode, unicode));

@@ -55,3 +55,14 @@ test('spared: DMARC pass, aligned DKIM pass, SASL, trusted network, local, unkno
 test('other domains are not ours', () => {
   assert.deepEqual(ownDomainFromOutside(ctxOf(rec())), []);
 });
+
+test('a client named under the protected domain is probably ours: reported at 30%', () => {
+  const r = rec({
+    ...ceo,
+    session: { clientIp: '198.51.100.44', clientHost: 'app3.example.com', helo: 'app3.example.com' },
+  });
+  const [f] = ownDomainFromOutside(ctxOf(r));
+  assert.equal(f?.weight, 15);
+  assert.equal(f?.fields.client_host_protected, true);
+  assert.match(f?.summary ?? '', /add it to trustedNetworks/);
+});

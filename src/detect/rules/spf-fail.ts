@@ -22,7 +22,9 @@ export const spfFail: Rule = (ctx) => {
     const f = spfFields(ctx, r);
     const enforced = rejected !== undefined && r.scope !== 'helo';
     const what =
-      r.scope === 'helo' ? `HELO name ${f.helo ?? '?'}` : `envelope sender domain ${f.domain ?? '?'}`;
+      r.scope === 'helo'
+        ? `HELO name ${f.helo ?? '(not logged)'}`
+        : `envelope sender domain ${f.domain ?? '(not logged)'}`;
     out.push(
       finding(ctx, 'spf-fail', {
         severity: r.scope === 'helo' ? 'low' : 'high',

@@ -13,7 +13,9 @@ export const spfSoftfail: Rule = (ctx) =>
   spfResultsWith(ctx, 'softfail').map((r) => {
     const f = spfFields(ctx, r);
     const what =
-      r.scope === 'helo' ? `HELO name ${f.helo ?? '?'}` : `envelope sender domain ${f.domain ?? '?'}`;
+      r.scope === 'helo'
+        ? `HELO name ${f.helo ?? '(not logged)'}`
+        : `envelope sender domain ${f.domain ?? '(not logged)'}`;
     return finding(ctx, 'spf-softfail', {
       severity: 'low',
       factor: (r.scope === 'helo' ? 0.4 : 1) * (ctx.fromAuthenticated ? 0.3 : 1),
