@@ -169,6 +169,14 @@ export function remedyFor(field: FieldId, mta: MtaFamily): string {
         return field === 'auth.arc'
           ? `${POSTFIX_MILTERS}\n# ARC: OpenARC (milter) or OpenDMARC 1.4 with ARC support logs the ARC chain result`
           : POSTFIX_MILTERS;
+      if (field === 'helo')
+        return [
+          '# Postfix logs the HELO name only on reject lines and on header_checks lines (helo=<...>):',
+          '# the header_checks WARN lines log it for every accepted message.',
+          POSTFIX_HEADER_CHECKS,
+          '# or (Postfix 2.10+) also log permitted recipients, with their HELO:',
+          'smtpd_log_access_permit_actions = static:all',
+        ].join('\n');
       if (field === 'proxy.peer')
         return [
           '# /etc/postfix/master.cf: run postscreen in front of smtpd on port 25',

@@ -18,6 +18,30 @@ export const CORE_FIELD_MIN_SHARE = 0.9;
 export const OPTIONAL_FIELD_MIN_MESSAGES = 20;
 const DAY_MS = 86_400_000;
 
+const OPTIONAL_HEADER_FIELDS = ['header.reply-to', 'header.sender', 'header.return-path', 'header.list-id'];
+
+/** Order of gaps of equal severity: what blinds the most rules first. */
+const GAP_PRIORITY = [
+  'mta',
+  'header.from',
+  'auth.dmarc',
+  'auth.dkim',
+  'auth.spf',
+  'envelope.from',
+  'client.ip',
+  'client.rdns',
+  'helo',
+  'message-id',
+  'header-truncation',
+  'header.reply-to',
+  'header.sender',
+  'header.return-path',
+  'header.list-id',
+  'header.authentication-results',
+  'auth.arc',
+  'proxy.peer',
+];
+
 export interface Share {
   present: number;
   total: number;
@@ -47,6 +71,8 @@ export interface Gap {
   remedy: string;
   /** False when no logging change can close it (mail outside these servers, retention). */
   closable: boolean;
+  /** Field gaps: the share per host concerned. */
+  byHost?: Record<string, Share>;
 }
 
 export interface MessageCounts {
@@ -204,11 +230,11 @@ function topEntries(map: Record<string, number>, n: number): Record<string, numb
   return out;
 }
 
-function impactText(spec: FieldSpec, s: Share): string {
+function impactText(spec: FieldSpec, s: Share, perHost = ''): string {
   const what =
-    s.present === 0
+    (s.present === 0
       ? `${spec.label} is not in the logs for any of ${s.total} message(s) in scope`
-      : `${spec.label} is in the logs for only ${pct(s.share)} of ${s.total} message(s) in scope`;
+      : `${spec.label} is in the logs for only ${pct(s.share)} of ${s.total} message(s) in scope`) + perHost;
   const rules = spec.rules.length > 0 ? `; rules that go blind: ${spec.rules.join(', ')}` : '';
   const guards =
     spec.guards !== undefined && spec.guards.length > 0
@@ -269,10 +295,15 @@ function buildReport(
   const allProxies = new Set<string>();
   let reinjection = 0;
 
-  const addGap = (key: string, make: () => Gap, host?: string): void => {
-    const g = gaps.get(key);
-    if (g === undefined) gaps.set(key, make());
-    else if (host !== undefined && !g.hosts.includes(host)) g.hosts.push(host);
+  const hints = new Map<string, string>();
+  const addGap = (key: string, make: () => Gap, host?: string, s?: Share, hint?: string): void => {
+    let g = gaps.get(key);
+    if (g === undefined) {
+      g = make();
+      gaps.set(key, g);
+    } else if (host !== undefined && !g.hosts.includes(host)) g.hosts.push(host);
+    if (host !== undefined && s !== undefined) (g.byHost ??= {})[host] = s;
+    if (hint !== undefined && hint !== '' && !hints.has(key)) hints.set(key, hint);
   };
 
   for (const name of hostNames) {
@@ -348,12 +379,14 @@ function buildReport(
               severity: present === 0 ? 'high' : 'medium',
               hosts: [name],
               mta,
-              impact: impactText(spec, s) + (inv === undefined ? '' : milterHint(spec, inv)),
+              impact: impactText(spec, s),
               rules: spec.rules,
               remedy: remedyFor(spec.id, mta),
               closable: true,
             }),
             name,
+            s,
+            inv === undefined ? undefined : milterHint(spec, inv),
           );
         }
       } else if (present === 0 && total >= OPTIONAL_FIELD_MIN_MESSAGES) {
@@ -410,6 +443,31 @@ function buildReport(
   }
 
   for (const fc of fields) fc.share = fc.total === 0 ? null : fc.present / fc.total;
+
+  // Hosts that log no header at all get one header gap (header From), whose remedy logs the
+  // other headers too: drop the optional header gaps for those hosts.
+  for (const [key, g] of gaps) {
+    if (!OPTIONAL_HEADER_FIELDS.includes(g.field)) continue;
+    const fromGap = gaps.get(`header.from|${g.mta ?? 'unknown'}`);
+    if (fromGap?.byHost === undefined) continue;
+    g.hosts = g.hosts.filter((h) => fromGap.byHost?.[h]?.present !== 0);
+    if (g.hosts.length === 0) gaps.delete(key);
+  }
+
+  // Field gaps over several hosts: say it for all of them, with each host's share.
+  for (const [key, g] of gaps) {
+    const spec = FIELD_SPECS.find((f) => f.id === g.field);
+    if (spec === undefined || spec.kind !== 'core' || g.byHost === undefined) continue;
+    const entries = Object.entries(g.byHost);
+    const agg = share(
+      entries.reduce((a, [, x]) => a + x.present, 0),
+      entries.reduce((a, [, x]) => a + x.total, 0),
+    );
+    const perHost =
+      entries.length > 1 ? ` (${entries.map(([h, x]) => `${h}: ${x.present}/${x.total}`).join(', ')})` : '';
+    g.impact = impactText(spec, agg, perHost) + (hints.get(key) ?? '');
+    g.severity = entries.some(([, x]) => x.present === 0) ? 'high' : 'medium';
+  }
 
   const totals = sumCounts(hosts.map((h) => h.messages));
   const lines = stats?.lines ?? hosts.reduce((a, h) => a + h.lines, 0);
@@ -493,9 +551,15 @@ function buildReport(
     );
 
   const severityRank = { high: 0, medium: 1, low: 2 } as const;
+  const prio = (f: string): number => {
+    const i = GAP_PRIORITY.indexOf(f);
+    return i < 0 ? GAP_PRIORITY.length : i;
+  };
   const gapList = [...gaps.values()].sort(
     (a, b) =>
-      Number(!a.closable) - Number(!b.closable) || severityRank[a.severity] - severityRank[b.severity],
+      Number(!a.closable) - Number(!b.closable) ||
+      severityRank[a.severity] - severityRank[b.severity] ||
+      prio(a.field) - prio(b.field),
   );
 
   return {
