@@ -65,6 +65,16 @@ test('plain file: envelopes parsed, CRLF tolerated, empty lines counted not yiel
   assert.equal(r.lines[0]!.src.file, f);
 });
 
+test('a UTF-8 byte order mark at the start of a file is not part of the first line', async (t) => {
+  const dir = await tempDir(t);
+  const f = join(dir, 'mail.log');
+  await writeFile(f, `\ufeff${L1}\n\ufeff${L2}\n`);
+  const r = await run([f]);
+  assert.equal(r.lines[0]!.raw, L1);
+  assert.equal(r.lines[0]!.program, 'postfix/smtpd');
+  assert.equal(r.lines[1]!.raw, `\ufeff${L2}`, 'only at the start of the input');
+});
+
 test('the year of yearless stamps comes from the file mtime', async (t) => {
   const dir = await tempDir(t);
   const f = join(dir, 'mail.log');

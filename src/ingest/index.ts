@@ -142,7 +142,8 @@ async function* readOne(
   const splitter = new LineSplitter((buf, s, e, clean, cut) => {
     lineNo++;
     if (s === e && cut === 0) return; // empty line: counted, not yielded
-    const text = decodeLine(buf, s, e, clean);
+    let text = decodeLine(buf, s, e, clean);
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
     const line = parseEnvelope(text, { file: path, line: lineNo }, ctx);
     if (cut > 0) {
       line.raw = text + cutMarker(cut);

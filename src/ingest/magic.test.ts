@@ -14,6 +14,7 @@ test('known binary formats are named', () => {
   assert.match(binaryReason(Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'))!, /PNG/);
   assert.match(binaryReason(Buffer.from('%PDF-1.7\n'))!, /PDF/);
   assert.match(binaryReason(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0]))!, /xz.*xzcat/);
+  assert.match(binaryReason(Buffer.from('\ufeffNov  7 13:52:47 mx1 a[1]: x', 'utf16le'))!, /UTF-16.*iconv/);
 });
 
 test('mostly NUL/control bytes is binary; a log with a few stray bytes is not', () => {

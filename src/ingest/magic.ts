@@ -21,6 +21,8 @@ interface Magic {
 
 /** Formats named in the error so the user knows what to do (e.g. decompress first). */
 const MAGICS: Magic[] = [
+  { bytes: [0xff, 0xfe], what: 'UTF-16 text (convert it first, e.g. `iconv -f UTF-16 -t UTF-8 FILE`)' },
+  { bytes: [0xfe, 0xff], what: 'UTF-16 text (convert it first, e.g. `iconv -f UTF-16 -t UTF-8 FILE`)' },
   { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'an ELF executable' },
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive' },
   { bytes: [0x50, 0x4b, 0x05, 0x06], what: 'a zip archive' },
