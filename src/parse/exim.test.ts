@@ -395,6 +395,11 @@ test('headers: the header-logging convention, Authentication-Results, absent hea
   assert.equal(dump.value, '"Boss" <ceo@example.com>');
   assert.equal(parseEximRejectlogLine(line('Envelope-from: <ceo@example.com>', ''))?.kind, 'message.note');
   assert.equal(parseEximRejectlogLine(line('not a header dump', '')), null);
+  assert.equal(parseEximRejectlogLine(line('  Subject: quarterly report', ''))?.kind, 'header');
+  assert.equal(
+    parseEximRejectlogLine(line('  smtp: postmaster [192.0.2.1] authentication failure', '')),
+    null,
+  );
 });
 
 test('SA-Exim verdicts are filter events; unknown text stays unrecognised', () => {

@@ -19,6 +19,7 @@ import type { LogLine } from '../ingest/line.js';
 import type {
   DeliveryEvent,
   EnvelopeEvent,
+  EventBase,
   EventKind,
   HeaderEvent,
   LogEvent,
@@ -63,15 +64,23 @@ interface Ctx {
   queueId?: string;
 }
 
-function base<K extends EventKind>(c: Ctx, kind: K) {
-  const b = {
+type EventOf<K extends EventKind> = Extract<LogEvent, { kind: K }>;
+type FieldsOf<K extends EventKind> = Omit<EventOf<K>, keyof EventBase | 'kind'>;
+
+/**
+ * Builds an event: the common fields first, then the kind's own. (Object.assign onto a
+ * literal; object spread of the shared part was ~50x slower on the hot path.)
+ */
+function make<K extends EventKind>(c: Ctx, kind: K, fields: FieldsOf<K>): EventOf<K> {
+  const b: EventBase & { kind: K } = {
     kind,
     line: c.line,
-    producer: 'sendmail' as const,
+    producer: 'sendmail',
     daemon: c.daemon,
     instance: c.instance,
   };
-  return c.queueId === undefined ? b : { ...b, queueId: c.queueId };
+  if (c.queueId !== undefined) b.queueId = c.queueId;
+  return Object.assign(b, fields) as EventOf<K>;
 }
 
 function cut(s: string, max = MAX_NOTE_CHARS): string {
@@ -174,7 +183,7 @@ function relayText(relay: string | undefined): string | undefined {
 }
 
 function parseFrom(c: Ctx, kv: Kv): EnvelopeEvent {
-  const ev: EnvelopeEvent = { ...base(c, 'envelope'), from: addr(kv.from) ?? '' };
+  const ev: EnvelopeEvent = make(c, 'envelope', { from: addr(kv.from) ?? '' });
   const size = toInt(kv.size);
   if (size !== undefined) ev.size = size;
   const nr = toInt(kv.nrcpts);
@@ -200,11 +209,7 @@ export function sendmailStatus(stat: string, dsn: string | undefined): string {
 function parseTo(c: Ctx, kv: Kv): DeliveryEvent {
   const rcpts = splitAddresses(kv.to ?? '', ',');
   const stat = kv.stat ?? '';
-  const ev: DeliveryEvent = {
-    ...base(c, 'delivery'),
-    to: rcpts[0] ?? '',
-    status: sendmailStatus(stat, kv.dsn),
-  };
+  const ev: DeliveryEvent = make(c, 'delivery', { to: rcpts[0] ?? '', status: sendmailStatus(stat, kv.dsn) });
   if (rcpts.length > 1) ev.recipients = rcpts;
   const orig = addr(kv.orcpt ?? kv.ctladdr);
   if (kv.orcpt !== undefined && orig !== undefined) ev.origTo = orig;
@@ -270,13 +275,15 @@ function applyOutcome(ev: RejectEvent, kv: Kv): boolean {
 
 function parseRuleset(c: Ctx, kv: Kv, msg: string): LogEvent {
   const rs = kv.ruleset ?? '';
-  const ev: RejectEvent = {
-    ...base(c, 'reject'),
+  // tls_server / tls_rcpt judge the remote server while Sendmail delivers: relay= is that
+  // server, not an SMTP client of ours
+  if (rs === 'tls_server' || rs === 'tls_rcpt') return sessionNote(c, msg, undefined);
+  const ev: RejectEvent = make(c, 'reject', {
     stage: rulesetStage(rs),
     action: 'reject',
     reason: '',
     by: `ruleset=${rs}`,
-  };
+  });
   relayClient(ev, kv.relay);
   if (rs === 'check_mail') {
     const f = addr(kv.arg1);
@@ -293,10 +300,7 @@ function parseRuleset(c: Ctx, kv: Kv, msg: string): LogEvent {
     return ev;
   }
   // a ruleset line cut before its outcome: recognised, but it decides nothing
-  const note: SessionNoteEvent = {
-    ...base(c, 'session.note'),
-    note: cut(`ruleset ${rs} (outcome not logged)`),
-  };
+  const note: SessionNoteEvent = make(c, 'session.note', { note: cut(`ruleset ${rs} (outcome not logged)`) });
   assignClient(note, ev);
   return note;
 }
@@ -316,19 +320,18 @@ function parseMilter(c: Ctx, rest: string): LogEvent {
       let value = body.slice(colon + 1);
       if (value.startsWith(' ')) value = value.slice(1);
       const truncated = value.length > MAX_HEADER_VALUE_CHARS;
-      const ev: HeaderEvent = {
-        ...base(c, 'header'),
+      const ev: HeaderEvent = make(c, 'header', {
         name: body.slice(0, colon),
         value: truncated ? value.slice(0, MAX_HEADER_VALUE_CHARS) : value,
         truncated,
         action: verb,
         milter: true,
-      };
+      });
       return ev;
     }
     // "Milter add: rcpt: <x>", "Milter delete: rcpt <x>", "Milter change: sender: <x>"
     if (rest.indexOf('rcpt', 7) > 0 || rest.indexOf('sender', 7) > 0) {
-      const note: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(rest) };
+      const note: MessageNoteEvent = make(c, 'message.note', { note: cut(rest) });
       return note;
     }
   }
@@ -340,13 +343,12 @@ function parseMilter(c: Ctx, rest: string): LogEvent {
     const q = kvText.indexOf('quarantine=');
     const d = kvText.endsWith(', discard') || kvText === 'data, discard';
     if (r >= 0 || q >= 0 || d) {
-      const ev: RejectEvent = {
-        ...base(c, 'reject'),
+      const ev: RejectEvent = make(c, 'reject', {
         stage: milterStage(kvText),
         action: 'reject',
         reason: '',
         by: 'milter',
-      };
+      });
       if (r >= 0) {
         const reply = readSmtpReply(kvText.slice(r + 7));
         if (reply.code !== undefined) ev.code = reply.code;
@@ -398,7 +400,7 @@ function parseAuth(c: Ctx, rest: string): LogEvent | null {
   if (rest.startsWith('AUTH=server, ')) {
     const kv = readKv(rest, 0);
     if (kv === null) return null;
-    const ev: SessionAuthEvent = { ...base(c, 'session.auth'), ok: true };
+    const ev: SessionAuthEvent = make(c, 'session.auth', { ok: true });
     relayClient(ev, kv.relay);
     if (kv.mech !== undefined) ev.saslMethod = kv.mech;
     if (kv.authid !== undefined) ev.saslUsername = kv.authid;
@@ -409,7 +411,7 @@ function parseAuth(c: Ctx, rest: string): LogEvent | null {
   }
   if (rest.startsWith('AUTH failure (')) {
     const close = rest.indexOf('): ', 14);
-    const ev: SessionAuthEvent = { ...base(c, 'session.auth'), ok: false };
+    const ev: SessionAuthEvent = make(c, 'session.auth', { ok: false });
     if (close > 14 && close < 60) ev.saslMethod = rest.slice(14, close).toUpperCase();
     // the SASL text may contain commas; user= and relay= are the last pairs
     const u = rest.lastIndexOf(', user=');
@@ -448,7 +450,7 @@ function parseStartTls(c: Ctx, rest: string): LogEvent {
   if (rest.startsWith('STARTTLS=server, relay=')) {
     const kv = readKv(rest, 0);
     if (kv !== null && (kv.version !== undefined || kv.cipher !== undefined)) {
-      const ev: SessionTlsEvent = { ...base(c, 'session.tls') };
+      const ev: SessionTlsEvent = make(c, 'session.tls', {});
       relayClient(ev, kv.relay);
       if (kv.version !== undefined) ev.tlsProtocol = kv.version;
       if (kv.cipher !== undefined) ev.tlsCipher = kv.cipher;
@@ -457,14 +459,22 @@ function parseStartTls(c: Ctx, rest: string): LogEvent {
       return ev;
     }
   }
-  // outbound TLS (STARTTLS=client), handshake and read/write errors: the session is not
-  // the inbound one, or nothing was negotiated
-  const rel = rest.indexOf('relay=');
-  return sessionNote(c, rest, rel >= 0 ? rest.slice(rel + 6) : undefined);
+  // outbound TLS (STARTTLS=client: relay= is the remote server, not our client), handshake
+  // and read/write errors: recognised, but nothing about the inbound session
+  if (rest.startsWith('STARTTLS=server')) {
+    const rel = rest.indexOf('relay=');
+    if (rel >= 0)
+      return sessionNote(
+        c,
+        rest,
+        rest.slice(rel + 6, rest.indexOf(', ', rel) > 0 ? rest.indexOf(', ', rel) : rest.length),
+      );
+  }
+  return sessionNote(c, rest, undefined);
 }
 
 function sessionNote(c: Ctx, text: string, relay: string | undefined): SessionNoteEvent {
-  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(text) };
+  const ev: SessionNoteEvent = make(c, 'session.note', { note: cut(text) });
   if (relay !== undefined) relayClient(ev, relay);
   return ev;
 }
@@ -481,7 +491,7 @@ function parseClientFirst(c: Ctx, rest: string): LogEvent | null {
   if (tail.startsWith(':')) tail = tail.slice(1);
   tail = tail.trimStart();
   if (tail.length === 0) return null;
-  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(tail) };
+  const ev: SessionNoteEvent = make(c, 'session.note', { note: cut(tail) });
   assignClient(ev, h);
   return ev;
 }
@@ -492,19 +502,13 @@ function parseAddrDots(c: Ctx, rest: string): LogEvent | null {
   if (end <= 0 || end > MAX_ADDRESS_CHARS) return null;
   const who = rest.slice(1, end);
   const text = rest.slice(end + 5);
-  const ev: RejectEvent = {
-    ...base(c, 'reject'),
-    stage: 'rcpt',
-    action: 'reject',
-    reason: cut(text),
-    to: who,
-  };
+  const ev: RejectEvent = make(c, 'reject', { stage: 'rcpt', action: 'reject', reason: cut(text), to: who });
   return ev;
 }
 
 /** `rejecting commands from host [ip] due to pre-greeting traffic after N seconds` */
 function parsePregreet(c: Ctx, rest: string): LogEvent {
-  const ev = { ...base(c, 'proxy'), action: 'pregreet', detail: cut(rest) } as LogEvent & { kind: 'proxy' };
+  const ev = make(c, 'proxy', { action: 'pregreet', detail: cut(rest) }) as LogEvent & { kind: 'proxy' };
   const from = rest.indexOf(' from ');
   if (from > 0) {
     // "from  [ip]" (empty name) also occurs
@@ -517,7 +521,7 @@ function parsePregreet(c: Ctx, rest: string): LogEvent {
 
 /** `lost input channel from host [ip] to MTA after rcpt`, `timeout waiting for input from host [ip] during ...` */
 function parseFromHost(c: Ctx, rest: string, marker: string): LogEvent {
-  const ev: SessionNoteEvent = { ...base(c, 'session.note'), note: cut(rest) };
+  const ev: SessionNoteEvent = make(c, 'session.note', { note: cut(rest) });
   const i = rest.indexOf(marker);
   if (i >= 0) assignClient(ev, readHostSpec(rest, i + marker.length));
   return ev;
@@ -541,7 +545,7 @@ function parseNotify(c: Ctx, rest: string): LogEvent | null {
     body === 'postmaster notify' ||
     body.startsWith('Warning: ')
   ) {
-    const ev: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(body) };
+    const ev: MessageNoteEvent = make(c, 'message.note', { note: cut(body) });
     if (related !== undefined) ev.relatedQueueId = related;
     return ev;
   }
@@ -610,7 +614,7 @@ function parseMisc(c: Ctx, rest: string): LogEvent | null {
     if (!rest.startsWith(p)) continue;
     const what = NOISE_NOTES[p];
     if (what === 'message' && c.queueId !== undefined) {
-      const ev: MessageNoteEvent = { ...base(c, 'message.note'), note: cut(rest) };
+      const ev: MessageNoteEvent = make(c, 'message.note', { note: cut(rest) });
       return ev;
     }
     if (what === 'session') {
@@ -671,11 +675,11 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
   if (rest.startsWith('AUTH')) return parseAuth(c, rest);
   if (rest.startsWith('STARTTLS')) return parseStartTls(c, rest);
   if (rest === 'done' || rest.startsWith('done;')) {
-    return { ...base(c, 'message.closed'), reason: 'completed' };
+    return make(c, 'message.closed', { reason: 'completed' });
   }
   if (rest.startsWith('connect from ')) {
     const h = readHostSpec(rest, 13);
-    const ev: SessionConnectEvent = { ...base(c, 'session.connect') };
+    const ev: SessionConnectEvent = make(c, 'session.connect', {});
     assignClient(ev, h);
     return ev;
   }
