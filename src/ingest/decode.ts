@@ -61,22 +61,52 @@ function validSeqLen(buf: Buffer, i: number, end: number): number {
   return 0;
 }
 
-/** Slow path: valid runs decode normally, every other byte becomes `\xNN`. */
+// Slow path scratch: UTF-16 code units, decoded to a string in one call at the end.
+let scratch = new Uint16Array(1024);
+const utf16 = new TextDecoder('utf-16le');
+const HEX_CODES = Array.from(HEX, (c) => c.charCodeAt(0));
+
+/** Slow path: valid sequences decode normally, every other byte becomes `\xNN`. */
 export function decodeLossless(buf: Buffer, start: number, end: number): string {
-  let out = '';
-  let runStart = start;
+  const need = (end - start) * 4;
+  if (scratch.length < need) scratch = new Uint16Array(Math.max(need, scratch.length * 2));
+  const out = scratch;
+  let n = 0;
   let i = start;
   while (i < end) {
-    const n = validSeqLen(buf, i, end);
-    if (n > 0) {
-      i += n;
+    const b0 = buf[i]!;
+    if (b0 > 0 && b0 < 0x80) {
+      out[n++] = b0;
+      i++;
       continue;
     }
-    if (runStart < i) out += buf.toString('utf8', runStart, i);
-    out += hexByte(buf[i]!);
-    i++;
-    runStart = i;
+    const len = validSeqLen(buf, i, end);
+    if (len === 0) {
+      out[n++] = 0x5c; // backslash
+      out[n++] = 0x78; // x
+      out[n++] = HEX_CODES[b0 >> 4]!;
+      out[n++] = HEX_CODES[b0 & 15]!;
+      i++;
+      continue;
+    }
+    let cp: number;
+    if (len === 2) cp = ((b0 & 0x1f) << 6) | (buf[i + 1]! & 0x3f);
+    else if (len === 3) cp = ((b0 & 0x0f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
+    else {
+      cp =
+        ((b0 & 0x07) << 18) |
+        ((buf[i + 1]! & 0x3f) << 12) |
+        ((buf[i + 2]! & 0x3f) << 6) |
+        (buf[i + 3]! & 0x3f);
+    }
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      out[n++] = 0xd800 | (cp >> 10);
+      out[n++] = 0xdc00 | (cp & 0x3ff);
+    } else {
+      out[n++] = cp;
+    }
+    i += len;
   }
-  if (runStart < end) out += buf.toString('utf8', runStart, end);
-  return out;
+  return utf16.decode(new Uint8Array(out.buffer, 0, n * 2));
 }
