@@ -25,7 +25,7 @@ import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
 import { MAX_NOQUEUE_PER_SESSION } from './bounds.js';
 import { finalise } from './emit.js';
-import { RecordTable, recordKey, type HostState } from './records.js';
+import { RecordTable, type HostState } from './records.js';
 import { SessionTable, sessionKey } from './sessions.js';
 import { ProxyJoin } from './proxy-join.js';
 import {
@@ -136,7 +136,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
 
   /** The open record for the event's queue id (a new one when none is open). */
   function recordFor(ev: LogEvent, qid: string, h: HostState, create = true): OpenRecord | null {
-    let r = table.byKey.get(recordKey(h.name, qid)) ?? null;
+    let r = h.byQid.get(qid) ?? null;
     if (r !== null) {
       if (r.expectedIds !== null) activateExpected(r, qid);
     } else {
@@ -194,8 +194,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     }
     let target = r;
     if (ev.origQueueId !== undefined && ev.origQueueId !== qid) {
-      const k = recordKey(h.name, ev.origQueueId);
-      const first = table.byKey.get(k) ?? table.heldByKey.get(k);
+      const first = table.findHop(h, ev.origQueueId);
       if (first !== undefined) {
         if (s !== null && r.session === null) bind(r, s, false);
         target = linkHops(table, first, r, ev.origClient ?? s?.info.clientIp, ev.line.time);
@@ -338,7 +337,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     // Everything below is about one message.
     if (qid === undefined) {
       if (ev.kind === 'filter' && ev.messageId !== undefined) {
-        const r = table.byMessageId.get(recordKey(line.host, ev.messageId));
+        const r = h.byMessageId.get(ev.messageId);
         if (r !== undefined && r.state === 'open') {
           addLine(r, ev);
           table.touch(h, r, time);
@@ -371,14 +370,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'message.id':
         if (r.rec.messageId === undefined) {
           r.rec.messageId = ev.messageId;
-          table.byMessageId.set(recordKey(line.host, ev.messageId), r);
+          h.byMessageId.set(ev.messageId, r);
         }
         return;
       case 'envelope': {
         const hadId = r.rec.messageId !== undefined;
         foldEnvelope(r, ev);
-        if (!hadId && r.rec.messageId !== undefined)
-          table.byMessageId.set(recordKey(line.host, r.rec.messageId), r);
+        if (!hadId && r.rec.messageId !== undefined) h.byMessageId.set(r.rec.messageId, r);
         dropForeignSpf(r);
         if (ev.producer === 'sendmail') sendmailDone(r);
         return;
@@ -390,8 +388,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'delivery': {
         const next = ev.queuedAs;
         if (next !== undefined && next !== qid) {
-          const k = recordKey(line.host, next);
-          const other = table.byKey.get(k) ?? table.heldByKey.get(k);
+          const other = table.findHop(h, next);
           if (other !== undefined) {
             addRecipient(r, ev.to);
             linkHops(table, r, other, ev.relay, time);
@@ -427,8 +424,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         foldFilter(r, ev);
         const next = ev.queuedAs;
         if (next !== undefined && next !== qid) {
-          const k = recordKey(line.host, next);
-          const other = table.byKey.get(k) ?? table.heldByKey.get(k);
+          const other = table.findHop(h, next);
           if (other !== undefined) linkHops(table, r, other, ev.producer, time);
           else expectHop(table, r, next);
         }

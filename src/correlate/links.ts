@@ -10,7 +10,6 @@
  * logged its `removed` already (the record then waits, held, and is taken back).
  */
 import type { RecordTable } from './records.js';
-import { recordKey } from './records.js';
 import type { OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
@@ -36,7 +35,7 @@ export function expectHop(table: RecordTable, first: OpenRecord, nextId: string)
   if (first.state !== 'open' || first.rec.queueIds.length >= MAX_QUEUE_IDS) return;
   if (first.expectedIds === null) first.expectedIds = new Set();
   first.expectedIds.add(nextId);
-  table.byKey.set(recordKey(first.rec.host, nextId), first);
+  table.host(first.rec.host).byQid.set(nextId, first);
 }
 
 /** The expected queue id logged its first line: it is now one of the record's open ids. */
@@ -64,7 +63,7 @@ export function linkHops(
 
   const a = first.rec;
   const b = next.rec;
-  const host = a.host;
+  const h = table.host(a.host);
   for (const q of b.queueIds) {
     if (!a.queueIds.includes(q) && a.queueIds.length < MAX_QUEUE_IDS) a.queueIds.push(q);
     first.expectedIds?.delete(q);
@@ -72,14 +71,14 @@ export function linkHops(
   if (nextWasOpen) {
     for (const q of nextOpenIds) {
       first.openIds.add(q);
-      table.byKey.set(recordKey(host, q), first);
+      h.byQid.set(q, first);
     }
   }
   if (next.expectedIds !== null) for (const q of next.expectedIds) expectHop(table, first, q);
 
   if (a.messageId === undefined && b.messageId !== undefined) {
     a.messageId = b.messageId;
-    table.byMessageId.set(recordKey(host, b.messageId), first);
+    h.byMessageId.set(b.messageId, first);
   }
   if (b.firstSeen !== null && (a.firstSeen === null || b.firstSeen < a.firstSeen)) a.firstSeen = b.firstSeen;
   if (b.lastSeen !== null && (a.lastSeen === null || b.lastSeen > a.lastSeen)) a.lastSeen = b.lastSeen;

@@ -2,7 +2,7 @@
  * The open-record table: records by host + queue id, ageing by log time, eviction under a
  * flood, and the short grace a closed record waits for a late proxy line.
  *
- * Every structure is a Map in insertion order, refreshed on touch, so the oldest entry is
+ * Open records sit in a list in least-recently-touched order (lru.ts), so the oldest is
  * always first: ageing and eviction look at the head only, never scan the table. Each host
  * has its own log clock (files of several hosts may be read one after the other, so one
  * host's clock must not age another host's records).
@@ -10,6 +10,8 @@
 import type { MessageRecord } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, SWEEP_STEP_MS } from './bounds.js';
+import { LruList } from './lru.js';
+import { Fifo } from './fifo.js';
 
 export interface HostState {
   name: string;
@@ -17,10 +19,15 @@ export interface HostState {
   clock: number;
   nextSweep: number;
   /** Open records, least recently touched first. */
-  order: Map<OpenRecord, true>;
+  order: LruList<OpenRecord>;
+  /** Queue id -> open record (several ids may point at one record after a hop link). */
+  byQid: Map<string, OpenRecord>;
+  /** Queue ids of held (closed, not yet emitted) records, so a late hop link still finds them. */
+  heldByQid: Map<string, OpenRecord>;
+  /** Message-ID -> open record, for scanners that log no queue id (spamd). */
+  byMessageId: Map<string, OpenRecord>;
   /** Closed records waiting for their release time, in release order. */
-  grace: OpenRecord[];
-  graceHead: number;
+  grace: Fifo<OpenRecord>;
 }
 
 export interface TableCounters {
@@ -31,21 +38,7 @@ export interface TableCounters {
 
 export type Emit = (record: MessageRecord, r: OpenRecord, reason: EmitReason) => void;
 
-export function recordKey(host: string, queueId: string): string {
-  return host + '\0' + queueId;
-}
-
-function isLoopback(ip: string | undefined): boolean {
-  return ip === undefined || ip.startsWith('127.') || ip === '::1' || ip === '::ffff:127.0.0.1';
-}
-
 export class RecordTable {
-  /** host \0 queue id -> open record (several keys may point at one record after a hop link). */
-  readonly byKey = new Map<string, OpenRecord>();
-  /** Keys of held (closed, not yet emitted) records, so a late hop link still finds them. */
-  readonly heldByKey = new Map<string, OpenRecord>();
-  /** host \0 Message-ID -> open record, for scanners that log no queue id (spamd). */
-  readonly byMessageId = new Map<string, OpenRecord>();
   readonly hosts = new Map<string, HostState>();
   open = 0;
   held = 0;
@@ -61,10 +54,24 @@ export class RecordTable {
   host(name: string): HostState {
     let h = this.hosts.get(name);
     if (h === undefined) {
-      h = { name, clock: -Infinity, nextSweep: -Infinity, order: new Map(), grace: [], graceHead: 0 };
+      h = {
+        name,
+        clock: -Infinity,
+        nextSweep: -Infinity,
+        order: new LruList<OpenRecord>(),
+        byQid: new Map(),
+        heldByQid: new Map(),
+        byMessageId: new Map(),
+        grace: new Fifo<OpenRecord>(),
+      };
       this.hosts.set(name, h);
     }
     return h;
+  }
+
+  /** The open or held record of a queue id (a content-filter hop may link to either). */
+  findHop(h: HostState, queueId: string): OpenRecord | undefined {
+    return h.byQid.get(queueId) ?? h.heldByQid.get(queueId);
   }
 
   /** A new open record; evicts the oldest open record first when the table is full. */
@@ -107,9 +114,12 @@ export class RecordTable {
       dmarcFromHeader: false,
       arcFromHeader: false,
       dkimTrack: null,
+      lruPrev: null,
+      lruNext: null,
+      lruList: null,
     };
-    if (queueId !== undefined) this.byKey.set(recordKey(h.name, queueId), r);
-    h.order.set(r, true);
+    if (queueId !== undefined) h.byQid.set(queueId, r);
+    h.order.push(r);
     this.open++;
     this.counters.records++;
     return r;
@@ -118,8 +128,7 @@ export class RecordTable {
   touch(h: HostState, r: OpenRecord, time: number | null): void {
     if (r.state !== 'open') return;
     r.lastTouch = time ?? h.clock;
-    h.order.delete(r);
-    h.order.set(r, true);
+    h.order.touch(r);
   }
 
   /** Take a record out of the open table (its keys free for reuse), then hold or emit it. */
@@ -127,8 +136,9 @@ export class RecordTable {
     if (r.state !== 'open') return;
     this.detach(r);
     const s = r.session;
-    if (reason === 'closed' && s !== null && !isLoopback(s.info.clientIp)) {
-      // A proxy in front of the MTA logs the connection when it ends: wait for that.
+    if (reason === 'closed' && s !== null) {
+      // A proxy in front of the MTA logs the connection when it ends: wait for that. A
+      // content filter's re-injected hop waits too: the first hop's "queued as" may follow.
       this.hold(r, s);
       return;
     }
@@ -137,35 +147,24 @@ export class RecordTable {
   }
 
   private detach(r: OpenRecord): void {
-    const host = r.rec.host;
-    for (const q of r.rec.queueIds) {
-      const k = recordKey(host, q);
-      if (this.byKey.get(k) === r) this.byKey.delete(k);
-    }
-    if (r.expectedIds !== null) {
-      for (const q of r.expectedIds) {
-        const k = recordKey(host, q);
-        if (this.byKey.get(k) === r) this.byKey.delete(k);
-      }
-    }
-    if (r.rec.messageId !== undefined) {
-      const k = recordKey(host, r.rec.messageId);
-      if (this.byMessageId.get(k) === r) this.byMessageId.delete(k);
-    }
-    this.host(host).order.delete(r);
+    const h = this.host(r.rec.host);
+    for (const q of r.rec.queueIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
+    if (r.expectedIds !== null) for (const q of r.expectedIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
+    const mid = r.rec.messageId;
+    if (mid !== undefined && h.byMessageId.get(mid) === r) h.byMessageId.delete(mid);
+    h.order.remove(r);
     this.open--;
   }
 
   private hold(r: OpenRecord, s: SessionState): void {
     r.state = 'held';
     this.held++;
-    const host = r.rec.host;
-    for (const q of r.rec.queueIds) this.heldByKey.set(recordKey(host, q), r);
+    const h = this.host(r.rec.host);
+    for (const q of r.rec.queueIds) h.heldByQid.set(q, r);
     if (s.end === null && s.held.length < MAX_HELD_PER_SESSION) {
       s.held.push(r);
       return;
     }
-    const h = this.host(host);
     this.toGrace(h, r, Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS);
   }
 
@@ -192,11 +191,8 @@ export class RecordTable {
   }
 
   private unhold(r: OpenRecord): void {
-    const host = r.rec.host;
-    for (const q of r.rec.queueIds) {
-      const k = recordKey(host, q);
-      if (this.heldByKey.get(k) === r) this.heldByKey.delete(k);
-    }
+    const h = this.host(r.rec.host);
+    for (const q of r.rec.queueIds) if (h.heldByQid.get(q) === r) h.heldByQid.delete(q);
     this.held--;
   }
 
@@ -205,10 +201,10 @@ export class RecordTable {
     if (r.state !== 'held') return;
     this.unhold(r);
     r.state = 'open';
-    const host = r.rec.host;
-    for (const q of r.rec.queueIds) this.byKey.set(recordKey(host, q), r);
-    if (r.rec.messageId !== undefined) this.byMessageId.set(recordKey(host, r.rec.messageId), r);
-    this.host(host).order.set(r, true);
+    const h = this.host(r.rec.host);
+    for (const q of r.rec.queueIds) h.byQid.set(q, r);
+    if (r.rec.messageId !== undefined) h.byMessageId.set(r.rec.messageId, r);
+    h.order.push(r);
     this.open++;
   }
 
@@ -231,32 +227,26 @@ export class RecordTable {
 
   private sweep(h: HostState): void {
     const limit = h.clock - this.windowMs;
-    for (const r of h.order.keys()) {
-      if (r.lastTouch >= limit) break;
+    for (let r = h.order.head; r !== null && r.lastTouch < limit; r = h.order.head) {
       this.counters.agedOut++;
       this.close(r, 'aged');
     }
-    while (h.graceHead < h.grace.length) {
-      const r = h.grace[h.graceHead]!;
+    for (let r = h.grace.peek(); r !== undefined; r = h.grace.peek()) {
       if (r.state === 'held' && r.releaseAt > h.clock) break;
-      h.graceHead++;
+      h.grace.shift();
       this.release(r);
-    }
-    if (h.graceHead > 1024 && h.graceHead * 2 > h.grace.length) {
-      h.grace = h.grace.slice(h.graceHead);
-      h.graceHead = 0;
     }
   }
 
   private evictOldest(preferred: HostState): boolean {
-    let victim: OpenRecord | undefined = preferred.order.keys().next().value;
-    if (victim === undefined) {
+    let victim = preferred.order.head;
+    if (victim === null) {
       for (const h of this.hosts.values()) {
-        victim = h.order.keys().next().value;
-        if (victim !== undefined) break;
+        victim = h.order.head;
+        if (victim !== null) break;
       }
     }
-    if (victim === undefined) return false;
+    if (victim === null) return false;
     this.counters.evicted++;
     this.close(victim, 'evicted');
     return true;
@@ -265,13 +255,11 @@ export class RecordTable {
   /** End of input: everything held is released, everything open is emitted. */
   flush(): void {
     for (const h of this.hosts.values()) {
-      for (let i = h.graceHead; i < h.grace.length; i++) this.release(h.grace[i]!);
-      h.grace = [];
-      h.graceHead = 0;
+      for (let r = h.grace.shift(); r !== undefined; r = h.grace.shift()) this.release(r);
     }
-    for (const r of [...this.heldByKey.values()]) this.release(r);
+    for (const h of this.hosts.values()) for (const r of [...h.heldByQid.values()]) this.release(r);
     for (const h of this.hosts.values()) {
-      for (const r of h.order.keys()) this.close(r, 'flush');
+      for (let r = h.order.head; r !== null; r = h.order.head) this.close(r, 'flush');
     }
   }
 }

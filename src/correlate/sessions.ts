@@ -5,12 +5,14 @@
  * `disconnect`; ended sessions stay findable by client ip (and port) for a few seconds so
  * a proxy that logs the connection when it ends (HAProxy) can still join it.
  *
- * Ordered Maps (oldest first) bound the table: idle sessions age out by log time, and the
+ * Lists in least-recently-touched order (lru.ts) bound the table: idle sessions age out by log time, and the
  * oldest is evicted when maxOpenSessions are open.
  */
 import type { LogEvent } from '../parse/event.js';
 import type { SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
+import { LruList } from './lru.js';
+import { Fifo } from './fifo.js';
 
 export interface SessionCounters {
   sessions: number;
@@ -50,14 +52,13 @@ function removeFrom<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): vo
 export class SessionTable {
   private readonly byKey = new Map<string, SessionState>();
   /** Per host, open sessions least recently touched first. */
-  private readonly orderByHost = new Map<string, Map<SessionState, true>>();
+  private readonly orderByHost = new Map<string, LruList<SessionState>>();
   /** Client ip -> open and recently ended sessions (every host), newest last. */
   readonly byIp = new Map<string, SessionState[]>();
   /** Client port -> open and recently ended sessions whose port was logged, newest last. */
   readonly byPort = new Map<number, SessionState[]>();
   /** Ended sessions still in the indexes, oldest end first. */
-  private ended: SessionState[] = [];
-  private endedHead = 0;
+  private readonly ended = new Fifo<SessionState>();
   private indexedIp = new Map<SessionState, string>();
   private indexedPort = new Map<SessionState, number>();
   open = 0;
@@ -73,10 +74,10 @@ export class SessionTable {
     return this.byKey.get(key);
   }
 
-  private order(host: string): Map<SessionState, true> {
+  private order(host: string): LruList<SessionState> {
     let o = this.orderByHost.get(host);
     if (o === undefined) {
-      o = new Map();
+      o = new LruList<SessionState>();
       this.orderByHost.set(host, o);
     }
     return o;
@@ -101,9 +102,12 @@ export class SessionTable {
       current: null,
       noqueue: [],
       held: [],
+      lruPrev: null,
+      lruNext: null,
+      lruList: null,
     };
     this.byKey.set(key, s);
-    this.order(host).set(s, true);
+    this.order(host).push(s);
     this.open++;
     this.counters.sessions++;
     return s;
@@ -112,9 +116,7 @@ export class SessionTable {
   touch(s: SessionState, time: number): void {
     if (s.end !== null) return;
     s.lastTouch = time;
-    const o = this.order(s.host);
-    o.delete(s);
-    o.set(s, true);
+    this.order(s.host).touch(s);
   }
 
   /** Record the client address and index the session by it (for the SPF and proxy joins). */
@@ -143,7 +145,7 @@ export class SessionTable {
     if (s.end !== null) return;
     s.end = time;
     this.byKey.delete(s.key);
-    this.order(s.host).delete(s);
+    this.order(s.host).remove(s);
     this.open--;
     this.ended.push(s);
     this.onEnd(s);
@@ -152,21 +154,14 @@ export class SessionTable {
   /** Age out idle sessions of one host and forget ended ones past the proxy window. */
   sweep(host: string, clock: number, globalClock: number): void {
     const limit = clock - this.windowMs;
-    for (const s of this.order(host).keys()) {
-      if (s.lastTouch >= limit) break;
-      this.end(s, clock);
-    }
+    const order = this.order(host);
+    for (let s = order.head; s !== null && s.lastTouch < limit; s = order.head) this.end(s, clock);
     const forget = globalClock - 2 * PROXY_JOIN_WINDOW_MS;
     const cap = this.maxOpen;
-    while (this.endedHead < this.ended.length) {
-      const s = this.ended[this.endedHead]!;
-      if ((s.end ?? 0) >= forget && this.ended.length - this.endedHead <= cap) break;
-      this.endedHead++;
+    for (let s = this.ended.peek(); s !== undefined; s = this.ended.peek()) {
+      if ((s.end ?? 0) >= forget && this.ended.size <= cap) break;
+      this.ended.shift();
       this.unindex(s);
-    }
-    if (this.endedHead > 1024 && this.endedHead * 2 > this.ended.length) {
-      this.ended = this.ended.slice(this.endedHead);
-      this.endedHead = 0;
     }
   }
 
@@ -184,14 +179,14 @@ export class SessionTable {
   }
 
   private evictOldest(preferredHost: string, time: number): boolean {
-    let victim: SessionState | undefined = this.order(preferredHost).keys().next().value;
-    if (victim === undefined) {
+    let victim = this.order(preferredHost).head;
+    if (victim === null) {
       for (const o of this.orderByHost.values()) {
-        victim = o.keys().next().value;
-        if (victim !== undefined) break;
+        victim = o.head;
+        if (victim !== null) break;
       }
     }
-    if (victim === undefined) return false;
+    if (victim === null) return false;
     this.counters.evictedSessions++;
     this.end(victim, time);
     return true;

@@ -5,11 +5,12 @@
  */
 import type { MessageRecord, RecordSession, SpfResult } from './record.js';
 import type { DkimTrack } from './dkim-join.js';
+import type { LruNode } from './lru.js';
 
 /** Why a record left the table. */
 export type EmitReason = 'closed' | 'aged' | 'evicted' | 'flush';
 
-export interface OpenRecord {
+export interface OpenRecord extends LruNode<OpenRecord> {
   rec: MessageRecord;
   /** The SMTP session the message came in on (first hop), while it is known. */
   session: SessionState | null;
@@ -38,7 +39,7 @@ export interface OpenRecord {
   dkimTrack: DkimTrack[] | null;
 }
 
-export interface SessionState {
+export interface SessionState extends LruNode<SessionState> {
   /** host \0 program \0 pid (\0 client ip for postscreen, which serves every client from one pid). */
   key: string;
   host: string;
