@@ -8,10 +8,6 @@ import { isUtf8 } from 'node:buffer';
 
 const HEX = '0123456789abcdef';
 
-function hexByte(b: number): string {
-  return '\\x' + HEX[b >> 4]! + HEX[b & 15]!;
-}
-
 /** True when buf[start, end) holds valid UTF-8 without NUL bytes (the common case). */
 export function isCleanUtf8(buf: Buffer, start: number, end: number): boolean {
   if (start >= end) return true;
