@@ -2,6 +2,10 @@
  * The authentication results a decision can use: the record's own (OpenDKIM, OpenDMARC,
  * policyd-spf, Exim ...), else those Rspamd logged as symbols (R_SPF_*, R_DKIM_*,
  * DMARC_POLICY_*), so an Rspamd-only setup is not judged blind.
+ *
+ * Results the correlator read from logged headers (source `header` for Received-SPF,
+ * `header:<authserv-id>` for Authentication-Results) are the sender's word unless our own
+ * systems wrote them: the caller's `trust` decides (see context.ts).
  */
 import type { DkimResult, DmarcResult, MessageRecord, SpfResult } from '../correlate/record.js';
 import type { AuthResult } from '../parse/event.js';
@@ -55,14 +59,22 @@ function optionDomain(opt: string | undefined): string | undefined {
   return normalizeDomain(opt.slice(0, Math.min(end, 260)));
 }
 
-export function authView(record: MessageRecord): AuthView {
+/** Whether a result's source may be believed (log-native results always are). */
+export type SourceTrust = (source: string) => boolean;
+
+export function authView(record: MessageRecord, trust: SourceTrust = () => true): AuthView {
   const a = record.auth;
-  const view: AuthView = { spf: a.spf, dkim: a.dkim };
-  if (a.dmarc !== undefined) view.dmarc = a.dmarc;
-  if (a.arc !== undefined) view.arc = a.arc;
-  const needSpf = a.spf.length === 0;
-  const needDkim = a.dkim.length === 0;
-  const needDmarc = a.dmarc === undefined;
+  const spf = a.spf.filter((r) => trust(r.source));
+  const dkim = a.dkim.filter((r) => trust(r.source));
+  const view: AuthView = {
+    spf: spf.length === a.spf.length ? a.spf : spf,
+    dkim: dkim.length === a.dkim.length ? a.dkim : dkim,
+  };
+  if (a.dmarc !== undefined && trust(a.dmarc.source)) view.dmarc = a.dmarc;
+  if (a.arc !== undefined && trust(a.arc.source)) view.arc = a.arc;
+  const needSpf = view.spf.length === 0;
+  const needDkim = view.dkim.length === 0;
+  const needDmarc = view.dmarc === undefined;
   if (!needSpf && !needDkim && !needDmarc) return view;
   for (const f of record.filters) {
     if (f.symbols === undefined) continue;

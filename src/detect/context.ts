@@ -7,6 +7,7 @@
 import type { HeaderValue, MessageRecord } from '../correlate/record.js';
 import { parseAddress, parseAddressHeader, type AddressHeader, type Mailbox } from './address.js';
 import { authView, type AuthView } from './auth-view.js';
+import { authservIdOf, isOurAuthserv, milterAdded } from './authserv.js';
 import type { CompiledConfig } from './compiled.js';
 import { aligned as alignedDomains, normalizeDomain, orgDomain, type OrgMethod } from './domains.js';
 import type { RuleId } from './rule-ids.js';
@@ -58,6 +59,39 @@ export interface RuleContext {
 const BLOCKED = new Set(['rejected', 'discarded', 'quarantined', 'held', 'bounced-by-policy']);
 const NO_HEADERS: HeaderValue[] = [];
 
+function originOf(record: MessageRecord, cfg: CompiledConfig): OriginKind {
+  const s = record.session;
+  if (s.saslUsername !== undefined && s.saslUsername !== '') return 'sasl';
+  if (record.local === true) return 'local';
+  if (s.clientIp !== undefined && cfg.trusted.hasIp(s.clientIp)) return 'trusted-network';
+  if (s.clientIp !== undefined && s.clientIp !== '' && s.clientIp !== 'unknown') return 'outside';
+  return 'unknown';
+}
+
+/**
+ * Header-borne results are believed only when our side wrote them: Received-SPF only on
+ * mail from inside (an upstream hop of ours added it); Authentication-Results only with our
+ * authserv-id, and on mail from outside only when a milter on this host added it.
+ */
+function headerTrust(
+  record: MessageRecord,
+  cfg: CompiledConfig,
+  origin: OriginKind,
+): (source: string) => boolean {
+  const internal = origin === 'sasl' || origin === 'local' || origin === 'trusted-network';
+  return (source) => {
+    if (!source.startsWith('header')) return true;
+    if (source === 'header') return internal;
+    if (!source.startsWith('header:')) return false;
+    const id = source.slice(7).toLowerCase();
+    if (!isOurAuthserv(id, cfg.authserv, record.host)) return false;
+    if (internal) return true;
+    return (record.headers['authentication-results'] ?? []).some(
+      (h) => authservIdOf(h.value, false) === id && milterAdded(record, h),
+    );
+  };
+}
+
 export function buildContext(
   record: MessageRecord,
   cfg: CompiledConfig,
@@ -80,7 +114,8 @@ export function buildContext(
     return alignedDomains(a, b, mode);
   };
   const header = (name: string): HeaderValue[] => record.headers[name] ?? NO_HEADERS;
-  const auth = authView(record);
+  const origin = originOf(record, cfg);
+  const auth = authView(record, headerTrust(record, cfg, origin));
 
   const fromValues = header('from');
   const ctx: RuleContext = {
@@ -136,12 +171,8 @@ export function buildContext(
     }
   }
 
-  const s = record.session;
-  if (s.saslUsername !== undefined && s.saslUsername !== '') ctx.origin = 'sasl';
-  else if (record.local === true) ctx.origin = 'local';
-  else if (s.clientIp !== undefined && cfg.trusted.hasIp(s.clientIp)) ctx.origin = 'trusted-network';
-  else if (s.clientIp !== undefined && s.clientIp !== '' && s.clientIp !== 'unknown') ctx.origin = 'outside';
-  ctx.outside = ctx.origin === 'outside';
+  ctx.origin = origin;
+  ctx.outside = origin === 'outside';
 
   if (ctx.fromDomain !== undefined) {
     const fd = ctx.fromDomain;

@@ -223,6 +223,25 @@ const CASES: Case[] = [
     rules: ['forged-auth-results'],
   },
   {
+    name: 'forged Authentication-Results claiming DMARC pass for our own domain',
+    record: rec({
+      headers: {
+        from: hv('CEO <ceo@example.com>'),
+        'authentication-results': hv(
+          'mx1.example.com; dkim=pass header.d=example.com; dmarc=pass header.from=example.com',
+        ),
+      },
+      envelope: { from: 'ceo@example.com' },
+      auth: {
+        spf: [],
+        dkim: [{ result: 'pass', domain: 'example.com', source: 'header:mx1.example.com' }],
+        dmarc: { result: 'pass', domain: 'example.com', source: 'header:mx1.example.com' },
+      },
+    }),
+    level: 'spoof',
+    rules: ['forged-auth-results', 'own-domain-from-outside'],
+  },
+  {
     name: 'connection rejected at CONNECT, nothing else known',
     record: rec({
       id: 'mx1.example.com/NOQUEUE/1',

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctxOf, hv, rec } from '../test-support.js';
-import { authservIdOf, forgedAuthResults } from './forged-auth-results.js';
+import { authservIdOf } from '../authserv.js';
+import { forgedAuthResults } from './forged-auth-results.js';
 
 test('A-R with our configured authserv-id from outside is forged', () => {
   const r = rec({
@@ -46,4 +47,15 @@ test('authserv-id extraction', () => {
   assert.equal(authservIdOf('MX1.example.com 1; spf=pass', false), 'mx1.example.com');
   assert.equal(authservIdOf('i=2; mx1.example.com; dkim=pass', true), 'mx1.example.com');
   assert.equal(authservIdOf('', false), undefined);
+});
+
+test('a milter-added header is recognised from its own log line when the flag is absent', () => {
+  const value = 'mx1.example.com; dmarc=pass (p=reject dis=none) header.from=sender.test';
+  const r = rec({
+    headers: { 'authentication-results': hv(value) },
+    lines: [
+      `Jan  5 10:00:01 mx1 postfix/cleanup[2211]: 4Bq7x2Zt9kz1: milter-header-warning: header Authentication-Results: ${value.slice(0, 60)} from mail.sender.test[203.0.113.10]; from=<alice@sender.test> to=<bob@example.com> proto=ESMTP helo=<mail.sender.test>`,
+    ],
+  });
+  assert.deepEqual(forgedAuthResults(ctxOf(r)), []);
 });

@@ -4,43 +4,27 @@
  * host name, OpenDKIM's and OpenDMARC's default) on mail from outside. Postfix logs
  * header_checks before milters add their own results, so any such header logged on inbound
  * mail came from the sender: a forgery meant to fool downstream filters or the reader.
- * Spares: headers logged through milter_header_checks; trusted networks / SASL / local
+ * Spares: headers logged through milter_header_checks (the record's flag, or its own
+ * `milter-header-` line); trusted networks / SASL / local
  * (an internal hop legitimately carries our stamp).
  * Anchors: RFC 8601 section 5 (remove A-R with own authserv-id from outside); Rspamd
  * milter_headers "remove" of Authentication-Results; SpamAssassin's internal-network trust.
  */
+import { authservIdOf, isOurAuthserv, milterAdded } from '../authserv.js';
 import { finding, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
-
-/** authserv-id of an A-R value ("mx.example.com 1; spf=pass") or ARC-A-R ("i=1; mx.example.com; ..."). */
-export function authservIdOf(value: string, arc: boolean): string | undefined {
-  let v = value.length > 512 ? value.slice(0, 512) : value;
-  if (arc) {
-    const semi = v.indexOf(';');
-    if (semi < 0) return undefined;
-    const first = v.slice(0, semi).trim().toLowerCase();
-    if (first.startsWith('i=')) v = v.slice(semi + 1);
-  }
-  const semi = v.indexOf(';');
-  const head = (semi < 0 ? v : v.slice(0, semi)).trim();
-  const sp = head.search(/\s/);
-  const id = (sp < 0 ? head : head.slice(0, sp)).toLowerCase();
-  return id === '' ? undefined : id;
-}
 
 export const forgedAuthResults: Rule = (ctx) => {
   if (!ctx.outside) return [];
   const ours = ctx.cfg.authserv;
-  const host = ctx.record.host.toLowerCase();
-  const isOurs = (id: string): boolean =>
-    ours.size > 0 ? ours.has(id) : host !== '' && (id === host || id.startsWith(`${host}.`));
+  const isOurs = (id: string): boolean => isOurAuthserv(id, ours, ctx.record.host);
   const out: Finding[] = [];
   for (const [name, arc] of [
     ['authentication-results', false],
     ['arc-authentication-results', true],
   ] as const) {
     for (const h of ctx.header(name)) {
-      if (h.milter === true) continue;
+      if (milterAdded(ctx.record, h)) continue;
       const id = authservIdOf(h.value, arc);
       if (id === undefined || !isOurs(id)) continue;
       out.push(
