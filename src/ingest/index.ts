@@ -90,10 +90,6 @@ async function* prefixed(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGene
   }
 }
 
-class InputFailure {
-  constructor(readonly error: SpoofwatchError) {}
-}
-
 /** Reads one input; yields batches; reports its problem (after the lines read) via report. */
 async function* readOne(
   path: string,
@@ -156,7 +152,7 @@ async function* readOne(
     }
   });
 
-  let failure: InputFailure | null = null;
+  let failure: SpoofwatchError | null = null;
   let caught: unknown = null;
   let gzipped = false;
   let sniffed = false;
@@ -187,7 +183,7 @@ async function* readOne(
         pending.length = 0;
         const reason = binaryReason(all.subarray(0, SNIFF_BYTES));
         if (reason !== null) {
-          failure = new InputFailure(binaryError(label, reason, gzipped));
+          failure = binaryError(label, reason, gzipped);
           break;
         }
         splitter.push(all);
@@ -207,16 +203,16 @@ async function* readOne(
   if (!sniffed && pendingLen > 0) {
     const all = Buffer.concat(pending);
     const reason = binaryReason(all);
-    if (reason !== null) failure = new InputFailure(binaryError(label, reason, gzipped));
+    if (reason !== null) failure = binaryError(label, reason, gzipped);
     else splitter.push(all);
   }
   // Binary input: nothing of it is read. Otherwise every line decoded so far is kept,
   // including a last line without a newline.
-  if (failure === null || failure.error.code !== 'INPUT_BINARY') splitter.end();
-  if (caught !== null && failure === null) failure = new InputFailure(readFailure(caught, label, lineNo));
+  if (failure === null || failure.code !== 'INPUT_BINARY') splitter.end();
+  if (caught !== null && failure === null) failure = readFailure(caught, label, lineNo);
   if (current.length > 0) ready.push(current);
   for (const b of ready) yield b;
-  if (failure !== null) report(failure.error);
+  if (failure !== null) report(failure);
 }
 
 /** The error for an input that failed part-way, after `lines` lines were read from it. */
