@@ -56,6 +56,11 @@ export const QMGR_SAMPLES: readonly Sample[] = [
 export const DELIVERY_SAMPLES: readonly Sample[] = [
   {
     program: 'postfix/smtp',
+    message: '4F9D195432: TLS is required, but was not offered by host mx.example.org[192.0.2.80]',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/smtp',
     message:
       '4F9D195432: to=<bob@example.org>, relay=mx.example.org[192.0.2.80]:25, delay=0.5, delays=0.1/0.01/0.2/0.19, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 5C2E3F4A1B)',
     kind: 'delivery',
@@ -343,6 +348,9 @@ const NOTE_PREFIXES = [
   'conversation with ',
   'enabling PIX workarounds',
   'Cannot start TLS',
+  'TLS is required, but ',
+  'SMTPUTF8 is required, but ',
+  'Server certificate not ',
   'SASL authentication failed',
   'breaking line',
   'warning: ',
