@@ -158,3 +158,40 @@ test('other shapes are noise; unknown text unrecognised; hostile input never thr
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parseAmavis(L(s.message)).kind, s.kind, s.message);
 });
+
+test('SpamAssassin Tests list: symbols with scores and the auth results they state', () => {
+  const ev = filter(
+    parseAmavis(
+      L(
+        '(1-01) Passed SPAM {RelayedTaggedInbound}, [203.0.113.9]:1 [203.0.113.9] <x@example.net> -> <bob@example.org>, Queue-ID: Q1A2B3C4D5, Hits: 7.1, size: 1, Subject: "x", From: <ceo@example.org>, helo=x.example.net, Tests: [BAYES_99=3.5,DMARC_REJECT=0.1,SPF_FAIL=0.9,DKIM_INVALID=0.1], autolearn=no, 5 ms',
+      ),
+    ),
+  );
+  assert.equal(ev.symbols?.['BAYES_99']?.score, 3.5);
+  assert.deepEqual(ev.auth, {
+    spf: 'fail',
+    dkim: [{ result: 'fail' }],
+    dmarc: { result: 'fail', policy: 'reject' },
+  });
+  const withSd = filter(
+    parseAmavis(
+      L(
+        '(1-02) Passed CLEAN {RelayedInbound}, [192.0.2.1]:1 [192.0.2.1] <a@example.com> -> <b@example.org>, Hits: -1, size: 1, Tests: [DKIM_VALID=-0.1,SPF_PASS=-0.001], dkim_sd=s1:example.com, 5 ms',
+      ),
+    ),
+  );
+  assert.deepEqual(withSd.auth, { spf: 'pass', dkim: [{ result: 'pass', domain: 'example.com' }] });
+});
+
+test('a Subject with doubled or escaped quotes cannot plant Tests, From or dkim_sd', () => {
+  const ev = filter(
+    parseAmavis(
+      L(
+        '(1-03) Passed CLEAN {RelayedInbound}, [203.0.113.9]:1 [203.0.113.9] <x@example.net> -> <bob@example.org>, Queue-ID: Q9, Hits: 1, size: 1, Subject: "a"", Tests: [SPF_PASS=0,DMARC_PASS=0], dkim_sd=s:example.org, From: <ceo@example.org>, b", From: <x@example.net>, 5 ms',
+      ),
+    ),
+  );
+  assert.equal(ev.headerFrom, 'x@example.net');
+  assert.equal(ev.auth, undefined);
+  assert.equal(ev.symbols, undefined);
+});

@@ -5,7 +5,7 @@
  *   (12345-01) Passed CLEAN {RelayedInbound}, [192.0.2.1]:4321 [198.51.100.7] <a@example.com>
  *   -> <b@example.org>,<c@example.org>, Queue-ID: 4F9D195432, Message-ID: <x@y>, mail_id: abc,
  *   Hits: -1.2, size: 1234, queued_as: 5A6B7C8D9E, Subject: "..", From: <a@example.com>,
- *   helo=mail.example.com, dkim_sd=sel:example.com, 1234 ms
+ *   helo=mail.example.com, Tests: [SPF_PASS=-0.001,...], dkim_sd=sel:example.com, 1234 ms
  * with `Blocked SPAM|INFECTED (name)|BANNED (name)|BAD-HEADER|...`, `Not-Delivered`, and the
  * older `Passed CLEAN, [ip] [ip] <a> -> <b>, ...` and amavisd-new 2.4 `SPAM, <a> -> <b>, Yes,
  * score=..` forms. That line becomes a filter event; every other shape Amavis is known to
@@ -20,6 +20,7 @@ import type { FilterEvent, LogEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
 import { MAX_RECIPIENTS } from '../limits.js';
 import { looksLikeIp, numberOf } from './milter-common.js';
+import { authFromSaRules } from './sa-rules.js';
 
 const P = 'amavis' as const;
 /** Longest value kept for one field of the main line. */
@@ -28,6 +29,8 @@ export const MAX_AMAVIS_FIELD_CHARS = 998;
 export const MAX_AMAVIS_DETAIL_CHARS = 1024;
 /** DKIM signatures kept from `dkim_sd=`. */
 export const MAX_AMAVIS_DKIM = 16;
+/** SpamAssassin hits kept from `Tests: [...]`. */
+export const MAX_AMAVIS_TESTS = 256;
 
 function bounded(s: string): string {
   return s.length > MAX_AMAVIS_FIELD_CHARS ? s.slice(0, MAX_AMAVIS_FIELD_CHARS) : s;
@@ -190,13 +193,14 @@ function parseMain(line: LogLine, text: string): FilterEvent | null {
     const first = qa.split(/[ /]/, 1)[0] ?? '';
     if (first !== '' && first.length <= 64) ev.queuedAs = first;
   }
-  // after the Subject's closing quote (backslash escapes honoured)
+  // after the Subject's closing quote (a quote inside is written `\"` or `""`)
   let after = 0;
   if (subj >= 0) {
     let k = subj + 12;
     for (; k < rest.length; k++) {
       const c = rest.charCodeAt(k);
       if (c === 92) k++;
+      else if (c === 34 && rest.charCodeAt(k + 1) === 34) k++;
       else if (c === 34 && (rest.startsWith(', ', k + 1) || k + 1 === rest.length)) break;
     }
     after = k;
@@ -218,6 +222,31 @@ function parseMain(line: LogLine, text: string): FilterEvent | null {
       if (d !== '' && d.length <= 253) dkim.push({ result: 'pass', domain: d });
     }
     if (dkim.length > 0) ev.auth = { dkim };
+  }
+  // SpamAssassin hits `Tests: [BAYES_00=-1.9,SPF_PASS=-0.001]` (the last list: see From above)
+  const tests = tail.lastIndexOf(', Tests: [');
+  if (tests >= 0) {
+    const open = tests + 10;
+    const close = tail.indexOf(']', open);
+    const list = tail.slice(open, close < 0 ? tail.length : close);
+    const symbols: NonNullable<FilterEvent['symbols']> = {};
+    let n = 0;
+    for (const item of list.split(',', MAX_AMAVIS_TESTS)) {
+      const eq = item.indexOf('=');
+      const name = (eq < 0 ? item : item.slice(0, eq)).trim();
+      if (name === '' || name === '__proto__' || name.length > 128 || n >= MAX_AMAVIS_TESTS) continue;
+      const score = eq < 0 ? undefined : numberOf(item.slice(eq + 1).trim());
+      symbols[name] = score === undefined ? {} : { score };
+      n++;
+    }
+    if (n > 0) {
+      ev.symbols = symbols;
+      const sa = authFromSaRules(Object.keys(symbols));
+      if (sa !== undefined) {
+        // dkim_sd names the domains; SpamAssassin's DKIM_VALID/INVALID only say "some signature"
+        ev.auth = ev.auth?.dkim !== undefined ? { ...sa, dkim: ev.auth.dkim } : { ...ev.auth, ...sa };
+      }
+    }
   }
   return ev;
 }

@@ -333,9 +333,11 @@ export interface FilterEvent extends EventBase, ClientInfo {
   /**
    * Authentication facts the filter states, e.g. from Rspamd's symbols (R_SPF_ALLOW -> spf
    * pass, R_DKIM_REJECT{d;} -> dkim fail for d, DMARC_POLICY_REJECT{d;reject} -> dmarc fail
-   * with policy reject, ARC_ALLOW -> arc pass) or Amavis' `dkim_sd=` (signatures that
-   * verified). A line is one event, so these ride on the filter event; the correlator folds
-   * them into the record's auth with source = the producer.
+   * with policy reject, ARC_ALLOW -> arc pass), Amavis' `dkim_sd=` (signatures that
+   * verified) or SpamAssassin rule hits in spamd/Amavis lines (SPF_FAIL, DKIM_INVALID,
+   * DMARC_REJECT ...; src/parse/sa-rules.ts). A line is one event, so these ride on the filter
+   * event; the correlator folds them into the record's auth with source = the producer.
+   * `unknown` means the line contradicted itself (two SPF results: option text imitating a symbol).
    */
   auth?: {
     spf?: AuthResult;

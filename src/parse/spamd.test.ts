@@ -95,3 +95,25 @@ test('connections, message checks and components are noise; the rest unrecognise
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parseSpamd(L(s.message, s.program)).kind, s.kind, s.message);
 });
+
+test('result line rules state SPF/DKIM/DMARC results', () => {
+  const ev = filter(
+    parseSpamd(
+      L(
+        'result: Y 9 - DKIM_INVALID,DKIM_SIGNED,DMARC_QUAR,SPF_SOFTFAIL,SPF_HELO_PASS scantime=1,size=1,mid=<m@x>,autolearn=no',
+      ),
+    ),
+  );
+  assert.deepEqual(ev.auth, {
+    spf: 'softfail',
+    dkim: [{ result: 'fail' }],
+    dmarc: { result: 'fail', policy: 'quarantine' },
+  });
+  const both = filter(
+    parseSpamd(L('result: . 0 - SPF_PASS,SPF_FAIL,DKIM_VALID,DKIM_INVALID scantime=1,mid=<m@x>')),
+  );
+  assert.equal(both.auth?.spf, 'unknown');
+  assert.deepEqual(both.auth?.dkim, [{ result: 'pass' }, { result: 'fail' }]);
+  const none = filter(parseSpamd(L('result: . 0 - BAYES_00,HTML_MESSAGE scantime=1,mid=<m@x>')));
+  assert.equal(none.auth, undefined);
+});

@@ -15,6 +15,7 @@ import type { LogLine } from '../ingest/line.js';
 import type { FilterEvent, LogEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
 import { numberOf } from './milter-common.js';
+import { authFromSaRules } from './sa-rules.js';
 
 const P = 'spamd' as const;
 /** Rule names kept from one result line. */
@@ -59,17 +60,17 @@ function parseResult(line: LogLine, text: string): FilterEvent | null {
   const rulesEnd = text.indexOf(' ', rulesStart);
   const rules = text.slice(rulesStart, rulesEnd < 0 ? text.length : rulesEnd);
   if (rules !== '' && !rules.includes('=')) {
-    const symbols: NonNullable<FilterEvent['symbols']> = Object.create(null) as NonNullable<
-      FilterEvent['symbols']
-    >;
+    const symbols: NonNullable<FilterEvent['symbols']> = {};
     let n = 0;
     for (const r of rules.split(',', MAX_SPAMD_RULES)) {
-      if (r !== '' && r.length <= 128 && n < MAX_SPAMD_RULES) {
+      if (r !== '' && r !== '__proto__' && r.length <= 128 && n < MAX_SPAMD_RULES) {
         symbols[r] = {};
         n++;
       }
     }
     ev.symbols = symbols;
+    const auth = authFromSaRules(Object.keys(symbols));
+    if (auth !== undefined) ev.auth = auth;
   }
   const tail = rulesEnd < 0 ? '' : text.slice(rulesEnd + 1);
   const mid = kv(tail, 'mid=');

@@ -71,7 +71,7 @@ function blockEnd(text: string, open: number, listEnd: number): number {
  * a redacted line lost it, or at the end of the text.
  */
 export function scanSymbols(text: string, open: number): ScannedSymbols {
-  const symbols: ScannedSymbols['symbols'] = Object.create(null) as ScannedSymbols['symbols'];
+  const symbols: ScannedSymbols['symbols'] = {};
   const duplicates: string[] = [];
   let count = 0;
   let capped = false;
@@ -112,7 +112,11 @@ export function scanSymbols(text: string, open: number): ScannedSymbols {
       if (options.length > 0) entry.options = options;
       i = close + 1;
     }
-    if (name in symbols) duplicates.push(name);
+    // a plain object for the consumers' sake: the one name that would reach its prototype is
+    // dropped (Rspamd has no such symbol)
+    if (name === '__proto__') {
+      /* dropped */
+    } else if (Object.hasOwn(symbols, name)) duplicates.push(name);
     else if (count < MAX_RSPAMD_SYMBOLS) {
       symbols[name] = entry;
       count++;
