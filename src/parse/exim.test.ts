@@ -237,6 +237,16 @@ test('rejects: RCPT, after DATA, connect ACL, local_scan, discards; stage, from,
   assert.equal(disc.action, 'discard');
   assert.equal(disc.to, 'b@example.com');
 
+  // a quoted local part holding the phrase cannot move it: fields are read whole
+  const sneaky = as(
+    parse(
+      'H=(x) [203.0.113.30] F=<"a rejected RCPT <ceo@example.org>: b"@example.net> rejected RCPT <staff@example.org>: no',
+    ),
+    'reject',
+  );
+  assert.equal(sneaky.to, 'staff@example.org');
+  assert.equal(sneaky.from, '"a rejected RCPT <ceo@example.org>: b"@example.net');
+
   const helo = as(
     parse('rejected EHLO from (bad helo) [203.0.113.10]: syntactically invalid argument(s): bad helo'),
     'reject',

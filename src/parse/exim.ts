@@ -168,6 +168,8 @@ interface Fields {
   reason?: string;
   /** Addresses after ` for ` (arrival lines). */
   forList?: string[];
+  /** With stopAtWord: index of the first token that is not KEY=value. */
+  wordAt?: number;
 }
 
 function keyLength(s: string, i: number): number {
@@ -211,7 +213,13 @@ function unquote(v: string): string {
  * Reads fields from i. `stopAtFor` ends at ` for ` (arrival lines), `stopAtColon` ends at
  * `: ` after a field (delivery failures, rejects), putting the rest in `reason`.
  */
-function readFields(s: string, i: number, stopAtFor: boolean, stopAtColon: boolean): Fields {
+function readFields(
+  s: string,
+  i: number,
+  stopAtFor: boolean,
+  stopAtColon: boolean,
+  stopAtWord = false,
+): Fields {
   const f: Fields = { kv: Object.create(null) as Record<string, string>, words: [] };
   const n = s.length;
   let count = 0;
@@ -231,6 +239,11 @@ function readFields(s: string, i: number, stopAtFor: boolean, stopAtColon: boole
       if ((key === 'H' || key === 'I') && (f.kv[key] === undefined || key === 'I')) {
         const h = readHostSpec(s, v);
         end = h.end > v ? h.end : tokenEnd(s, v);
+        // a port Exim could not print as digits ("]:PORT_D") still belongs to this field
+        const ce = s.charCodeAt(end);
+        if (end < n && ce !== 32 && !(ce === 58 && (end + 1 === n || s.charCodeAt(end + 1) === 32))) {
+          end = tokenEnd(s, end);
+        }
         f.kv[key] = s.slice(v, end);
         if (key === 'H') f.host = h;
         else f.iface = h;
@@ -238,11 +251,21 @@ function readFields(s: string, i: number, stopAtFor: boolean, stopAtColon: boole
         const q = quotedEnd(s, v);
         end = q < 0 ? n : q + 1;
         if (f.kv[key] === undefined) f.kv[key] = unquote(s.slice(v, end));
+      } else if (s.charCodeAt(v) === 60 /* < */) {
+        // an address may hold quoted spaces: F=<"a b"@example.com>
+        const q = s.charCodeAt(v + 1) === 34 ? quotedEnd(s, v + 1) : v;
+        const gt = s.indexOf('>', q < 0 ? v : q);
+        end = gt > v && gt - v <= MAX_ADDRESS_CHARS + 2 ? gt + 1 : tokenEnd(s, v);
+        if (f.kv[key] === undefined) f.kv[key] = s.slice(v, end);
       } else {
         end = tokenEnd(s, v);
         if (f.kv[key] === undefined) f.kv[key] = s.slice(v, end);
       }
     } else {
+      if (stopAtWord) {
+        f.wordAt = i;
+        return f;
+      }
       end = tokenEnd(s, i);
       if (f.words.length < MAX_FIELDS) f.words.push(s.slice(i, end));
     }
@@ -421,9 +444,10 @@ function rejectStage(verb: string): string {
  * `H=.. sender verify fail for <a>: why`, `H=.. Warning: text`.
  */
 function parseClientPhrase(c: Ctx, s: string): LogEvent | null {
-  const f = readFields(s, 0, false, false);
-  // the phrase starts at the first bare word; find where in s
-  const rej = findPhrase(s);
+  // the phrase starts at the first token after the KEY=value fields (values are read
+  // whole, so an address or HELO holding "rejected " cannot move the phrase)
+  const f = readFields(s, 0, false, false, true);
+  const rej = f.wordAt === undefined ? null : findPhrase(s, f.wordAt);
   if (rej === null) return null;
   const { at, phrase } = rej;
   const tail = s.slice(at + phrase.length);
@@ -519,20 +543,16 @@ const PHRASES = [
   'dropped: ',
 ] as const;
 
-/** Finds the first phrase that follows the client fields (at a token boundary). */
-function findPhrase(s: string): { at: number; phrase: string } | null {
-  let best: { at: number; phrase: string } | null = null;
-  for (const p of PHRASES) {
-    let i = s.indexOf(p);
-    while (i > 0 && s.charCodeAt(i - 1) !== 32) i = s.indexOf(p, i + 1);
-    if (i < 0 && s.startsWith(p)) i = 0;
-    if (i >= 0 && (best === null || i < best.at)) best = { at: i, phrase: p };
+/** The phrase at `at` (or after `RCPT <b>:` for ACL discards). */
+function findPhrase(s: string, at: number): { at: number; phrase: string } | null {
+  let i = at;
+  if (s.startsWith('RCPT <', i)) {
+    const gt = s.indexOf('>: ', i);
+    if (gt < 0 || gt - i > MAX_ADDRESS_CHARS + 8) return null;
+    i = gt + 3;
   }
-  if (best === null) return null;
-  // everything before the phrase must be client fields (KEY=value ...)
-  const head = s.slice(0, best.at).trim();
-  if (head.length > 0 && keyLength(head, 0) === 0 && !head.startsWith('RCPT <')) return null;
-  return best;
+  for (const p of PHRASES) if (s.startsWith(p, i)) return { at: i, phrase: p };
+  return null;
 }
 
 // ---- authentication: DKIM, SPF (ACL logwrite), DMARC ----
@@ -916,7 +936,8 @@ function parseWithId(c: Ctx, s: string): LogEvent | null {
     (s.startsWith('recipient <') && s.indexOf('> added by ') > 0) ||
     s.indexOf(' transport output: ') > 0 ||
     s.indexOf(' transport process returned ') > 0 ||
-    s.indexOf(' router: skipped error') > 0
+    s.indexOf(' router: skipped error') > 0 ||
+    s.indexOf(' tmp-reject from cutthrough') > 0
   ) {
     return make(c, 'message.note', { note: cut(s) }) as MessageNoteEvent;
   }
@@ -1088,7 +1109,10 @@ function parseCommon(c: Ctx, s: string): LogEvent | null {
   if ((s.startsWith('[') && s.indexOf('] SSL verify error') > 0) || s.startsWith('TLS session')) {
     return make(c, 'session.note', { note: cut(s) }) as SessionNoteEvent;
   }
-  if (s.indexOf(' authenticator cancelled authentication') > 0) {
+  if (
+    s.indexOf(' authenticator cancelled authentication') > 0 ||
+    s.indexOf(' SMTP peer appears to have seen our banner') > 0
+  ) {
     return withClient(make(c, 'session.note', { note: cut(s) }) as SessionNoteEvent, clientAfter(s, ' H='));
   }
   const auth = s.indexOf('authenticator failed');
