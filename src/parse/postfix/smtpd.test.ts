@@ -251,7 +251,8 @@ test('session notes keep the client: lost connection, timeout, pipelining, rDNS 
     ),
     'session.note',
   );
-  assert.equal(rdns.clientHost, 'mail.example.net');
+  assert.equal(rdns.clientHost, 'unknown');
+  assert.equal(rdns.clientHostUnverified, 'mail.example.net');
   assert.equal(rdns.clientIp, '2001:db8::5');
   const nonSmtp = as(
     parse(P, 'warning: non-SMTP command from unknown[203.0.113.9]: GET / HTTP/1.1'),

@@ -295,7 +295,9 @@ function warning(c: Ctx, s: string): LogEvent {
     const d = s.indexOf(' does not resolve to address ', 9);
     if (d > 9) {
       const ev = sessionNote(c, 'hostname does not resolve to address', s, -1);
-      ev.clientHost = cap(s.slice(9, d));
+      // The name failed forward confirmation: Postfix calls the client "unknown".
+      ev.clientHost = 'unknown';
+      ev.clientHostUnverified = cap(s.slice(9, d));
       const a0 = d + 29;
       // IPv6 addresses hold colons: the reason starts at ": " only.
       const colon = s.indexOf(': ', a0);
@@ -310,14 +312,16 @@ function warning(c: Ctx, s: string): LogEvent {
     ev.clientIp = s.slice(0, f);
     const h0 = f + 11;
     const h1 = s.indexOf(' ', h0);
-    if (h1 > h0) ev.clientHost = cap(s.slice(h0, h1));
+    ev.clientHost = 'unknown';
+    if (h1 > h0) ev.clientHostUnverified = cap(s.slice(h0, h1));
     return ev;
   }
   const nl = s.indexOf(': address not listed for hostname ');
   if (nl > 0 && nl < 64) {
     const ev = sessionNote(c, 'address not listed for hostname', s, -1);
     ev.clientIp = s.slice(0, nl);
-    ev.clientHost = cap(s.slice(nl + 34));
+    ev.clientHost = 'unknown';
+    ev.clientHostUnverified = cap(s.slice(nl + 34));
     return ev;
   }
   if (s.startsWith('non-SMTP command from ')) return sessionNote(c, 'non-SMTP command', s, 22);
