@@ -73,6 +73,10 @@ export interface CorrelatorCounters extends CorrelatorStats {
 
 const MTA_PRODUCERS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim']);
 
+function isLoopback(ip: string | undefined): boolean {
+  return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
+}
+
 function positive(v: number | undefined, fallback: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
 }
@@ -146,8 +150,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     }
     addLine(r, ev);
     table.touch(h, r, ev.line.time);
-    if (r.session === null && ev.producer === 'sendmail') {
-      // Sendmail logs a connection's messages under the connection's pid.
+    if (r.session === null && (ev.producer === 'sendmail' || ev.producer === 'exim')) {
+      // Sendmail (and Exim with +pid) log a connection's messages under the connection's pid.
       const s = sessionFor(ev, nowOf(h, ev.line.time), false);
       if (s !== null) bind(r, s, false);
     }
@@ -201,6 +205,18 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       }
     }
     if (target === r) {
+      if (
+        s !== null &&
+        r.session !== null &&
+        r.session !== s &&
+        isLoopback(r.session.info.clientIp) &&
+        !isLoopback(s.info.clientIp)
+      ) {
+        // Before-queue filter (smtpd_proxy_filter): the filter's MTA logged `client=localhost`
+        // for this queue id first; the proxying smtpd's proxy-accept names the real client.
+        addAction(r, { action: 'filtered', by: r.session.info.clientIp ?? 'localhost', time: ev.line.time });
+        r.session = null;
+      }
       if (s !== null) bind(r, s, true);
       else fillSession(r.rec.session, ev);
     }
@@ -293,6 +309,15 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'proxy':
         if (ev.producer === 'haproxy') {
           proxies.onHaproxy(ev, now);
+        } else if (ev.daemon !== 'postscreen') {
+          // An MTA's own greeting checks (Sendmail greet_pause, Exim synchronisation errors).
+          if (qid !== undefined) {
+            const r = recordFor(ev, qid, h)!;
+            fillSession(r.rec.session, ev);
+            addAction(r, { action: ev.action, stage: 'connect', by: ev.producer, time });
+          } else {
+            sessionFor(ev, now, false);
+          }
         } else {
           proxies.onPostscreen(ev, now);
           const key = sessionKey(ev);

@@ -175,3 +175,24 @@ test('Amavis queued_as links the hops; a remote relay\'s "queued as" does not', 
   assert.equal(out[0]?.agedOut, undefined);
   assert.equal(out[0]?.disposition, 'delivered');
 });
+
+test('before-queue filter: proxy-accept binds the real client although the filter MTA logged client=localhost first', () => {
+  const r = run();
+  r.push(
+    ev(smtpd(0, 100), 'session.connect', { clientHost: 'mail.example.net', clientIp: '192.0.2.44' }),
+    // The filter's MTA (second smtpd) takes the message during the first session's DATA.
+    ev(smtpd(1, 101), 'session.connect', { clientHost: 'localhost', clientIp: '127.0.0.1' }),
+    ev(smtpd(1, 101), 'message.client', { queueId: 'PQ001', clientHost: 'localhost', clientIp: '127.0.0.1' }),
+    ev(smtpd(1, 101), 'session.disconnect', { clientIp: '127.0.0.1' }),
+    ev(smtpd(2, 100), 'message.client', { queueId: 'PQ001', helo: 'mail.example.net' }),
+    ev(qmgr(2), 'envelope', { queueId: 'PQ001', from: 'alice@example.net', nrcpt: 1 }),
+    ev(smtpd(3, 100), 'session.disconnect', { clientIp: '192.0.2.44' }),
+    ...finalDelivery(3).map((e) => ({ ...e, queueId: 'PQ001' }) as LogEvent),
+  );
+  const recs = r.flush();
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]?.session.clientIp, '192.0.2.44');
+  assert.equal(recs[0]?.session.helo, 'mail.example.net');
+  assert.ok(recs[0]?.actions.some((a) => a.action === 'filtered' && a.by === '127.0.0.1'));
+  assert.equal(recs[0]?.disposition, 'delivered');
+});
