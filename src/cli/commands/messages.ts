@@ -1,7 +1,7 @@
 /** `spoofwatch messages FILES...`: one assembled record per message, as JSON lines. */
 import { runPipeline } from '../../pipeline.js';
 import type { MessageRecord } from '../../correlate/record.js';
-import { parseCommandArgs, positiveNumber } from '../args.js';
+import { oneOf, parseCommandArgs, positiveNumber } from '../args.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -16,6 +16,7 @@ per message, in the order messages close. NOQUEUE rejects are records too.
 Options:
   --window MINUTES   emit a record that saw no line for this long (log time; default 120)
   --with-lines       include the raw log lines of each record (default: file:line refs only)
+      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
   -h, --help         show this help
 `;
 
@@ -28,17 +29,20 @@ export function recordToJson(record: MessageRecord, withLines: boolean): Record<
 export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
+    tz: { type: 'string' },
     window: { type: 'string' },
     'with-lines': { type: 'boolean' },
   });
   if (values.help === true) return { stdout: MESSAGES_HELP, code: 0 };
   const windowMin = positiveNumber(values.window, '--window');
+  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const withLines = values['with-lines'] === true;
   let records = 0;
   const stats = await runPipeline(inputs, {
+    read: { tz },
     correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
     onRecord: (r) => {
       records++;

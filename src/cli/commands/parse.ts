@@ -1,7 +1,7 @@
 /** `spoofwatch parse [--summary] FILES...`: one JSON event per line, or recognition counts. */
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
-import { parseCommandArgs } from '../args.js';
+import { oneOf, parseCommandArgs } from '../args.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -15,6 +15,7 @@ oldest first, "-" reads stdin. With no FILES: stdin when piped, else /var/log/ma
 
 Options:
   --summary     print only {"lines","recognised","unrecognised","byProgram",...} as JSON
+      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
   -h, --help    show this help
 `;
 
@@ -35,14 +36,17 @@ export function eventToJson(event: LogEvent): Record<string, unknown> {
 export async function parseCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
+    tz: { type: 'string' },
     summary: { type: 'boolean' },
   });
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
+  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const summaryOnly = values.summary === true;
   const stats = await runPipeline(inputs, {
+    read: { tz },
     correlate: false,
     onEvent: summaryOnly ? undefined : (e) => out.write(JSON.stringify(eventToJson(e)) + '\n'),
     onError: reportInputError,

@@ -35,6 +35,7 @@ Options:
       --fail-on LEVEL      exit 1 when any message reaches LEVEL
       --window MINUTES     emit a message that saw no line for this long (log time; default 120)
       --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
+      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
   -h, --help               show this help
 
 Exit status: 0 success, 1 --fail-on level reached, 2 usage or input error.
@@ -67,6 +68,7 @@ export async function loadScanConfig(path: string | undefined) {
 export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
+    tz: { type: 'string' },
     config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
@@ -90,6 +92,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
     values['fail-on'] === undefined ? undefined : verdictLevel(values['fail-on'], '--fail-on', 'spoof');
   const windowMin = positiveNumber(values.window, '--window');
   const config = await loadScanConfig(values.config);
+  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const inputs = await resolveInputs(positionals);
 
   const detector = createDetector(config);
@@ -102,6 +105,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   let records = 0;
   let failed = false;
   const stats = await runPipeline(inputs, {
+    read: { tz },
     correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
     onRecord: (record) => {
       records++;
