@@ -96,6 +96,29 @@ export function storyOf(v: Verdict, matchedBy: 'queue-id' | 'message-id'): Messa
   };
 }
 
+/** Queue ids / Message-IDs searched as text in lines no parser tied to the message. */
+const MAX_NEEDLES = 32;
+
+function isIdChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** True when `text` names one of the ids as a whole word (not inside a longer id). */
+export function mentionsAny(text: string, ids: readonly string[]): boolean {
+  for (const id of ids) {
+    let from = 0;
+    for (;;) {
+      const i = text.indexOf(id, from);
+      if (i < 0) break;
+      const before = i === 0 ? 0 : text.charCodeAt(i - 1);
+      const after = i + id.length >= text.length ? 0 : text.charCodeAt(i + id.length);
+      if (!isIdChar(before) && !isIdChar(after)) return true;
+      from = i + 1;
+    }
+  }
+  return false;
+}
+
 /**
  * Pure core: given the matched verdicts and the events of a second pass, assemble the
  * report. `events` may be null when the input cannot be read twice (stdin): then the
@@ -110,6 +133,7 @@ export class TimelineBuilder {
   private lastTimeByFile = new Map<string, number>();
   private readonly sessions = new SessionLookback();
   private readonly fileOrder = new Map<string, number>();
+  private readonly needles: string[];
   private seq = 0;
   capped = false;
 
@@ -129,6 +153,11 @@ export class TimelineBuilder {
     }
     if (q.messageIdOnly || verdicts.some((v) => recordMatches(v.record, q) === 'message-id'))
       this.messageIds.add(q.messageId);
+    // Lines no parser understood (other programs, header loggers) that name the message.
+    this.needles = [...this.queueIds, ...[...this.messageIds].filter((m) => m.length >= 8)].slice(
+      0,
+      MAX_NEEDLES,
+    );
   }
 
   /** Second pass: every event, in input order. */
@@ -138,7 +167,11 @@ export class TimelineBuilder {
     if (t !== null) this.lastTimeByFile.set(src.file, t);
     const k = refKey(src.file, src.line);
     const attachedTo = this.evidence.get(k);
-    if (attachedTo === undefined && !eventMatches(e, this.queueIds, this.messageIds)) {
+    if (
+      attachedTo === undefined &&
+      !eventMatches(e, this.queueIds, this.messageIds) &&
+      !mentionsAny(e.line.message, this.needles)
+    ) {
       this.sessions.observe(e, (found) => this.add(found, undefined));
       return;
     }
@@ -247,6 +280,13 @@ export async function runInvestigate(
       'A record was capped by a limit (evidence or recipients): the second look may add lines it dropped.',
     );
   const timeline = builder.timeline();
+  const mids = [
+    ...new Set(verdicts.map((v) => bareMessageId(v.record.messageId)).filter((x) => x !== undefined)),
+  ];
+  if (matched.every((m) => m.by === 'queue-id') && mids.length > 0)
+    notes.push(
+      `Queue ids are per host: to follow this message to other hosts, investigate its Message-ID <${mids[0]}>.`,
+    );
   if (timeline.some((l) => !l.exact))
     notes.push(
       'Lines marked inexact held bytes that are not UTF-8 (shown as \\xNN) or were cut at the line limit: their SHA-256 is over the line as decoded, not over the bytes in the file.',
