@@ -264,17 +264,3 @@ function isIdChars(id: string): boolean {
   }
   return true;
 }
-
-/** Splits "a@x b@y" / "<a@x>,<b@y>" into addresses (angle brackets removed), bounded. */
-export function splitAddresses(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i <= s.length && out.length < MAX_LINE_RECIPIENTS) {
-    let j = s.indexOf(sep, i);
-    if (j < 0) j = s.length;
-    const a = stripAngles(s.slice(i, j).trim());
-    if (a.length > 0) out.push(a.length > MAX_ADDRESS_CHARS ? a.slice(0, MAX_ADDRESS_CHARS) : a);
-    i = j + sep.length;
-  }
-  return out;
-}

@@ -331,6 +331,29 @@ test('connection-level lines: pregreet, did not issue MAIL, lost input, attacks,
   assert.equal(sol.queueId, 'k856Hah0007735');
 });
 
+test('attacker-written addresses cannot add key=value pairs', () => {
+  const ev = as(
+    parse(
+      'u9LHfL3Q012360: from=<"x, auth=admin, relay=[192.0.2.99]"@example.net>, size=10, class=0, nrcpts=1, msgid=<y, proto=ESMTPSA@example.net>, proto=SMTP, daemon=MTA, relay=[203.0.113.50]',
+    ),
+    'envelope',
+  );
+  assert.equal(ev.from, '"x, auth=admin, relay=[192.0.2.99]"@example.net');
+  assert.equal(ev.saslUsername, undefined);
+  assert.equal(ev.messageId, 'y, proto=ESMTPSA@example.net');
+  assert.equal(ev.proto, 'SMTP');
+  assert.equal(ev.clientIp, '203.0.113.50');
+  const d = as(
+    parse(
+      'u9LHfL3Q012360: to=<a@example.org>,<"b, relay=[192.0.2.98], dsn=2.0.0"@example.org>, delay=00:00:01, mailer=esmtp, pri=1, dsn=5.1.1, stat=User unknown',
+    ),
+    'delivery',
+  );
+  assert.equal(d.relay, undefined);
+  assert.equal(d.dsn, '5.1.1');
+  assert.deepEqual(d.recipients, ['a@example.org', '"b, relay=[192.0.2.98], dsn=2.0.0"@example.org']);
+});
+
 test('unknown text stays unrecognised; key=value reader stops at stat/reject', () => {
   assert.equal(parse('something entirely different').kind, 'unrecognised');
   assert.equal(parse('').kind, 'unrecognised');

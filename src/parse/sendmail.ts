@@ -38,7 +38,7 @@ import {
   readHostSpec,
   readSendmailDelay,
   readSmtpReply,
-  splitAddresses,
+  MAX_LINE_RECIPIENTS,
   stripAngles,
   toInt,
   MAX_ADDRESS_CHARS,
@@ -123,7 +123,9 @@ export function readKv(s: string, start: number): Kv | null {
     const vStart = eq + 1;
     let vEnd = s.length;
     if (key !== 'stat' && key !== 'reject') {
-      let k = s.indexOf(', ', vStart);
+      // addresses and message-ids are attacker-written: read <...> (and <a>,<b>) whole
+      // before looking for the next ", key="
+      let k = s.indexOf(', ', anglesEnd(s, vStart));
       while (k >= 0) {
         if (keyFollows(s, k + 2)) break;
         k = s.indexOf(', ', k + 2);
@@ -137,6 +139,53 @@ export function readKv(s: string, start: number): Kv | null {
     i = vEnd + 2;
   }
   return kv;
+}
+
+/** `<a>,<"b, c"@x>,root` -> addresses; quoted local parts may hold commas. */
+function splitRecipients(v: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < v.length && out.length < MAX_LINE_RECIPIENTS) {
+    let end = v.indexOf(',', i);
+    if (v.charCodeAt(i) === 60 /* < */) {
+      let from = i + 1;
+      if (v.charCodeAt(from) === 34) {
+        const q = v.indexOf('"', from + 1);
+        if (q > 0) from = q + 1;
+      }
+      const gt = v.indexOf('>', from);
+      if (gt > 0) end = gt + 1;
+    }
+    if (end < 0) end = v.length;
+    const a = stripAngles(v.slice(i, end).trim());
+    if (a.length > 0) out.push(a.length > MAX_ADDRESS_CHARS ? a.slice(0, MAX_ADDRESS_CHARS) : a);
+    i = end + 1;
+    if (v.charCodeAt(end) !== 44 && end < v.length) {
+      // junk after '>' up to the next comma
+      const next = v.indexOf(',', end);
+      i = next < 0 ? v.length : next + 1;
+    }
+  }
+  return out;
+}
+
+/** End of `<..>` / `<"..">` / `<a>,<b>` at i (i itself when no angle bracket starts there). */
+function anglesEnd(s: string, i: number): number {
+  let j = i;
+  while (s.charCodeAt(j) === 60 /* < */) {
+    let from = j + 1;
+    if (s.charCodeAt(from) === 34 /* " */) {
+      const q = s.indexOf('"', from + 1);
+      if (q < 0 || q - j > MAX_ADDRESS_CHARS) return i;
+      from = q + 1;
+    }
+    const gt = s.indexOf('>', from);
+    if (gt < 0 || gt - j > MAX_ADDRESS_CHARS) return i;
+    j = gt + 1;
+    if (s.charCodeAt(j) !== 44 /* , */ || s.charCodeAt(j + 1) !== 60) break;
+    j++;
+  }
+  return j;
 }
 
 function isKey(k: string): boolean {
@@ -207,7 +256,7 @@ export function sendmailStatus(stat: string, dsn: string | undefined): string {
 }
 
 function parseTo(c: Ctx, kv: Kv): DeliveryEvent {
-  const rcpts = splitAddresses(kv.to ?? '', ',');
+  const rcpts = splitRecipients(kv.to ?? '');
   const stat = kv.stat ?? '';
   const ev: DeliveryEvent = make(c, 'delivery', { to: rcpts[0] ?? '', status: sendmailStatus(stat, kv.dsn) });
   if (rcpts.length > 1) ev.recipients = rcpts;
