@@ -34,6 +34,24 @@ import { MAX_HEADER_VALUE_CHARS } from '../../limits.js';
 export const SAMPLES: readonly Sample[] = [
   {
     program: 'postfix/cleanup',
+    message:
+      '4F9D195432: hold: mime-header Content-Disposition: attachment; filename="invoice.exe" from unknown[198.51.100.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x.test>',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message:
+      '4F9D195432: redirect: header From: "Payroll" <payroll@example.org> from unknown[198.51.100.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x.test>: security@example.org',
+    kind: 'header',
+  },
+  {
+    program: 'postfix/cleanup',
+    message: '4F9D195432: warning: 4F9D195432: milter unix:/run/opendkim/opendkim.sock: malformed reply',
+    kind: 'message.note',
+  },
+
+  {
+    program: 'postfix/cleanup',
     message: '4F9D195432: message-id=<20261127101500.4F9D195432@mail.example.com>',
     kind: 'message.id',
   },

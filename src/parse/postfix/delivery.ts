@@ -25,6 +25,17 @@ import { generic, queuedAsId } from './smtpd.js';
 export const QMGR_SAMPLES: readonly Sample[] = [
   {
     program: 'postfix/qmgr',
+    message: '4F9D195432: from=<alice@example.com>, status=force-expired, returned to sender',
+    kind: 'message.closed',
+  },
+  {
+    program: 'postfix/oqmgr',
+    message: '4F9D195432: from=<alice@example.com>, size=2145, nrcpt=1 (queue active)',
+    kind: 'envelope',
+  },
+
+  {
+    program: 'postfix/qmgr',
     message: '4F9D195432: from=<alice@example.com>, size=2145, nrcpt=1 (queue active)',
     kind: 'envelope',
   },
@@ -54,6 +65,36 @@ export const QMGR_SAMPLES: readonly Sample[] = [
 ];
 
 export const DELIVERY_SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/smtp',
+    message: 'SSL_connect error to mx.example.org[192.0.2.80]:25: lost connection',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      'certificate verification failed for mx.example.org[192.0.2.80]:25: untrusted issuer /CN=Example CA',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/smtp',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=none, delay=0.1, delays=0.1/0/0/0, dsn=5.1.0, status=undeliverable (bad address syntax)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/retry',
+    message:
+      '4F9D195432: to=<bob@example.org>, relay=none, delay=300, delays=300/0/0/0, dsn=4.4.1, status=deferred (delivery temporarily suspended: connect to mx.example.org[192.0.2.80]:25: Connection refused)',
+    kind: 'delivery',
+  },
+  {
+    program: 'postfix/lmtp',
+    message:
+      '4F9D195432: conversation with mail.example.org[private/dovecot-lmtp] timed out while sending end of data -- message may be sent more than once',
+    kind: 'message.note',
+  },
+
   {
     program: 'postfix/smtp',
     message: '4F9D195432: TLS is required, but was not offered by host mx.example.org[192.0.2.80]',

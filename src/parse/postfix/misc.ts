@@ -11,6 +11,41 @@ import { notificationNote } from './delivery.js';
 import { generic } from './smtpd.js';
 
 export const SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/bounce',
+    message: '4F9D195432: sender delay notification: 5C2E3F4A1B',
+    kind: 'message.note',
+  },
+  {
+    program: 'postfix/defer',
+    message: '4F9D195432: postmaster non-delivery notification: 5C2E3F4A1B',
+    kind: 'message.note',
+  },
+  { program: 'postfix/postsuper', message: 'Requeued: 3 messages', kind: 'noise' },
+  { program: 'postfix/postsuper', message: 'Placed on hold: 1 message', kind: 'noise' },
+  { program: 'postfix/master', message: 'reload configuration /etc/postfix', kind: 'noise' },
+  {
+    program: 'postfix/master',
+    message: 'warning: process /usr/lib/postfix/sbin/smtpd pid 4321 exit status 1',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/postfix-script',
+    message: 'the Postfix mail system is running: PID: 812',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/proxymap',
+    message:
+      'warning: mysql:/etc/postfix/mysql-virtual.cf: connect to mysql server 127.0.0.1: Connection refused',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/pickup',
+    message: 'warning: 4F9D195432: message has been queued for 1 days',
+    kind: 'message.note',
+  },
+
   { program: 'postfix/pickup', message: '4F9D195432: uid=1000 from=<alice>', kind: 'message.pickup' },
   {
     program: 'postfix/bounce',

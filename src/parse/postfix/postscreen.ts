@@ -9,6 +9,25 @@ import { type Ctx, type Sample, cap, noiseEv, parseAccessLine, parseHostAddr, se
 import { generic } from './smtpd.js';
 
 export const SAMPLES: readonly Sample[] = [
+  { program: 'postfix/postscreen', message: 'ALLOWLIST VETO [198.51.100.7]:51234', kind: 'proxy' },
+  {
+    program: 'postfix/postscreen',
+    message: 'cache btree:/var/lib/postfix/postscreen_cache full cleanup: retained=120 dropped=14 entries',
+    kind: 'noise',
+  },
+  {
+    program: 'postfix/postscreen',
+    message:
+      'NOQUEUE: reject: RCPT from [198.51.100.7]:51234: 450 4.3.2 Service currently unavailable; from=<a@example.net>, to=<bob@example.org>, proto=ESMTP, helo=<x.test>',
+    kind: 'reject',
+  },
+  {
+    program: 'postfix/dnsblog',
+    message:
+      'warning: dnsblog_query: lookup error for DNS query 7.100.51.198.zen.spamhaus.org: Host or domain name not found. Name service error for name=7.100.51.198.zen.spamhaus.org type=A: Host not found, try again',
+    kind: 'noise',
+  },
+
   {
     program: 'postfix/postscreen',
     message: 'CONNECT from [198.51.100.7]:51234 to [192.0.2.1]:25',

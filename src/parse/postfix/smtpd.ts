@@ -34,6 +34,53 @@ import {
 } from './common.js';
 
 export const SAMPLES: readonly Sample[] = [
+  {
+    program: 'postfix/smtpd',
+    message: 'bare <LF> received after DATA from unknown[203.0.113.9]',
+    kind: 'session.note',
+  },
+  {
+    program: 'postfix/smtpd',
+    message: 'setting up TLS connection from mail.example.net[192.0.2.10]',
+    kind: 'session.note',
+  },
+  { program: 'postfix/smtpd', message: 'NOQUEUE: client=mail.example.net[192.0.2.10]', kind: 'session.note' },
+  {
+    program: 'postfix/smtpd',
+    message:
+      'warning: Message delivery request rate limit exceeded: 101 from unknown[203.0.113.9] for service smtp',
+    kind: 'session.note',
+  },
+  {
+    program: 'postfix/smtpd',
+    message: 'warning: unknown[203.0.113.9] sent non-SMTP command: GET / HTTP/1.1',
+    kind: 'session.note',
+  },
+  {
+    program: 'postfix/smtpd',
+    message: 'warning: 4F9D195432: sender_canonical_maps map lookup problem for a@example.com',
+    kind: 'message.note',
+  },
+  { program: 'postfix/smtpd', message: 'discarding EHLO keywords: CHUNKING', kind: 'noise' },
+  {
+    program: 'postfix/smtpd',
+    message: 'table hash:/etc/postfix/helo_access has changed -- restarting',
+    kind: 'noise',
+  },
+  { program: 'postfix/smtpd', message: 'fatal: no SASL authentication mechanisms', kind: 'noise' },
+  {
+    program: 'postfix/smtpd',
+    message:
+      'NOQUEUE: reject_warning: RCPT from unknown[198.51.100.7]: 450 4.7.1 Client host rejected: cannot find your hostname, [198.51.100.7]; from=<a@example.net> to=<bob@example.org> proto=ESMTP helo=<x.test>',
+    kind: 'reject',
+  },
+  {
+    program: 'postfix/smtpd',
+    message:
+      'NOQUEUE: reject: VRFY from unknown[198.51.100.7]: 550 5.1.1 <x@example.org>: Recipient address rejected: User unknown; to=<x@example.org> proto=SMTP helo=<x.test>',
+    kind: 'reject',
+  },
+
   { program: 'postfix/smtpd', message: 'connect from mail.example.net[192.0.2.10]', kind: 'session.connect' },
   { program: 'postfix/smtpd', message: 'connect from unknown[2001:db8::25]', kind: 'session.connect' },
   {
@@ -348,7 +395,23 @@ function warning(c: Ctx, s: string): LogEvent {
   }
   const sent = s.indexOf(' sent non-SMTP command');
   if (sent > 0) return sessionNote(c, 'non-SMTP command', s, 0);
-  return noiseEv(c, 'warning');
+  return warningEv(c, s);
+}
+
+/** `warning: QID: text` is about one message (a note); any other warning is noise. `s` follows "warning: ". */
+function warningEv(c: Ctx, s: string): LogEvent {
+  const n = queueIdLength(s);
+  if (n === 0) return noiseEv(c, 'warning');
+  const ev: MessageNoteEvent = {
+    kind: 'message.note',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: s.slice(0, n),
+    note: cap('warning: ' + s.slice(n + 2)),
+  };
+  return ev;
 }
 
 function clientLine(c: Ctx, s: string, qid: string, at: number): MessageClientEvent | null {
@@ -583,23 +646,7 @@ export function parseSmtpd(c: Ctx, s: string): LogEvent {
 
 /** Lines every Postfix daemon may write: warnings, fatal errors, statistics. */
 export function generic(c: Ctx, s: string): LogEvent {
-  if (s.startsWith('warning: ')) {
-    // `warning: QID: sender_canonical_maps map lookup problem ...` is about one message.
-    const n = queueIdLength(s, 9);
-    if (n > 0) {
-      const ev: MessageNoteEvent = {
-        kind: 'message.note',
-        line: c.line,
-        producer: 'postfix',
-        daemon: c.daemon,
-        instance: c.instance,
-        queueId: s.slice(9, 9 + n),
-        note: cap(s.slice(11 + n)),
-      };
-      return ev;
-    }
-    return noiseEv(c, 'warning');
-  }
+  if (s.startsWith('warning: ')) return warningEv(c, s.slice(9));
   if (s.startsWith('fatal: ') || s.startsWith('panic: ') || s.startsWith('error: ')) {
     return noiseEv(c, s.slice(0, s.indexOf(':')));
   }
