@@ -122,8 +122,8 @@ export const SENDMAIL_SPF = [
 function eximHeader(name: string, optional: boolean): string {
   const h = `$h_${name.toLowerCase()}:`;
   return optional
-    ? `  warn  condition = \${if def:h_${name.toLowerCase()}: {yes}{no}}\n        logwrite  = :main: header ${name}: ${h}`
-    : `  warn  logwrite  = :main: header ${name}: ${h}`;
+    ? `  warn  condition = \${if def:h_${name.toLowerCase()}: {yes}{no}}\n        logwrite  = :main:header ${name}: ${h}`
+    : `  warn  logwrite  = :main:header ${name}: ${h}`;
 }
 
 export const EXIM_HEADERS = [
@@ -139,17 +139,19 @@ export const EXIM_HEADERS = [
 
 export const EXIM_LOG_SELECTOR = [
   '# Exim configure, main section:',
-  'log_selector = +received_sender +sender_on_delivery +subject +tls_peerdn +dkim_verbose \\',
+  'log_selector = +received_sender +sender_on_delivery +subject +tls_peerdn +dkim_verbose +dmarc_verbose \\',
   '               +incoming_interface +incoming_port +received_recipients +smtp_confirmation \\',
   '               +deliver_time +queue_time +tls_cipher',
 ].join('\n');
 
 export const EXIM_AUTH = [
-  '# Exim 4.93+, built with SPF and DMARC support. acl_check_rcpt:',
+  '# Exim 4.93+, built with SPF and DMARC support. acl_check_rcpt (evaluates SPF once):',
   '  warn  spf = pass:fail:softfail:neutral:none:permerror:temperror',
-  '# acl_check_data (after dmarc_status has been evaluated, e.g. "warn dmarc_status = *"):',
-  '  warn  logwrite = :main: header Authentication-Results: ${authresults {$primary_hostname}}',
-  '# DKIM verification lines come with log_selector +dkim_verbose (see above).',
+  '# acl_check_data (after dmarc_status has been evaluated), logged as "<id> SPF: ..." and',
+  '# "<id> Authentication-Results: ...":',
+  '  warn  logwrite = :main:SPF: $spf_result ($spf_header_comment)',
+  '  warn  logwrite = :main:${authresults {$primary_hostname}}',
+  '# DKIM lines come with log_selector +dkim_verbose, DMARC results with +dmarc_verbose (see below).',
 ].join('\n');
 
 const GENERIC = [
@@ -214,6 +216,8 @@ export function remedyFor(field: FieldId, mta: MtaFamily): string {
       )
         return EXIM_AUTH;
       if (field === 'auth.dkim') return EXIM_LOG_SELECTOR;
+      if (field === 'proxy.peer')
+        return '# Exim: HAProxy in front with the PROXY protocol (hosts_proxy = <haproxy address>) logs the proxy peer.';
       return EXIM_LOG_SELECTOR;
     default:
       return GENERIC;
