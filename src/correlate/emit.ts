@@ -22,12 +22,14 @@ const WHOLE_MESSAGE_STAGES = new Set([
 export const FINAL_STATUSES = new Set(['sent', 'delivered', 'bounced', 'expired', 'discarded', 'rejected']);
 
 export function computeDisposition(rec: MessageRecord, stillOpen: boolean): string {
+  // Each recipient's latest status counts (deferred, then bounced on retry timeout).
+  const latest = new Map<string, string>();
+  for (const r of rec.recipients) latest.set(r.to, r.status);
   let delivered = false;
   let bounced = 0;
   let deferred = false;
   let discardedRcpt = false;
-  for (const r of rec.recipients) {
-    const s = r.status;
+  for (const s of latest.values()) {
     if (s === 'sent' || s === 'delivered') delivered = true;
     else if (s === 'bounced' || s === 'expired') bounced++;
     else if (s === 'deferred') deferred = true;
@@ -71,7 +73,7 @@ export function computeDisposition(rec: MessageRecord, stillOpen: boolean): stri
   if (rcptReject) return 'rejected';
   if (held) return 'held';
   if (expired) return 'expired';
-  if (bounced > 0 && bounced === rec.recipients.length) return 'bounced';
+  if (bounced > 0 && bounced === latest.size) return 'bounced';
   if (deferred) return 'deferred';
   if (bounced > 0) return 'bounced';
   if (stillOpen && rec.queueIds.length > 0) return 'queued';

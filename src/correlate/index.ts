@@ -322,7 +322,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
           proxies.onPostscreen(ev, now);
           const key = sessionKey(ev);
           const s = key === null ? undefined : sessions.get(key);
-          if (s !== undefined) proxies.attachPostscreen(s, now, false);
+          if (s !== undefined) {
+            proxies.attachPostscreen(s, now, false);
+            // postscreen is done with the connection: it hung up or handed it to smtpd.
+            const a = ev.action;
+            if (a === 'disconnect' || a === 'pass-new' || a === 'pass-old' || a === 'hangup')
+              sessions.end(s, now);
+          }
         }
         return;
       case 'message.client':

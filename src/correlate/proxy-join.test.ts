@@ -153,3 +153,24 @@ test('postscreen NOQUEUE rejects group per client, with the verdicts', () => {
   assert.deepEqual(seven?.envelope.recipients, ['a@example.org', 'b@example.org']);
   assert.deepEqual(seven?.session.proxy?.actions, ['connect', 'dnsbl']);
 });
+
+test('postscreen DISCONNECT ends its NOQUEUE records (no waiting for the age-out)', () => {
+  const r = run();
+  const ps = (t: number) => ({ t, prog: 'postfix/postscreen', pid: 50 });
+  r.push(
+    ev(ps(0), 'proxy', { action: 'connect', clientIp: '203.0.113.9', clientPort: 6000 }),
+    ev(ps(1), 'reject', {
+      stage: 'rcpt',
+      action: 'reject',
+      reason: 'blocked',
+      from: 'x@example.com',
+      to: 'a@example.org',
+      clientIp: '203.0.113.9',
+    }),
+    ev(ps(2), 'proxy', { action: 'disconnect', clientIp: '203.0.113.9', clientPort: 6000 }),
+    ev({ t: 30, prog: 'postfix/anvil', pid: 5 }, 'noise', { note: 'statistics' }),
+  );
+  assert.equal(r.out.length, 1);
+  assert.equal(r.out[0]?.agedOut, undefined);
+  assert.equal(r.out[0]?.disposition, 'rejected');
+});

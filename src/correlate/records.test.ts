@@ -172,3 +172,15 @@ test('a milter line for a queue id with no MTA line still surfaces, counted as a
   assert.equal(recs[0]?.auth.dmarc?.result, 'fail');
   assert.equal(r.stats().orphanEvents, 2, 'one record opened by a milter + one close for an unknown id');
 });
+
+test("disposition follows each recipient's latest status (deferred, then bounced on retry timeout)", () => {
+  const r = run();
+  const exim = (t: number) => ({ t, prog: 'exim', pid: null });
+  r.push(
+    ev(exim(0), 'envelope', { queueId: '1rX-0001-aa', from: 'a@example.net' }),
+    ev(exim(1), 'delivery', { queueId: '1rX-0001-aa', to: 'b@example.org', status: 'deferred' }),
+    ev(exim(2), 'delivery', { queueId: '1rX-0001-aa', to: 'b@example.org', status: 'bounced' }),
+    ev(exim(2), 'message.closed', { queueId: '1rX-0001-aa', reason: 'completed' }),
+  );
+  assert.equal(r.out[0]?.disposition, 'bounced');
+});
