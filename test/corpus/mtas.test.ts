@@ -18,6 +18,7 @@ import type { LogEvent } from '../../src/parse/event.js';
 import { parseSendmail } from '../../src/parse/sendmail.js';
 import { parseExim } from '../../src/parse/exim.js';
 import { producerOf } from '../../src/parse/index.js';
+import { createEnvelopeContext, parseEnvelope } from '../../src/ingest/envelope.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CORPUS = resolve(ROOT, '../shared/corpus/public');
@@ -25,71 +26,14 @@ const SKIP = existsSync(CORPUS) ? false : `public corpus not found at ${CORPUS}`
 
 type Family = 'sendmail' | 'exim';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const ISO_STAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:[.,]\d{1,9})?(?: ?(?:Z|[+-]\d\d:?\d\d))? /u;
-const BSD_STAMP = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d:\d\d:\d\d) (?:<[a-z0-9]{1,12}\.[a-z]{1,10}> )?/u;
-const TAG = /^([\w./-]{1,64})(?:\[(\d{1,10})\])?: /u;
-const HOST_TAG = /^([\w.:-]{1,255}) ([\w./-]{1,64})(?:\[(\d{1,10})\])?: /u;
-
-/** Minimal syslog envelope split for the test (ingest owns the real one). */
+/** Lines go through ingest's own envelope reader; message-only files get the producer's tag. */
 function splitLine(raw: string, family: Family, msgOnly: boolean, file: string, n: number): LogLine {
-  const line: LogLine = {
-    time: null,
-    host: '',
-    program: '',
-    pid: null,
-    message: raw,
-    raw,
-    src: { file, line: n },
-  };
-  if (msgOnly) {
-    line.program = family;
-    return line;
-  }
-  let rest = raw;
-  const iso = ISO_STAMP.exec(rest);
-  if (iso !== null) {
-    line.time = Date.parse(`${iso[1] ?? ''}T${iso[2] ?? ''}Z`);
-    rest = rest.slice(iso[0].length);
-    // "2016-04-01 11:08:00 mx1 exim[8003]: ..." is syslog; Exim's own "ID DKIM: ..." is not
-    const ht = HOST_TAG.exec(rest);
-    if (ht !== null && (raw.charCodeAt(10) === 84 /* T */ || ht[3] !== undefined)) {
-      line.host = ht[1] ?? '';
-      line.program = ht[2] ?? '';
-      line.pid = ht[3] === undefined ? null : Number(ht[3]);
-      line.message = rest.slice(ht[0].length);
-      return line;
-    }
-    // Exim's own log: no host, no tag; an optional [pid] follows the stamp
-    line.program = 'exim';
-    const pid = /^\[(\d{1,10})\] /u.exec(rest);
-    if (pid !== null) {
-      line.pid = Number(pid[1]);
-      rest = rest.slice(pid[0].length);
-    }
-    line.message = rest;
-    return line;
-  }
-  const bsd = BSD_STAMP.exec(rest);
-  if (bsd !== null) {
-    const month = MONTHS.indexOf(bsd[1] ?? '');
-    line.time = month < 0 ? null : Date.UTC(2026, month, Number(bsd[2]));
-    rest = rest.slice(bsd[0].length);
-  }
-  const ht = HOST_TAG.exec(rest);
-  const tag = ht === null ? TAG.exec(rest) : null;
-  if (ht !== null) {
-    line.host = ht[1] ?? '';
-    line.program = ht[2] ?? '';
-    line.pid = ht[3] === undefined ? null : Number(ht[3]);
-    line.message = rest.slice(ht[0].length);
-  } else if (tag !== null) {
-    line.program = tag[1] ?? '';
-    line.pid = tag[2] === undefined ? null : Number(tag[2]);
-    line.message = rest.slice(tag[0].length);
-  }
-  return line;
+  const src = { file, line: n };
+  if (msgOnly) return { time: null, host: '', program: family, pid: null, message: raw, raw, src };
+  return parseEnvelope(raw, src, envelopeContext);
 }
+
+const envelopeContext = createEnvelopeContext(Date.UTC(2026, 10, 27), 'UTC');
 
 /**
  * Files that hold fragments rather than log lines: sshguard quotes the tail of a Sendmail
