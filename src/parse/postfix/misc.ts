@@ -158,9 +158,12 @@ export function parsePostsuper(c: Ctx, s: string): LogEvent {
       };
       return ev;
     }
-    if (r === 'placed on hold' || r === 'released from hold' || r === 'requeued' || r === 'expired') {
-      return qnote(c, qid, r);
-    }
+    // Notes lead with the queue action word (hold, release, requeue, expire) so the
+    // correlator can tell a held message from a mere remark; Postfix's words follow.
+    if (r === 'placed on hold') return qnote(c, qid, 'hold: placed on hold');
+    if (r === 'released from hold') return qnote(c, qid, 'release: released from hold');
+    if (r === 'requeued') return qnote(c, qid, 'requeue: requeued');
+    if (r === 'expired') return qnote(c, qid, 'expire: expired');
     return unrecognisedEv(c, qid);
   }
   // Deleted: N messages / Requeued: N messages / Placed on hold: N / Released from hold: N
