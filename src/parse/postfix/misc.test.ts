@@ -62,7 +62,7 @@ test('postsuper queue surgery', () => {
   assert.equal(as(parse('postfix/postsuper', '4F9D195432: removed'), 'message.closed').reason, 'removed');
   assert.equal(
     as(parse('postfix/postsuper', '4F9D195432: placed on hold'), 'message.note').note,
-    'placed on hold',
+    'hold: placed on hold',
   );
   assert.equal(parse('postfix/postsuper', '4F9D195432: released from hold').kind, 'message.note');
   assert.equal(parse('postfix/postsuper', 'Deleted: 1 message').kind, 'noise');
