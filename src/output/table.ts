@@ -93,8 +93,8 @@ export function tableRow(v: Verdict, color: boolean): string {
   const verdict = fit(v.verdict, W_VERDICT);
   const cells = [
     fit(formatTime(r.firstSeen ?? r.lastSeen), W_TIME),
-    fit(terminalSafe(r.host || '-'), W_HOST),
-    fit(terminalSafe(r.queueId ?? 'NOQUEUE'), W_QID),
+    fit(terminalSafe(r.host === '' ? '-' : r.host), W_HOST),
+    fit(terminalSafe(r.queueId === undefined || r.queueId === '' ? 'NOQUEUE' : r.queueId), W_QID),
     color ? `${COLOR[v.verdict]}${verdict}${RESET}` : verdict,
     fit(terminalSafe(flowOf(v)), W_FLOW),
     fit(terminalSafe(clientOf(v)), W_CLIENT),

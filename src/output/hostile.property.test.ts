@@ -1,0 +1,126 @@
+/** Property tests: any string a log can hold stays inert in every sink. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { csvSafe, markdownCodeBlock, markdownSafe, terminalSafe } from './safe-text.js';
+import { createFormatter } from './index.js';
+import { sampleRecord, sampleVerdict, sampleFinding, StringSink } from './test-support.js';
+
+// eslint-disable-next-line no-control-regex -- the test looks for raw controls
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/u;
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+
+/** Strings biased toward the characters that matter. */
+const hostile = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 80 }),
+  fc
+    .array(
+      fc.constantFrom(
+        '\x1b',
+        '[',
+        '2J',
+        '\x07',
+        '\r',
+        '\n',
+        '\u202e',
+        '\u2066',
+        '\u200b',
+        '`',
+        '|',
+        '<',
+        '>',
+        '=',
+        '+',
+        '-',
+        '@',
+        '"',
+        'a',
+        ' ',
+        '\\',
+      ),
+      { maxLength: 40 },
+    )
+    .map((a) => a.join('')),
+);
+
+test('terminalSafe never lets a control, bidi or invisible character through', () => {
+  fc.assert(
+    fc.property(hostile, (s) => {
+      assert.doesNotMatch(terminalSafe(s), UNSAFE);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('markdownSafe output is one line with no tag, table bar or code span of its own', () => {
+  fc.assert(
+    fc.property(hostile, (s) => {
+      const out = markdownSafe(s);
+      assert.doesNotMatch(out, UNSAFE);
+      assert.doesNotMatch(out, /[<>]/);
+      assert.doesNotMatch(out, /(^|[^\\])[|`]/);
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('csvSafe output is one quoted field that reads back to the (neutralised) value', () => {
+  fc.assert(
+    fc.property(hostile, (s) => {
+      const out = csvSafe(s);
+      assert.ok(out.startsWith('"') && out.endsWith('"'));
+      const inner = out.slice(1, -1);
+      assert.doesNotMatch(inner.replaceAll('""', ''), /"/);
+      const back = inner.replaceAll('""', '"');
+      assert.ok(back === s || back === `'${s}`);
+      assert.ok(!/^ *[=+\-@\t\r]/.test(back));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('markdownCodeBlock cannot be closed early by its content', () => {
+  fc.assert(
+    fc.property(fc.array(hostile, { maxLength: 6 }), (lines) => {
+      const block = markdownCodeBlock(lines);
+      const rows = block.split('\n');
+      const fence = rows[0]!.slice(0, rows[0]!.indexOf('text'));
+      assert.equal(rows.length, lines.length + 3);
+      for (const r of rows.slice(1, -2)) assert.ok(!r.trimStart().startsWith(fence));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('every format writes one valid line per document and the table stays inert, for any record strings', () => {
+  fc.assert(
+    fc.property(hostile, hostile, hostile, (a, b, c) => {
+      const v = sampleVerdict(
+        'spoof',
+        { findings: [sampleFinding({ summary: a, guard: { name: b, reason: c } })] },
+        sampleRecord({
+          host: a,
+          queueId: b,
+          headers: { from: [{ value: c, truncated: false }], subject: [{ value: a, truncated: true }] },
+          envelope: { from: b, recipients: [c] },
+          session: { clientIp: a, clientHost: b, helo: c },
+        }),
+      );
+      for (const fmt of ['jsonl', 'ecs', 'ocsf'] as const) {
+        const sink = new StringSink();
+        createFormatter(fmt, sink, { color: false, minVerdict: 'clean', now: () => 0 }).write(v);
+        const docs = sink.text.slice(0, -1).split('\n');
+        assert.equal(docs.length, fmt === 'ocsf' ? 2 : 1);
+        for (const d of docs) JSON.parse(d);
+        assert.doesNotMatch(sink.text.slice(0, -1), /[\r\u2028\u2029\u0085]/);
+        assert.ok(sink.text.endsWith('\n'));
+      }
+      const sink = new StringSink();
+      createFormatter('table', sink, { color: false, minVerdict: 'clean' }).write(v);
+      const rows = sink.text.split('\n');
+      assert.equal(rows.length, 3, 'header, one row, trailing newline');
+      assert.doesNotMatch(rows[1]!, UNSAFE);
+    }),
+    { numRuns: RUNS },
+  );
+});
