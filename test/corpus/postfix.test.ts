@@ -402,3 +402,45 @@ test(
     assert.deepEqual(mismatches, [], 'fields disagree with upstream expectations');
   },
 );
+
+const LAB_FIXTURES = resolve(here, '../../lab/fixtures');
+const labLogs = existsSync(LAB_FIXTURES)
+  ? readdirSync(LAB_FIXTURES)
+      .filter((n) => n.endsWith('.log'))
+      .map((n) => join(LAB_FIXTURES, n))
+  : [];
+
+test(
+  'Postfix parser recognises every line real Postfix wrote in the lab',
+  { skip: labLogs.length > 0 ? false : `no lab fixtures in ${LAB_FIXTURES}` },
+  (t) => {
+    let total = 0;
+    let headers = 0;
+    const misses: string[] = [];
+    for (const file of labLogs) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((raw, idx) => {
+          const env = raw === '' ? null : splitEnvelope(raw);
+          const d = env === null ? null : daemonOf(env.program);
+          if (env === null || d === null) return;
+          total++;
+          const ev = parsePostfix(
+            lineOf(relative(LAB_FIXTURES, file), idx + 1, raw, env),
+            d.daemon,
+            d.instance,
+          );
+          if (ev.kind === 'unrecognised') misses.push(`${file}:${idx + 1}: ${env.message.slice(0, 160)}`);
+          if (ev.kind === 'header') {
+            headers++;
+            // Real header_checks lines always carry the client and the envelope suffix.
+            assert.ok(ev.clientIp !== undefined && ev.from !== undefined && ev.helo !== undefined, raw);
+          }
+        });
+    }
+    t.diagnostic(
+      `lab: ${total - misses.length}/${total} Postfix lines recognised, ${headers} header lines split`,
+    );
+    assert.deepEqual(misses, []);
+  },
+);
