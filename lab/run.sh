@@ -19,12 +19,13 @@ WORK=$LAB_DIR/work
 NS=swlab
 NS_IP=127.0.53.53
 MX_IP=127.0.10.25
+EDGE_IP=127.0.10.30
 PFETC=$WORK/postfix/etc
 PFSPOOL=$WORK/postfix/spool
 STATE=$WORK/state
-MODES=(report-only enforce content-filter)
+MODES=(report-only enforce content-filter haproxy-report-only)
 PACKAGES=(postfix opendkim opendkim-tools opendmarc dbconfig-no-thanks postfix-policyd-spf-python
-  nsd rsyslog swaks iproute2)
+  nsd rsyslog swaks haproxy iproute2)
 
 say() { printf '[lab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -159,6 +160,26 @@ EOF
   cat >"$PFETC/milter_header_checks" <<'EOF'
 /^Authentication-Results:/ WARN
 EOF
+  mkdir -p "$WORK/haproxy"
+  cat >"$WORK/haproxy/haproxy.cfg" <<EOF
+global
+  log /dev/log format local mail info
+  maxconn 200
+defaults
+  mode tcp
+  log global
+  option tcplog
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend smtp_edge
+  bind $EDGE_IP:25
+  default_backend postfix_postscreen
+backend postfix_postscreen
+  server mx $MX_IP:2525 send-proxy
+EOF
+  haproxy -c -f "$WORK/haproxy/haproxy.cfg" >>"$WORK/logs/haproxy.stderr" 2>&1 || die "bad haproxy config"
+
   chown -R nobody:nogroup "$WORK/mailstore"
   chown postfix: "$WORK/postfix/lib"
 }
@@ -210,6 +231,11 @@ smtp_send_xforward_command = yes
 maximal_backoff_time = 10s
 minimal_backoff_time = 5s
 queue_run_delay = 5s
+# postscreen (haproxy-report-only mode): short greet wait so the lab stays fast; a client
+# that talks before the banner is logged (PREGREET) and rejected.
+postscreen_greet_wait = 1s
+postscreen_greet_action = enforce
+postscreen_access_list = permit_mynetworks
 EOF
 }
 
@@ -217,6 +243,10 @@ write_postfix_master() {
   cat >"$PFETC/master.cf" <<EOF
 # service type  private unpriv  chroot  wakeup  maxproc command + args
 $MX_IP:smtp      inet  n       -       n       -       -       smtpd
+# Behind HAProxy (PROXY protocol): postscreen, then the real smtpd.
+$MX_IP:2525      inet  n       -       n       -       1       postscreen
+  -o postscreen_upstream_proxy_protocol=haproxy
+smtpd     pass  -       -       n       -       -       smtpd
 127.0.0.1:10025  inet  n       -       n       -       -       smtpd
   -o content_filter=
   -o smtpd_milters=
@@ -299,9 +329,15 @@ start_opendmarc() {
 
 postfix_running() { [[ -f $PFSPOOL/pid/master.pid ]] && kill -0 "$(tr -d ' ' <"$PFSPOOL/pid/master.pid")" 2>/dev/null; }
 
+# The settings a mode runs with (haproxy-report-only = report-only, reached through HAProxy).
+base_mode() { [[ $1 == haproxy-* ]] && echo "${1#haproxy-}" || echo "$1"; }
+# The fixture a mode's log is captured to.
+log_name() { [[ $1 == haproxy-* ]] && echo "haproxy-postfix-${1#haproxy-}.log" || echo "postfix-$1.log"; }
+
 configure_mode() { # mode: rewrite the per-mode settings and make every daemon take them
-  local mode=$1
-  say "mode $mode"
+  local mode
+  mode=$(base_mode "$1")
+  say "mode $1"
   write_postfix_main "$mode"
   write_policyd_spf "$mode"
   write_opendmarc "$mode"
@@ -367,6 +403,9 @@ cmd_up() {
   write_postfix_master
   configure_mode "${MODES[0]}"
 
+  say "haproxy on $EDGE_IP:25"
+  start_bg haproxy haproxy -db -f "$WORK/haproxy/haproxy.cfg"
+
   say "postfix (config $PFETC)"
   nsx postfix -c "$PFETC" check >>"$WORK/logs/postfix.stderr" 2>&1 || true
   nsx postfix -c "$PFETC" start >>"$WORK/logs/postfix.stderr" 2>&1 || die "postfix did not start (see $WORK/logs/postfix.stderr)"
@@ -397,17 +436,19 @@ cmd_send() {
   postfix_running || die "the lab is not up (lab/run.sh up)"
   mkdir -p "$WORK/capture"
   rm -f "$WORK/sent.jsonl"
-  local mode start end
+  local mode start end server
   for mode in "${MODES[@]}"; do
     configure_mode "$mode"
     wait_quiet
     start=$(stat -c %s "$WORK/mail.log")
-    nsx node "$LAB_DIR/sender/send.mjs" --mode "$mode" --work "$WORK" --scenarios "$LAB_DIR/scenarios.yaml" ||
+    server=$MX_IP
+    [[ $mode == haproxy-* ]] && server=$EDGE_IP
+    nsx node "$LAB_DIR/sender/send.mjs" --mode "$mode" --server "$server" --work "$WORK" --scenarios "$LAB_DIR/scenarios.yaml" ||
       die "sending ($mode) failed"
     wait_quiet
     end=$(stat -c %s "$WORK/mail.log")
-    tail -c +"$((start + 1))" "$WORK/mail.log" | head -c "$((end - start))" >"$WORK/capture/postfix-$mode.log"
-    say "$mode: $(wc -l <"$WORK/capture/postfix-$mode.log") log lines"
+    tail -c +"$((start + 1))" "$WORK/mail.log" | head -c "$((end - start))" >"$WORK/capture/$(log_name "$mode")"
+    say "$mode: $(wc -l <"$WORK/capture/$(log_name "$mode")") log lines"
   done
   node "$LAB_DIR/lib/truth.mjs" "$LAB_DIR/scenarios.yaml" "$WORK/sent.jsonl" "$WORK/capture/truth.json"
 }
@@ -417,7 +458,7 @@ cmd_capture() {
   local mode
   mkdir -p "$LAB_DIR/fixtures" "$REPO/samples"
   for mode in "${MODES[@]}"; do
-    cp "$WORK/capture/postfix-$mode.log" "$LAB_DIR/fixtures/postfix-$mode.log"
+    cp "$WORK/capture/$(log_name "$mode")" "$LAB_DIR/fixtures/$(log_name "$mode")"
   done
   cp "$WORK/capture/truth.json" "$LAB_DIR/fixtures/truth.json"
   cp "$WORK/capture/postfix-report-only.log" "$REPO/samples/postfix-lab.log"
@@ -436,6 +477,7 @@ cmd_down() {
     done
     if postfix_running; then kill "$(tr -d ' ' <"$PFSPOOL/pid/master.pid")" 2>/dev/null || true; fi
   fi
+  stop_pid haproxy
   stop_pid opendmarc
   stop_pid opendkim
   stop_pid nsd

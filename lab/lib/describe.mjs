@@ -44,6 +44,9 @@ function linesFor(mode, m) {
     for (const q of qids) if (l.includes(`: ${q}: `)) return true;
     if (l.includes('policyd-spf[') && l.includes(`client-ip=${m.clientIp};`)) return true;
     if (l.includes(ipTag) && l.includes('reject')) return true;
+    if (l.includes(`[${m.clientIp}]:`) && (l.includes('postfix/postscreen[') || l.includes('haproxy[')))
+      return true;
+    if (l.includes(`haproxy[`) && l.includes(` ${m.clientIp}:`)) return true;
     if (l.includes('postfix/smtpd[') && l.includes(ipTag) && /: (?:connect|disconnect) from|NOQUEUE/.test(l))
       return true;
     return false;
@@ -57,18 +60,18 @@ const interesting = (l) =>
 
 let md = '';
 for (const sc of truth.scenarios) {
-  const ro = truth.messages.find((x) => x.mode === 'report-only' && x.scenario === sc.id);
+  const ro = truth.messages.find((x) => x.scenario === sc.id); // report-only, or its only mode
   const en = truth.messages.find((x) => x.mode === 'enforce' && x.scenario === sc.id);
   md += `### \`${sc.id}\` — expected verdict **${sc.verdict}**\n\n${sc.title}.`;
   if (sc.verdictNote) md += ` (${sc.verdictNote})`;
-  md += `\nClient ${sc.clientIp}, HELO \`${sc.helo}\`. Enforce mode: **${sc.enforce?.disposition ?? 'delivered'}**`;
+  const outcomeIn = sc.modes ? `In ${sc.modes.join(', ')} only: ` : 'Enforce mode: ';
+  md += `\nClient ${sc.clientIp}, HELO \`${sc.helo}\`. ${outcomeIn}**${sc.enforce?.disposition ?? 'delivered'}**`;
   if (sc.enforce?.stage) md += ` at ${sc.enforce.stage} by ${sc.enforce.by}`;
   if (sc.enforce?.note) md += ` (${sc.enforce.note})`;
-  md +=
-    '.\n\nReport-only log (To/Subject/Message-ID/DKIM-Signature header lines, "not internal", delivery lines left out):\n\n```\n';
-  if (ro) md += linesFor('report-only', ro).filter(interesting).map(show).join('\n');
+  md += `.\n\n${ro?.mode ?? 'report-only'} log (To/Subject/Message-ID/DKIM-Signature header lines, "not internal", delivery lines left out):\n\n\`\`\`\n`;
+  if (ro) md += linesFor(ro.mode, ro).filter(interesting).map(show).join('\n');
   md += '\n```\n';
-  if (en && en.expected.blocked) {
+  if (en && en.expected.blocked && !sc.modes) {
     const rej = linesFor('enforce', en).filter((l) => /reject|SPF fail/.test(l));
     md += `\nEnforce mode:\n\n\`\`\`\n${rej.map(show).join('\n')}\n\`\`\`\n`;
   }

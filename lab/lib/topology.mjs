@@ -4,6 +4,8 @@
 export const NETNS = 'swlab';
 export const NS_IP = '127.0.53.53';
 export const MX = { name: 'mx.corp.example', ip: '127.0.10.25' };
+/** HAProxy in front of a postscreen on the MX (the haproxy-report-only mode). */
+export const EDGE = { name: 'edge.corp.example', ip: '127.0.10.30' };
 export const AUTHSERV_ID = 'mx.corp.example';
 export const PROTECTED = 'corp.example';
 
@@ -14,6 +16,7 @@ export const PROTECTED = 'corp.example';
 export const HOSTS = [
   { name: 'ns.corp.example', ip: NS_IP },
   { name: MX.name, ip: MX.ip },
+  { name: EDGE.name, ip: EDGE.ip },
   { name: 'app.corp.example', ip: '127.0.20.5' },
   { name: 'mail.bank.example', ip: '127.0.11.10' },
   { name: 'o1.esp.example', ip: '127.0.12.10' },
@@ -33,6 +36,7 @@ export const HOSTS = [
   { name: '(none)', ip: '127.0.66.14', ptr: false },
   { name: 'vps15.attacker.test', ip: '127.0.66.15' },
   { name: 'vps16.attacker.test', ip: '127.0.66.16' },
+  { name: '(none)', ip: '127.0.66.20', ptr: false },
   { name: 'mail.c0rp.example', ip: '127.0.67.10' },
   { name: 'mail.corp.example.attacker.test', ip: '127.0.68.10' },
   { name: 'mail.corp-example.test', ip: '127.0.69.10' },

@@ -20,7 +20,9 @@ const sent = readFileSync(sentPath, 'utf8')
   .map((l) => JSON.parse(l));
 
 function expectedOutcome(sc, mode) {
-  if (mode !== 'enforce') return { disposition: 'delivered', blocked: false };
+  // Scenarios sent in a single mode (the postscreen bot) are blocked whatever the mode.
+  const always = sc.modes !== undefined;
+  if (mode !== 'enforce' && !always) return { disposition: 'delivered', blocked: false };
   const e = sc.enforce ?? { disposition: 'delivered' };
   return {
     disposition: e.disposition,
@@ -37,7 +39,12 @@ const truth = {
   authservId: AUTHSERV_ID,
   mx: MX,
   modes: doc.modes,
-  logs: Object.fromEntries(doc.modes.map((m) => [m, `postfix-${m}.log`])),
+  logs: Object.fromEntries(
+    doc.modes.map((m) => [
+      m,
+      m.startsWith('haproxy-') ? `haproxy-postfix-${m.slice(8)}.log` : `postfix-${m}.log`,
+    ]),
+  ),
   scenarios: doc.scenarios.map((s) => ({
     id: s.id,
     title: s.title,
@@ -47,6 +54,7 @@ const truth = {
     clientIp: s.client.ip,
     helo: s.client.helo,
     enforce: s.enforce,
+    ...(s.modes ? { modes: s.modes } : {}),
   })),
   messages: sent.map((m) => {
     const sc = byId.get(m.scenario);

@@ -7,6 +7,8 @@
 import { readFileSync, appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout, clearTimeout } from 'node:timers';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { buildBase, applyStep, newMessageId, domainOf, srs0 } from './message.mjs';
@@ -15,6 +17,7 @@ import { MX } from '../lib/topology.mjs';
 const { values: args } = parseArgs({
   options: {
     mode: { type: 'string' },
+    server: { type: 'string' },
     work: { type: 'string' },
     scenarios: { type: 'string' },
     only: { type: 'string' },
@@ -52,9 +55,60 @@ function smtpOutcome(out) {
   return { accepted: queued !== null, queueId: queued?.[1], errors: errs, stage };
 }
 
+/**
+ * A spambot's session: talks before the banner (which postscreen's pregreet test catches),
+ * then MAIL, RCPT, QUIT. swaks always waits for the banner, so this one is raw node:net.
+ * Returns a swaks-like transcript (-> sent, <- received, <** error replies).
+ */
+function pregreetSession({ server, port, localAddress, helo, mailFrom, rcpt }) {
+  return new Promise((resolveSession) => {
+    const out = [];
+    const steps = [`MAIL FROM:<${mailFrom}>`, `RCPT TO:<${rcpt}>`, 'QUIT'];
+    let next = 0;
+    let buf = '';
+    const sock = connect({ host: server, port, localAddress });
+    const done = () => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolveSession(out.join('\n'));
+    };
+    const timer = setTimeout(() => {
+      out.push('=== timeout');
+      done();
+    }, 20_000);
+    const send = (cmd) => {
+      out.push(` -> ${cmd}`);
+      sock.write(`${cmd}\r\n`);
+    };
+    sock.on('connect', () => send(`EHLO ${helo}`));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      let i;
+      while ((i = buf.indexOf('\r\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const final = /^\d{3}(?: |$)/.test(line);
+        out.push(`${final && line[0] !== '2' && line[0] !== '3' ? '<**' : '<- '} ${line}`);
+        if (!final) continue;
+        // A 220 is the banner (postscreen may never finish it after a pregreet); any other
+        // final reply answers the last command.
+        if (line.startsWith('220')) continue;
+        if (next < steps.length) send(steps[next++]);
+        else done();
+      }
+    });
+    sock.on('error', (e) => {
+      out.push(`=== ${e.message}`);
+      done();
+    });
+    sock.on('close', done);
+  });
+}
+
 let failures = 0;
 for (const sc of doc.scenarios) {
   if (args.only && sc.id !== args.only) continue;
+  if (sc.modes && !sc.modes.includes(args.mode)) continue;
   const fromDomain = domainOf(String(sc.headers?.From ?? 'x@lab.invalid'));
   const ctx = { mode: args.mode, keys, notes: [], messageId: newMessageId(sc.messageIdDomain ?? fromDomain) };
   let raw;
@@ -71,7 +125,7 @@ for (const sc of doc.scenarios) {
   const port = sc.client.port ?? 25;
   const argv = [
     '--server',
-    MX.ip,
+    args.server ?? MX.ip,
     '--port',
     String(port),
     '--local-interface',
@@ -98,8 +152,20 @@ for (const sc of doc.scenarios) {
       sc.client.auth.password,
     );
   }
-  const r = spawnSync('swaks', argv, { input: raw, encoding: 'utf8', timeout: 60_000 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  let out;
+  if (sc.client.pregreet) {
+    out = await pregreetSession({
+      server: args.server ?? MX.ip,
+      port,
+      localAddress: sc.client.ip,
+      helo: sc.client.helo,
+      mailFrom,
+      rcpt: sc.rcpt[0],
+    });
+  } else {
+    const r = spawnSync('swaks', argv, { input: raw, encoding: 'utf8', timeout: 60_000 });
+    out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  }
   const base = `${args.mode}-${sc.id}`;
   writeFileSync(join(outDir, `${base}.eml`), raw);
   writeFileSync(join(outDir, `${base}.txt`), out);

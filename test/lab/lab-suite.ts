@@ -59,6 +59,16 @@ export async function defineLabSuite(opts: LabSuiteOptions): Promise<void> {
           }
         });
 
+        if (mode.startsWith('haproxy-')) {
+          test(`${m.scenario}: the HAProxy session in front of it is joined`, () => {
+            assert.ok(v, 'no record');
+            const proxy = v.record.session.proxy;
+            assert.ok(proxy, 'record.session.proxy');
+            assert.equal(proxy.peerIp, m.clientIp);
+            assert.notEqual(proxy.clientMismatch, true);
+          });
+        }
+
         if (mode === 'content-filter' && m.smtp.accepted) {
           test(`${m.scenario}: both queue ids of the re-injected message are one record`, () => {
             assert.ok(v, 'no record');
