@@ -212,3 +212,24 @@ test('rejection wordings of softfail and neutral policies', () => {
   const neu = parsePolicydSpf(L('550 5.7.23 Message rejected due to: Receiver policy for SPF Neutral'));
   assert.equal((neu as SpfEvent).result, 'neutral');
 });
+
+test('a receiver that is an address (Hide_Receiver = No) is the recipient', () => {
+  const ev = parsePolicydSpf(
+    L(
+      'prepend Received-SPF: Fail (mailfrom) identity=mailfrom; client-ip=203.0.113.9; helo=x.example.net; envelope-from=ceo@example.com; receiver=cfo@example.com',
+    ),
+  ) as SpfEvent;
+  assert.equal(ev.to, 'cfo@example.com');
+  const hidden = parsePolicydSpf(
+    L(
+      'prepend Received-SPF: Fail (mailfrom) identity=mailfrom; client-ip=203.0.113.9; helo=x.example.net; envelope-from=ceo@example.com; receiver=<UNKNOWN>',
+    ),
+  ) as SpfEvent;
+  assert.equal(hidden.to, undefined);
+  const rej = parsePolicydSpf(
+    L(
+      '550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=cfo@example.com',
+    ),
+  ) as SpfEvent;
+  assert.equal(rej.to, 'cfo@example.com');
+});

@@ -68,6 +68,15 @@ function spfEvent(line: LogLine, result: AuthResult, scope: SpfEvent['scope']): 
   };
 }
 
+/**
+ * `receiver=` is the recipient address unless Hide_Receiver (the default) writes `<UNKNOWN>`;
+ * the perl server writes the receiving host name there. An address is also kept as `to`.
+ */
+function setReceiver(ev: SpfEvent, receiver: string): void {
+  ev.receiver = receiver;
+  if (receiver.includes('@') && receiver !== '<UNKNOWN>') ev.to = stripAngles(receiver);
+}
+
 /** Fills domain from envelope-from (mfrom; the null sender falls back to the HELO) or HELO. */
 function fillDomain(ev: SpfEvent): void {
   const from = ev.envelopeFrom;
@@ -118,7 +127,7 @@ function parseBody(line: LogLine, body: string, action: string | undefined): Spf
   const from = field(fields, 'envelope-from=');
   if (from !== undefined) ev.envelopeFrom = stripAngles(from);
   const receiver = field(fields, 'receiver=');
-  if (receiver !== undefined) ev.receiver = receiver;
+  if (receiver !== undefined) setReceiver(ev, receiver);
   fillDomain(ev);
   if (action !== undefined) ev.action = action;
   return ev;
@@ -174,7 +183,7 @@ function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
       else ev.envelopeFrom = id;
     }
     if (ip !== undefined && ip.length <= 45) ev.clientIp = ip;
-    if (r !== undefined && r.length <= MAX_SPF_FIELD_CHARS) ev.receiver = r;
+    if (r !== undefined && r.length <= MAX_SPF_FIELD_CHARS) setReceiver(ev, r);
   }
   const due = text.indexOf('due to: ');
   const reasonStart = due >= 0 ? due + 8 : 0;
