@@ -38,17 +38,58 @@ const MILTER_MARKERS = ['milter-header-', 'Milter add', 'Milter insert', 'Milter
 const MATCH_CHARS = 40;
 
 /**
- * True when the header was added by a milter on this host: the record says so (`milter`),
- * or, when that flag is absent, one of the record's own lines logged it through
- * milter_header_checks (Postfix `milter-header-warning:`) or Sendmail's `Milter add`.
+ * True when the header was written on our side of the connection: a milter on this host
+ * added it (the record's `milter` flag; or, when the flag is absent, the record's own line
+ * logged it through milter_header_checks, Postfix `milter-header-warning:`, or Sendmail's
+ * `Milter add`), or it was logged on a later hop of the same message on this host (the
+ * content-filter re-injection carries what our milters added in the first pass).
  */
 export function milterAdded(record: MessageRecord, h: HeaderValue): boolean {
-  if (h.milter !== undefined) return h.milter;
+  if (h.milter === true) return true;
   const probe = h.value.slice(0, MATCH_CHARS);
   if (probe.length === 0) return false;
+  const later = record.queueIds.slice(1);
+  let seen = false;
   for (const line of record.lines) {
     if (!line.includes(probe)) continue;
-    for (const m of MILTER_MARKERS) if (line.includes(m)) return true;
+    if (h.milter === undefined) for (const m of MILTER_MARKERS) if (line.includes(m)) return true;
+    let onLaterHop = false;
+    for (const q of later) {
+      if (line.includes(` ${q}: `)) {
+        onLaterHop = true;
+        break;
+      }
+    }
+    // Logged as received on the first hop: the sender's header.
+    if (!onLaterHop) return false;
+    seen = true;
   }
-  return false;
+  return seen;
+}
+
+/**
+ * DMARC policy (p=) as our own evaluator wrote it in an Authentication-Results header
+ * ("dmarc=fail (p=reject dis=none)"), for when its log line did not say. Postfix cuts
+ * milter_header_checks text at 60 characters ("(p=rejec"), so three letters decide.
+ */
+export function policyFromOurHeaders(
+  record: MessageRecord,
+  configured: ReadonlySet<string>,
+  internal: boolean,
+): string | undefined {
+  for (const h of record.headers['authentication-results'] ?? []) {
+    const v = h.value.length > 1024 ? h.value.slice(0, 1024).toLowerCase() : h.value.toLowerCase();
+    const d = v.indexOf('dmarc=');
+    if (d < 0) continue;
+    const p = v.indexOf('p=', d + 6);
+    if (p < 0 || p - d > 40) continue;
+    const id = authservIdOf(h.value, false);
+    if (id === undefined || !isOurAuthserv(id, configured, record.host)) continue;
+    if (!internal && !milterAdded(record, h)) continue;
+    const word = v.slice(p + 2, p + 12);
+    if (word.startsWith('rej')) return 'reject';
+    if (word.startsWith('qua')) return 'quarantine';
+    if (word.startsWith('non')) return 'none';
+  }
+  return undefined;
 }

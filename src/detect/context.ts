@@ -7,7 +7,7 @@
 import type { HeaderValue, MessageRecord } from '../correlate/record.js';
 import { parseAddress, parseAddressHeader, type AddressHeader, type Mailbox } from './address.js';
 import { authView, type AuthView } from './auth-view.js';
-import { authservIdOf, isOurAuthserv, milterAdded } from './authserv.js';
+import { authservIdOf, isOurAuthserv, milterAdded, policyFromOurHeaders } from './authserv.js';
 import type { CompiledConfig } from './compiled.js';
 import { aligned as alignedDomains, normalizeDomain, orgDomain, type OrgMethod } from './domains.js';
 import type { RuleId } from './rule-ids.js';
@@ -45,6 +45,8 @@ export interface RuleContext {
   fromAuthenticated: boolean;
   alignedDkimPass: boolean;
   alignedSpfPass: boolean;
+  /** DMARC policy p= as logged, else as our own Authentication-Results header wrote it. */
+  dmarcPolicy?: string;
   /** Record disposition when the message did not get through (rejected, discarded, quarantined, held). */
   blocked?: string;
   /** Organisational-domain methods used for this message. */
@@ -189,5 +191,10 @@ export function buildContext(
   ctx.fromAuthenticated =
     dmarcPass || ctx.alignedDkimPass || (auth.dmarc === undefined && ctx.alignedSpfPass);
   if (BLOCKED.has(record.disposition)) ctx.blocked = record.disposition;
+  if (auth.dmarc !== undefined) {
+    const internal = origin === 'sasl' || origin === 'local' || origin === 'trusted-network';
+    const policy = auth.dmarc.policy?.toLowerCase() ?? policyFromOurHeaders(record, cfg.authserv, internal);
+    if (policy !== undefined) ctx.dmarcPolicy = policy;
+  }
   return ctx;
 }

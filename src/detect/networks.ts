@@ -102,7 +102,7 @@ export class NetSet {
 }
 
 /** Loopback is always trusted: content filters re-inject through it (amavis, rspamd proxy). */
-export const ALWAYS_TRUSTED: readonly string[] = ['127.0.0.0/8', '::1/128'];
+export const ALWAYS_TRUSTED: readonly string[] = ['127.0.0.1/32', '::1/128'];
 
 /**
  * Private, shared and link-local ranges (RFC 1918, RFC 6598, RFC 3927, RFC 4193, RFC 4291).

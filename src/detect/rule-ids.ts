@@ -20,7 +20,7 @@ export const DEFAULT_WEIGHTS = {
   'helo-anomaly': 20,
   'forged-auth-results': 50,
   'from-malformed': 20,
-  'proxy-pregreet': 8,
+  'proxy-pregreet': 15,
   'proxy-client-mismatch': 10,
   'campaign-burst': 15,
 } as const;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Finding } from './verdict.js';
-import { scoreFindings } from './score.js';
+import { scoreFindings, totalScore } from './score.js';
 import { ctxOf, dkimPass, hv, rec, spfPass } from './test-support.js';
 
 const f = (w: number): Finding => ({
@@ -67,4 +67,14 @@ test('missing names session fields when the MTA did not log them', () => {
     'auth.dkim',
     'auth.dmarc',
   ]);
+});
+
+test('findings reading the same evidence count once (strongest in full, others at 20%)', () => {
+  const g = (rule: string, w: number): Finding => ({ ...f(w), rule });
+  assert.equal(totalScore([g('display-name-vip', 30), g('display-name-address', 25)]), 35);
+  assert.equal(
+    totalScore([g('lookalike-domain', 40), g('lookalike-domain', 30), g('reply-to-divergence', 15)]),
+    61,
+  );
+  assert.equal(totalScore([g('spf-fail', 25), g('spf-fail', 8)]), 33);
 });

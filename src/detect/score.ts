@@ -1,5 +1,6 @@
 /**
- * Scoring: the sum of finding weights (after guards) against configurable thresholds.
+ * Scoring: the sum of finding weights (after guards; findings reading the same evidence
+ * counted once) against configurable thresholds.
  * `spoof` needs strong evidence (the default weights let only a DMARC failure under
  * p=reject/quarantine, our own domain from outside unauthenticated, forged
  * Authentication-Results, an enforced SPF reject, or a look-alike with other evidence
@@ -51,10 +52,39 @@ export function anyAuthPass(ctx: RuleContext): boolean {
   );
 }
 
-export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t: Thresholds): Score {
+/**
+ * Findings that read the same piece of evidence count once: the strongest in full, the
+ * others at 20% (a display name that both names the CEO and shows her address is one
+ * impersonation, and a look-alike domain in From and envelope is one domain).
+ */
+const EVIDENCE_GROUP: Record<string, string> = {
+  'display-name-address': 'display-name',
+  'display-name-vip': 'display-name',
+  'lookalike-domain': 'lookalike-domain',
+};
+const GROUP_REST_FACTOR = 0.2;
+
+/** The verdict score: sum of weights, evidence groups counted once (see EVIDENCE_GROUP). */
+export function totalScore(findings: readonly Finding[]): number {
   let total = 0;
-  for (const f of findings) total += f.weight;
-  total = Math.round(total * 10) / 10;
+  const groups = new Map<string, { max: number; sum: number }>();
+  for (const f of findings) {
+    const g = EVIDENCE_GROUP[f.rule];
+    if (g === undefined) {
+      total += f.weight;
+      continue;
+    }
+    const cur = groups.get(g) ?? { max: 0, sum: 0 };
+    cur.max = Math.max(cur.max, f.weight);
+    cur.sum += f.weight;
+    groups.set(g, cur);
+  }
+  for (const { max, sum } of groups.values()) total += max + GROUP_REST_FACTOR * (sum - max);
+  return Math.round(total * 10) / 10;
+}
+
+export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t: Thresholds): Score {
+  const total = totalScore(findings);
   const missing = missingFields(ctx);
   const top = [...findings].sort((a, b) => b.weight - a.weight)[0];
   const blocked = ctx.blocked !== undefined ? ` The message was ${ctx.blocked}.` : '';

@@ -12,7 +12,7 @@ test('DMARC fail under p=reject weighs in full and says the reject was enforced'
   const [f] = dmarcFail(ctx);
   assert.equal(f?.weight, 50);
   assert.equal(f?.severity, 'critical');
-  assert.match(f?.summary ?? '', /p=reject.*reject was enforced/);
+  assert.match(f?.summary ?? '', /p=reject.*the MTA enforced it/);
   assert.equal(f?.fields.policy, 'reject');
   assert.deepEqual(f?.attack, ['T1672', 'T1684.002']);
 });

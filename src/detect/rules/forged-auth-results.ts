@@ -5,7 +5,8 @@
  * header_checks before milters add their own results, so any such header logged on inbound
  * mail came from the sender: a forgery meant to fool downstream filters or the reader.
  * Spares: headers logged through milter_header_checks (the record's flag, or its own
- * `milter-header-` line); trusted networks / SASL / local
+ * `milter-header-` line) and headers logged on a later hop of the same message on this
+ * host (content-filter re-injection carries what our milters added in the first pass); trusted networks / SASL / local
  * (an internal hop legitimately carries our stamp).
  * Anchors: RFC 8601 section 5 (remove A-R with own authserv-id from outside); Rspamd
  * milter_headers "remove" of Authentication-Results; SpamAssassin's internal-network trust.

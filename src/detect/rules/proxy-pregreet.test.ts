@@ -15,7 +15,7 @@ test('pregreet and protocol violations seen by the proxy', () => {
     },
   });
   const [f] = proxyPregreet(ctxOf(r));
-  assert.equal(f?.weight, 8);
+  assert.equal(f?.weight, 15);
   assert.equal(f?.fields.actions, 'pregreet, protocol-violation');
 });
 
@@ -27,4 +27,25 @@ test('clean passes and no proxy: nothing', () => {
     [],
   );
   assert.deepEqual(proxyPregreet(ctxOf(rec())), []);
+});
+
+test('postscreen protocol-error reject counts when the proxy line was not joined', () => {
+  const r = rec({
+    headers: {},
+    actions: [
+      {
+        action: 'rejected',
+        stage: 'rcpt',
+        by: 'postscreen',
+        code: 550,
+        reason: 'Protocol error',
+        time: null,
+      },
+    ],
+  });
+  assert.equal(proxyPregreet(ctxOf(r))[0]?.fields.actions, 'protocol error (postscreen reject)');
+  const other = rec({
+    actions: [{ action: 'rejected', stage: 'rcpt', by: 'smtpd', reason: 'Protocol error', time: null }],
+  });
+  assert.deepEqual(proxyPregreet(ctxOf(other)), []);
 });

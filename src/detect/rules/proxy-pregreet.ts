@@ -2,6 +2,8 @@
  * proxy-pregreet: the SMTP proxy in front of the MTA (postscreen, HAProxy) saw the client
  * talk before the greeting, pipeline without permission, send bare newlines or non-SMTP
  * commands — bulk spoofing tools, not real MTAs — and the message still got a record.
+ * Also read from postscreen's own "550 5.5.1 Protocol error" reject when the proxy's
+ * verdict line was not joined. Suspicious on its own: real MTAs never do this.
  * Spares: clean proxy passes.
  * Anchors: Postfix postscreen PREGREET / COMMAND PIPELINING / BARE NEWLINE / NON-SMTP COMMAND.
  */
@@ -11,15 +13,22 @@ const BAD = ['pregreet', 'protocol-violation', 'bare-newline', 'non-smtp-command
 
 export const proxyPregreet: Rule = (ctx) => {
   const p = ctx.record.session.proxy;
-  if (p === undefined) return [];
-  const hits = p.actions.filter((a) => BAD.some((b) => a.toLowerCase().startsWith(b)));
-  if (hits.length === 0) return [];
-  const list = [...new Set(hits)].slice(0, 5).join(', ');
+  const hits = p === undefined ? [] : p.actions.filter((a) => BAD.some((b) => a.toLowerCase().startsWith(b)));
+  // postscreen enforcing its protocol tests answers "550 5.5.1 Protocol error" at RCPT.
+  const rejected = ctx.record.actions.find(
+    (a) =>
+      a.by === 'postscreen' && a.reason !== undefined && a.reason.toLowerCase().startsWith('protocol error'),
+  );
+  if (hits.length === 0 && rejected === undefined) return [];
+  const list =
+    hits.length > 0 ? [...new Set(hits)].slice(0, 5).join(', ') : 'protocol error (postscreen reject)';
+  const kind = p?.kind ?? 'postscreen';
+  const client = p?.peerIp ?? ctx.record.session.clientIp ?? null;
   return [
     finding(ctx, 'proxy-pregreet', {
       severity: 'medium',
-      summary: `${p.kind} saw SMTP protocol violations from ${p.peerIp ?? ctx.record.session.clientIp ?? '?'}: ${list}`,
-      fields: { proxy: p.kind, actions: list, client_ip: p.peerIp ?? ctx.record.session.clientIp ?? null },
+      summary: `${kind} saw SMTP protocol violations from ${client ?? '?'}: ${list} (a bulk tool, not a mail server)`,
+      fields: { proxy: kind, actions: list, client_ip: client },
     }),
   ];
 };
