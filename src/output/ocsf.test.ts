@@ -47,6 +47,9 @@ test('ocsf: a spoof gives an Email Activity and a Detection Finding', () => {
   assert.equal(a.dst_endpoint.hostname, 'mx1.example.com');
   assert.equal(a.smtp_hello, 'mail.example.net');
   assert.equal(a.unmapped.spoofwatch.verdict, 'spoof');
+  assert.deepEqual(a.metadata.profiles, ['security_control']);
+  assert.equal(a.action_id, 1);
+  assert.equal(a.is_alert, undefined, 'is_alert is OCSF 1.4, not 1.3.0');
 
   assert.equal(f.class_uid, 2004);
   assert.equal(f.category_uid, 2);
@@ -83,4 +86,5 @@ test('ocsf: clean and unknown give an Email Activity only; outbound is Send; rej
   assert.equal(u.disposition_id, 2);
   assert.equal(u.status_id, 2);
   assert.equal(u.severity_id, 1);
+  assert.equal(u.action_id, 2);
 });

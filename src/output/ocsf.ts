@@ -6,6 +6,7 @@
  * verdict, a Detection Finding (class 2004, category 2 Findings) follows it, with
  * `finding_info.attacks[]` carrying each ATT&CK technique with its version. Everything
  * OCSF has no attribute for (findings, guards, missing telemetry) is under `unmapped`.
+ * (`is_alert` only exists from OCSF 1.4: with 1.3 the Detection Finding itself is the alert.)
  */
 import type { MessageRecord } from '../correlate/record.js';
 import type { Finding, Verdict, VerdictLevel } from '../detect/verdict.js';
@@ -153,10 +154,14 @@ export function verdictToOcsfActivity(v: Verdict, now: number = Date.now()): Rec
     disposition,
     direction_id: directionId,
     direction,
-    is_alert: v.verdict === 'spoof' || v.verdict === 'suspicious',
+    action_id: dispositionId === 1 ? 1 : dispositionId === 2 || dispositionId === 6 ? 2 : 0,
+    action:
+      dispositionId === 1 ? 'Allowed' : dispositionId === 2 || dispositionId === 6 ? 'Denied' : 'Unknown',
     message: top?.summary,
     metadata: {
       version: OCSF_VERSION,
+      // disposition/action come from the Security Control profile (the MTA accepts or rejects).
+      profiles: ['security_control'],
       product: PRODUCT,
       uid: r.id,
       log_name: r.mta,
@@ -224,7 +229,6 @@ export function verdictToOcsfFinding(v: Verdict, now: number = Date.now()): Reco
     severity: SEVERITY_NAME[severityId],
     status_id: 1,
     status: 'New',
-    is_alert: true,
     message: title,
     metadata: { version: OCSF_VERSION, product: PRODUCT, uid: `${r.id}#finding`, logged_time: now },
     finding_info: {
