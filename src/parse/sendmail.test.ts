@@ -196,9 +196,34 @@ test('milter: added headers, rejects and chatter', () => {
   assert.equal(ins.name, 'DKIM-Signature');
   assert.equal(ins.action, 'insert');
 
-  const chg = as(parse('u9LHfL3Q012345: Milter change (1): header: Subject: [SPAM] hello'), 'header');
+  const chg = as(
+    parse(
+      'u9LHfL3Q012345: Milter change: header Subject: from meet me to discuss to [SPAM] meet me to discuss',
+    ),
+    'header',
+  );
   assert.equal(chg.action, 'change');
-  assert.equal(chg.value, '[SPAM] hello');
+  assert.equal(chg.name, 'Subject');
+  assert.equal(chg.value, '[SPAM] meet me to discuss');
+  const add = as(parse('u9LHfL3Q012345: Milter change (add): header: X-Spam-Flag: YES'), 'header');
+  assert.equal(add.name, 'X-Spam-Flag');
+  assert.equal(add.value, 'YES');
+  const def = as(
+    parse('u9LHfL3Q012345: Milter change: default header From value with "Alice" <alice@example.com>'),
+    'header',
+  );
+  assert.equal(def.name, 'From');
+  assert.equal(def.value, '"Alice" <alice@example.com>');
+  const del = as(
+    parse('u9LHfL3Q012345: Milter delete: header Authentication-Results: mx.example.org; dkim=pass'),
+    'header',
+  );
+  assert.equal(del.action, 'delete');
+  assert.equal(del.name, 'Authentication-Results');
+  assert.equal(del.value, 'mx.example.org; dkim=pass');
+  const chgfrom = as(parse('u9LHfL3Q012345: Milter chgfrom: <bounce@example.net>'), 'message.note');
+  assert.equal(chgfrom.note, 'Milter chgfrom: <bounce@example.net>');
+  assert.equal(parse('u9LHfL3Q012345: Milter add: rcpt: <archive@example.org>').kind, 'message.note');
 
   const r = as(
     parse('u9LHfL3Q012348: Milter: data, reject=550 5.7.1 rejected by DMARC policy for example.com'),

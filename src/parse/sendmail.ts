@@ -48,6 +48,8 @@ import {
 const MAX_KV_PAIRS = 40;
 /** Longest key name in a `key=value` list. */
 const MAX_KEY_CHARS = 24;
+/** Longest `from OLD to NEW` text searched for a tagged value (longer ones split at the last " to "). */
+const MAX_CHANGE_SCAN_CHARS = 4096;
 /** Longest free-text note kept. */
 const MAX_NOTE_CHARS = 1024;
 
@@ -354,36 +356,84 @@ function parseRuleset(c: Ctx, kv: Kv, msg: string): LogEvent {
   return note;
 }
 
-const MILTER_HEADER_VERBS = ['add', 'insert', 'change', 'delete', 'modify'] as const;
+function milterHeader(c: Ctx, name: string, value: string, action: string): HeaderEvent {
+  let v = value.startsWith(' ') ? value.slice(1) : value;
+  const truncated = v.length > MAX_HEADER_VALUE_CHARS;
+  if (truncated) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
+  return make(c, 'header', { name: cut(name, 200), value: v, truncated, action, milter: true });
+}
+
+/**
+ * `from OLD to NEW`: OLD may itself hold " to ". Prefer the longest OLD that NEW contains
+ * (milters tag values: "[SPAM] " + OLD), else split at the last " to ".
+ */
+function splitChange(t: string): { old: string; now: string } | null {
+  if (!t.startsWith('from ')) return null;
+  let tagged = -1;
+  let last = -1;
+  let k = t.indexOf(' to ', 5);
+  for (let tries = 0; k >= 0 && tries < 32; tries++) {
+    last = k;
+    const old = t.slice(5, k);
+    if (old.length > 0 && t.length <= MAX_CHANGE_SCAN_CHARS && t.slice(k + 4).includes(old)) tagged = k;
+    k = t.indexOf(' to ', k + 4);
+  }
+  const at = tagged >= 0 ? tagged : last;
+  return at < 0 ? null : { old: t.slice(5, at), now: t.slice(at + 4) };
+}
+
+/**
+ * Milter header actions as Sendmail logs them (MilterLogLevel > 8):
+ *   Milter add: header: NAME: VALUE            Milter insert (IDX): header: NAME: VALUE
+ *   Milter change (add): header: NAME: VALUE   Milter change: default header NAME value with VALUE
+ *   Milter change: header[ (default header)] NAME: from OLD to NEW
+ *   Milter delete: header[ (default header)] NAME:OLD
+ *   Milter chgfrom: <sender>   Milter add: rcpt: <x>   Milter delete: rcpt <x>
+ */
+function parseMilterAction(c: Ctx, rest: string): LogEvent | null {
+  let h = rest.indexOf(': header: ');
+  if (h > 6 && h < 32) {
+    const verb = rest.startsWith('Milter insert')
+      ? 'insert'
+      : rest.startsWith('Milter change')
+        ? 'change'
+        : 'add';
+    const body = rest.slice(h + 10);
+    const colon = body.indexOf(':');
+    if (colon <= 0 || colon > 200) return null;
+    return milterHeader(c, body.slice(0, colon), body.slice(colon + 1), verb);
+  }
+  if (rest.startsWith('Milter change: default header ')) {
+    const body = rest.slice(30);
+    const w = body.indexOf(' value with ');
+    if (w <= 0) return null;
+    return milterHeader(c, body.slice(0, w), body.slice(w + 12), 'change');
+  }
+  const isChange = rest.startsWith('Milter change: header ');
+  const isDelete = rest.startsWith('Milter delete: header ');
+  if (isChange || isDelete) {
+    let body = rest.slice(22);
+    if (body.startsWith('(default header) ')) body = body.slice(17);
+    h = body.indexOf(':');
+    if (h <= 0 || h > 200) return null;
+    const name = body.slice(0, h);
+    if (isDelete) return milterHeader(c, name, body.slice(h + 1), 'delete');
+    const ch = splitChange(body.slice(h + 2));
+    return ch === null ? null : milterHeader(c, name, ch.now, 'change');
+  }
+  if (
+    rest.startsWith('Milter chgfrom: ') ||
+    rest.startsWith('Milter add: rcpt: ') ||
+    rest.startsWith('Milter delete: rcpt ')
+  ) {
+    return make(c, 'message.note', { note: cut(rest) });
+  }
+  return null;
+}
 
 function parseMilter(c: Ctx, rest: string): LogEvent {
-  // "Milter add: header: Name: value", "Milter insert (1): header: Name: value",
-  // "Milter change (1): header: Name: value"
-  for (const verb of MILTER_HEADER_VERBS) {
-    if (!rest.startsWith(verb, 7)) continue;
-    const h = rest.indexOf(': header: ', 7 + verb.length);
-    if (h > 0 && h < 7 + verb.length + 12) {
-      const body = rest.slice(h + 10);
-      const colon = body.indexOf(':');
-      if (colon <= 0 || colon > 200) break;
-      let value = body.slice(colon + 1);
-      if (value.startsWith(' ')) value = value.slice(1);
-      const truncated = value.length > MAX_HEADER_VALUE_CHARS;
-      const ev: HeaderEvent = make(c, 'header', {
-        name: body.slice(0, colon),
-        value: truncated ? value.slice(0, MAX_HEADER_VALUE_CHARS) : value,
-        truncated,
-        action: verb,
-        milter: true,
-      });
-      return ev;
-    }
-    // "Milter add: rcpt: <x>", "Milter delete: rcpt <x>", "Milter change: sender: <x>"
-    if (rest.indexOf('rcpt', 7) > 0 || rest.indexOf('sender', 7) > 0) {
-      const note: MessageNoteEvent = make(c, 'message.note', { note: cut(rest) });
-      return note;
-    }
-  }
+  const action = parseMilterAction(c, rest);
+  if (action !== null) return action;
   if (rest.startsWith('Milter: ')) {
     const kvText = rest.slice(8);
     // "Milter: data, reject=..." / "Milter: from=<..>, reject=..." / "Milter: to=<..>, reject=..."
