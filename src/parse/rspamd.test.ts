@@ -225,3 +225,15 @@ test('older file-log shapes: empty tag, unbracketed id, and the pre-1.0 `#pid(ty
   );
   assert.equal(old.kind, 'noise');
 });
+
+test('custom log_format fields: mime_from is the header From', () => {
+  const ev = filter(
+    parseRspamd(
+      L(
+        '<1>; task; rspamd_task_write_log: id: <m@x>, qid: <Q7>, ip: 203.0.113.9, smtp_from: <b@example.net>, mime_from: <ceo@example.com>, (default: F (no action): [0.0/15.0] [FROM_NEQ_ENVFROM(0.0){other@example.org;b@example.net;}]), len: 1',
+      ),
+    ),
+  );
+  assert.equal(ev.envelopeFrom, 'b@example.net');
+  assert.equal(ev.headerFrom, 'ceo@example.com');
+});

@@ -171,7 +171,11 @@ function parseTaskLog(line: LogLine, text: string): FilterEvent | null {
         if (v !== '' && v.length <= 45) ev.clientIp = v;
         break;
       case 'from':
+      case 'smtp_from':
         ev.envelopeFrom = v;
+        break;
+      case 'mime_from':
+        if (v !== '') ev.headerFrom = v;
         break;
       case 'user':
         ev.detail = 'user: ' + v;
@@ -208,7 +212,8 @@ function parseTaskLog(line: LogLine, text: string): FilterEvent | null {
     const auth = authFromSymbols(scan);
     if (auth !== undefined) ev.auth = auth;
     const fromNeq = scan.symbols['FROM_NEQ_ENVFROM']?.options?.[0];
-    if (fromNeq !== undefined && fromNeq.includes('@')) ev.headerFrom = fromNeq;
+    if (ev.headerFrom === undefined && fromNeq !== undefined && fromNeq.includes('@'))
+      ev.headerFrom = fromNeq;
     if (scan.duplicates.length > 0) {
       ev.detail =
         (ev.detail === undefined ? '' : ev.detail + '; ') + 'symbol named twice: ' + scan.duplicates[0];
@@ -222,6 +227,14 @@ function parseTaskLog(line: LogLine, text: string): FilterEvent | null {
   else {
     const mr = tail.indexOf(', mime_rcpts: ');
     if (mr >= 0) ev.recipients = splitAddresses(readValue(tail, mr + 14).value);
+  }
+  // custom log_format lines may carry the header From
+  if (ev.headerFrom === undefined) {
+    const mf = tail.indexOf(', mime_from: ');
+    if (mf >= 0) {
+      const v = readValue(tail, mf + 13).value;
+      if (v !== '') ev.headerFrom = bounded(v);
+    }
   }
   const forced = tail.indexOf(', forced: ');
   if (forced >= 0)
