@@ -237,3 +237,33 @@ test('custom log_format fields: mime_from is the header From', () => {
   assert.equal(ev.envelopeFrom, 'b@example.net');
   assert.equal(ev.headerFrom, 'ceo@example.com');
 });
+
+test('options holding ", " and parentheses (IP_SCORE, ASN) do not cut the list', () => {
+  const ev = filter(
+    parseRspamd(
+      L(
+        '2026-11-20 02:22:46 #489(normal) <747296>; task; rspamd_task_write_log: id: <a4@example.com>, qid: <02331840CC>, ip: 198.51.100.7, from: <a@example.com>, (default: F (no action): [-0.30/15.00] [R_SPF_ALLOW(-0.20){+mx;},ASN(0.00){asn:64500, ipnet:198.51.100.0/24, country:DE;},IP_SCORE(0.00){ip: (-9.33), ipnet: 198.51.100.0/24(-7.23), asn: 64500(-4.52), country: DE(-0.01);},DMARC_NA(0.00){example.com;},FROM_EQ_ENVFROM(0.00){}]), len: 916, time: 502.992ms real, 34.269ms virtual, dns req: 38, digest: <d2b1>, rcpts: <b@example.org>',
+      ),
+    ),
+  );
+  assert.deepEqual(Object.keys(ev.symbols ?? {}), [
+    'R_SPF_ALLOW',
+    'ASN',
+    'IP_SCORE',
+    'DMARC_NA',
+    'FROM_EQ_ENVFROM',
+  ]);
+  assert.deepEqual(ev.symbols?.['ASN']?.options, ['asn:64500, ipnet:198.51.100.0/24, country:DE']);
+  assert.deepEqual(ev.auth, { spf: 'pass', dmarc: { result: 'none', domain: 'example.com' } });
+  assert.deepEqual(ev.recipients, ['b@example.org']);
+  const lua = parseRspamd(
+    L('<6c46d8>; lua; spf.lua:186: skip SPF checks for local networks and authorized users'),
+  );
+  assert.equal(lua.kind, 'noise');
+  const loaded = parseRspamd(
+    L(
+      '<6c46d8>; task; rspamd_message_parse: loaded message; id: <M1@example.org>; queue-id: <D3EFB1F66D>; size: 2635; checksum: <d2b1>',
+    ),
+  );
+  assert.equal(loaded.queueId, 'D3EFB1F66D');
+});
