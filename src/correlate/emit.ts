@@ -36,6 +36,7 @@ export function computeDisposition(rec: MessageRecord, stillOpen: boolean): stri
     else if (s === 'discarded') discardedRcpt = true;
   }
   let wholeReject = false;
+  let wholeDefer = false;
   let rcptReject = false;
   let discarded = discardedRcpt;
   let held = false;
@@ -46,6 +47,9 @@ export function computeDisposition(rec: MessageRecord, stillOpen: boolean): stri
       case 'rejected':
         if (a.stage !== undefined && WHOLE_MESSAGE_STAGES.has(a.stage)) wholeReject = true;
         else rcptReject = true;
+        break;
+      case 'deferred':
+        if (a.stage !== undefined && WHOLE_MESSAGE_STAGES.has(a.stage)) wholeDefer = true;
         break;
       case 'discarded':
         discarded = true;
@@ -71,6 +75,7 @@ export function computeDisposition(rec: MessageRecord, stillOpen: boolean): stri
   if (quarantined && !delivered) return 'quarantined';
   if (delivered) return 'delivered';
   if (rcptReject) return 'rejected';
+  if (wholeDefer) return 'deferred';
   if (held) return 'held';
   if (expired) return 'expired';
   if (bounced > 0 && bounced === latest.size) return 'bounced';

@@ -182,7 +182,8 @@ export function foldReject(r: OpenRecord, ev: RejectEvent): void {
   if (ev.to !== undefined) {
     addRecipient(r, ev.to);
     // A recipient refused at RCPT has its story ended.
-    if (ev.stage === 'rcpt' && rec.recipients.length < MAX_RECIPIENTS) {
+    const refused = a.action === 'rejected' || a.action === 'deferred' || a.action === 'discarded';
+    if (refused && ev.stage === 'rcpt' && rec.recipients.length < MAX_RECIPIENTS) {
       rec.recipients.push({
         to: ev.to,
         status: a.action === 'deferred' ? 'deferred' : 'rejected',

@@ -23,7 +23,7 @@ import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.j
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
-import { MAX_NOQUEUE_PER_SESSION } from './bounds.js';
+import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF } from './bounds.js';
 import { finalise } from './emit.js';
 import { RecordTable, type HostState } from './records.js';
 import { SessionTable, sessionKey } from './sessions.js';
@@ -72,6 +72,16 @@ export interface CorrelatorCounters extends CorrelatorStats {
 }
 
 const MTA_PRODUCERS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim']);
+/** Reject actions that refuse (as opposed to filter/hold/warn/prepend, which let the message on). */
+const REFUSALS: ReadonlySet<string> = new Set(['reject', 'defer', 'discard']);
+/** SMTP stages after which the queue file exists and the whole message is refused. */
+const WHOLE_MESSAGE_STAGES: ReadonlySet<string> = new Set([
+  'data',
+  'end-of-data',
+  'header',
+  'body',
+  'content',
+]);
 
 function isLoopback(ip: string | undefined): boolean {
   return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
@@ -143,6 +153,10 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     let r = h.byQid.get(qid) ?? null;
     if (r !== null) {
       if (r.expectedIds !== null) activateExpected(r, qid);
+    } else if ((r = h.heldByQid.get(qid) ?? null) !== null) {
+      // A late line (a milter logging after the MTA's close): back in, closed again after it.
+      table.reopen(r);
+      reclose = r;
     } else {
       if (!create) return null;
       r = table.create(h, qid, ev.line.time);
@@ -165,8 +179,16 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     r.rec.session = s.info;
     delete r.rec.local;
     s.current = r;
-    if (newTransaction) takePendingSpf(s, r);
-    else for (const spf of s.heloSpf) addSpf(r, spf);
+    if (newTransaction) {
+      takePendingSpf(s, r);
+      for (const p of s.pendingLines) {
+        addLine(r, p);
+        foldReject(r, p);
+      }
+      s.pendingLines = [];
+    } else {
+      for (const spf of s.heloSpf) addSpf(r, spf);
+    }
   }
 
   function learnHelo(r: OpenRecord, helo: string | undefined): void {
@@ -225,6 +247,17 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
 
   function onNoqueue(ev: RejectEvent, h: HostState, now: number): void {
     const s = sessionFor(ev, now, true);
+    if (!REFUSALS.has(ev.action)) {
+      // `NOQUEUE: filter|hold|redirect|warn: RCPT ...`: the message goes on and gets a queue
+      // id next; the action belongs to that message.
+      if (s === null) {
+        counters.orphanEvents++;
+        return;
+      }
+      if (ev.helo !== undefined && s.info.helo === undefined) s.info.helo = ev.helo;
+      if (s.pendingLines.length < MAX_PENDING_SPF) s.pendingLines.push(ev);
+      return;
+    }
     const from = ev.from === undefined ? undefined : (normSender(ev.from) ?? '');
     let r: OpenRecord | null = null;
     if (s !== null) {
@@ -255,7 +288,25 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     if (s === null) table.close(r, 'closed');
   }
 
+  /** A held record taken back for a late line; it closes again once the line is folded. */
+  let reclose: OpenRecord | null = null;
+
   function push(ev: LogEvent): void {
+    handle(ev);
+    if (reclose !== null) {
+      const r = reclose;
+      reclose = null;
+      if (
+        r.state === 'open' &&
+        r.openIds.size === 0 &&
+        (r.expectedIds === null || r.expectedIds.size === 0)
+      ) {
+        table.close(r, 'closed');
+      }
+    }
+  }
+
+  function handle(ev: LogEvent): void {
     counters.events++;
     const line = ev.line;
     const h = table.host(line.host);
@@ -342,6 +393,11 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         const r = recordFor(ev, qid, h)!;
         foldReject(r, ev);
         learnHelo(r, ev.helo);
+        // Refused at or after DATA (milter, header/body checks, DMARC): the MTA drops the
+        // queue file without a `removed` line.
+        if (ev.producer === 'postfix' && REFUSALS.has(ev.action) && WHOLE_MESSAGE_STAGES.has(ev.stage)) {
+          closeQueueId(r, qid);
+        }
         return;
       }
       case 'auth.spf': {
@@ -386,8 +442,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         counters.orphanEvents++;
         return;
       }
-      if (ev.reason === 'expired') addAction(r, { action: 'expired', time });
-      else if (ev.reason === 'discarded') addAction(r, { action: 'discarded', time });
+      if (ev.reason === 'expired') {
+        addAction(r, { action: 'expired', time });
+        // Postfix logs `removed` after returning the message to its sender.
+        if (ev.producer === 'postfix') return;
+      } else if (ev.reason === 'discarded') {
+        addAction(r, { action: 'discarded', time });
+      }
       closeQueueId(r, qid);
       return;
     }

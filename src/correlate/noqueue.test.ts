@@ -143,3 +143,80 @@ test('a reject with neither queue id nor pid is a record of its own, emitted at 
   assert.equal(r.out[0]?.session.clientIp, '192.0.2.99');
   assert.equal(r.out[0]?.disposition, 'rejected');
 });
+
+test('NOQUEUE filter/hold lines are no rejection: they go to the message queued next', () => {
+  const r = run();
+  r.push(
+    ev(smtpd(0), 'session.connect', { clientIp: '192.0.2.70' }),
+    ev(smtpd(1), 'reject', {
+      stage: 'rcpt',
+      action: 'hold',
+      reason: '<ceo@example.com>: Sender address triggers HOLD action',
+      from: 'ceo@example.com',
+      to: 'a@example.org',
+      helo: 'pc.example.com',
+      clientIp: '192.0.2.70',
+    }),
+    ev(smtpd(1), 'message.client', { queueId: 'HOLD01', clientIp: '192.0.2.70' }),
+    ev(smtpd(2), 'session.disconnect', { clientIp: '192.0.2.70' }),
+  );
+  const recs = r.flush();
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]?.queueId, 'HOLD01');
+  assert.equal(recs[0]?.disposition, 'held');
+  assert.equal(recs[0]?.session.helo, 'pc.example.com');
+  assert.deepEqual(recs[0]?.recipients, [], 'a held recipient is not refused');
+  assert.equal(recs[0]?.evidence.length, 2);
+});
+
+test('a milter reject at end of data closes the queue id (Postfix logs no removed); a late milter line still joins', () => {
+  const r = run();
+  r.push(
+    ev(smtpd(0), 'session.connect', { clientIp: '198.51.100.40' }),
+    ev(smtpd(1), 'message.client', { queueId: 'MR001', clientIp: '198.51.100.40' }),
+    ev(smtpd(2), 'reject', {
+      queueId: 'MR001',
+      stage: 'end-of-data',
+      action: 'defer',
+      code: 451,
+      dsn: '4.7.1',
+      reason: 'Try again later',
+      by: 'milter',
+    }),
+    ev({ t: 2, prog: 'opendmarc', pid: 9 }, 'auth.dmarc', {
+      queueId: 'MR001',
+      result: 'fail',
+      domain: 'example.com',
+    }),
+    ev(smtpd(3), 'session.disconnect', { clientIp: '198.51.100.40' }),
+    ev({ t: 30, prog: 'postfix/anvil', pid: 1 }, 'noise', { note: 'statistics' }),
+  );
+  assert.equal(r.out.length, 1, 'closed, not waiting for an age-out');
+  assert.equal(r.out[0]?.disposition, 'deferred');
+  assert.equal(r.out[0]?.agedOut, undefined);
+  assert.equal(r.out[0]?.auth.dmarc?.result, 'fail');
+  assert.equal(r.stats().records, 1);
+});
+
+test('Postfix expired then removed: one record, disposition expired', () => {
+  const r = run();
+  const q = (t: number) => ({ t, prog: 'postfix/qmgr', pid: 300 });
+  r.push(
+    ev(q(0), 'envelope', { queueId: 'EXP01', from: 'a@example.net', nrcpt: 1 }),
+    ev({ t: 1, prog: 'postfix/smtp', pid: 1 }, 'delivery', {
+      queueId: 'EXP01',
+      to: 'b@example.com',
+      status: 'deferred',
+    }),
+    ev(q(2), 'message.closed', { queueId: 'EXP01', reason: 'expired' }),
+    ev({ t: 2, prog: 'postfix/bounce', pid: 2 }, 'message.note', {
+      queueId: 'EXP01',
+      note: 'sender non-delivery notification',
+      relatedQueueId: 'BNC01',
+    }),
+    ev(q(2), 'message.closed', { queueId: 'EXP01', reason: 'removed' }),
+  );
+  assert.equal(r.out.length, 1);
+  assert.equal(r.out[0]?.disposition, 'expired');
+  assert.equal(r.out[0]?.evidence.length, 5);
+});

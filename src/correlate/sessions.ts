@@ -98,6 +98,7 @@ export class SessionTable {
       start: time,
       end: null,
       pendingSpf: [],
+      pendingLines: [],
       heloSpf: [],
       current: null,
       noqueue: [],

@@ -6,6 +6,7 @@
 import type { MessageRecord, RecordSession, SpfResult } from './record.js';
 import type { DkimTrack } from './dkim-join.js';
 import type { LruNode } from './lru.js';
+import type { RejectEvent } from '../parse/event.js';
 
 /** Why a record left the table. */
 export type EmitReason = 'closed' | 'aged' | 'evicted' | 'flush';
@@ -52,6 +53,8 @@ export interface SessionState extends LruNode<SessionState> {
   end: number | null;
   /** SPF results (mfrom) from policyd-spf waiting for the next transaction of this session. */
   pendingSpf: SpfResult[];
+  /** NOQUEUE lines that let the message on (filter, hold, warn ...): for the next queue id. */
+  pendingLines: RejectEvent[];
   /** HELO-scope SPF results: they hold for every message of the session. */
   heloSpf: SpfResult[];
   /** The transaction (queue id record) most recently bound to this session. */
