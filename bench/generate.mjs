@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 /**
- * Writes a large, realistic mail log for the benchmark: interleaved SMTP sessions on one
- * Postfix MX with postscreen, policyd-spf, OpenDKIM, OpenDMARC and header_checks lines,
+ * Writes a large, realistic mail log for the benchmark: interleaved SMTP sessions on
+ * Postfix MXs with postscreen, policyd-spf, OpenDKIM, OpenDMARC and header_checks lines,
  * delivered, rejected and spoofed messages, unique queue ids and advancing time.
  *
- *   node bench/generate.mjs [--lines N] [--out FILE]
+ *   node bench/generate.mjs [--lines N] [--hosts N] [--out FILE]
+ *   node bench/generate.mjs --base FILE --repeat N [--out FILE]
+ *
+ * --hosts N   a central syslog of N MX hosts (mx1..mxN), their sessions interleaved, as a
+ *             SOC collects them (default 1)
+ * --base      a real log repeated N times; each copy gets its own queue ids (same shape,
+ *             short hex or long Postfix ids) and its times shifted past the previous copy,
+ *             so the correlator sees new messages in time order
  */
 import { createWriteStream } from 'node:fs';
 import { mkdirSync } from 'node:fs';
@@ -17,9 +24,11 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.bench/mail.log' },
     base: { type: 'string' },
     repeat: { type: 'string', default: '10' },
+    hosts: { type: 'string', default: '1' },
   },
 });
 const target = Number(values.lines);
+const HOSTS = Math.max(1, Math.floor(Number(values.hosts)));
 mkdirSync(dirname(values.out), { recursive: true });
 const out = createWriteStream(values.out);
 
@@ -52,8 +61,10 @@ let lines = 0;
 let buf = [];
 /** Lines of the message being built; messages are then interleaved like concurrent sessions. */
 let current = [];
+/** The MX host of the message being built. */
+let mx = 'mx1';
 function emit(pid, prog, msg) {
-  current.push(`mx1 ${prog}[${pid}]: ${msg}`);
+  current.push(`${mx} ${prog}[${pid}]: ${msg}`);
 }
 function flushIfNeeded() {
   if (buf.length >= 5000) {
@@ -65,6 +76,7 @@ function flushIfNeeded() {
 }
 
 function message() {
+  mx = HOSTS === 1 ? 'mx1' : `mx${1 + (rnd(1 << 30) >>> 12) % HOSTS}`;
   const qid = (qn++).toString(16).toUpperCase().padStart(10, '0');
   const pid = 1000 + rnd(30000);
   const psPid = 900;
@@ -165,23 +177,82 @@ async function run() {
   out.end();
   process.stderr.write(`wrote ${lines} lines to ${values.out}\n`);
 }
+/** Alphabets of Postfix queue ids: short ids are hex; long ids use base 52 with `z` as separator. */
+const HEX = '0123456789ABCDEF';
+const B52 = '0123456789BCDFGHJKLMNPQRSTVWXYZbcdfghjklmnpqrstvwxy';
+/** Queue ids as a line's first field (`prog[pid]: ID: `) or in `queued as ID`; they contain a digit. */
+const QID_AT = /(?:\]: |queued as )([0-9A-Za-z]{6,20})\b/g;
+
+/** The id with its first 6 characters moved `r` places along its alphabet: same shape, new id. */
+function shiftId(id, r) {
+  const alpha = /^[0-9A-F]+$/.test(id) ? HEX : B52;
+  let out = '';
+  for (let i = 0; i < id.length; i++) {
+    const k = alpha.indexOf(id[i]);
+    out += i < 6 && k >= 0 ? alpha[(k + r) % alpha.length] : id[i];
+  }
+  return out;
+}
+
+const MONTHS = Object.fromEntries(MON.map((m, i) => [m, i]));
+/** A line's leading stamp (ISO 8601 or BSD) -> { ms, len, fmt } or null. ms reads the wall clock as UTC. */
+function readStamp(line) {
+  let m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)/.exec(line);
+  if (m) {
+    const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+    return { ms, len: 19, iso: true };
+  }
+  m = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)/.exec(line);
+  if (m && m[1] in MONTHS) {
+    const ms = Date.UTC(2023, MONTHS[m[1]], +m[2], +m[3], +m[4], +m[5]);
+    return { ms, len: 15, iso: false };
+  }
+  return null;
+}
+function writeStamp(ms, iso) {
+  const d = new Date(ms);
+  if (iso) return d.toISOString().slice(0, 19);
+  const day = String(d.getUTCDate()).padStart(2, ' ');
+  return `${MON[d.getUTCMonth()]} ${day} ${d.toISOString().slice(11, 19)}`;
+}
+
 /**
- * --base FILE --repeat N: a real log repeated N times, each copy with its queue ids made
- * unique (a per-copy suffix on every Postfix queue id) so the correlator sees new messages.
+ * --base FILE --repeat N: a real log repeated N times. Copy r has every queue id shifted
+ * (r places in its alphabet: distinct ids, same shape, links such as `queued as` kept) and
+ * every stamp moved r × (the log's span + 1 min), so copies follow each other in time.
  */
 async function repeatBase() {
   const { readFileSync } = await import('node:fs');
   const text = readFileSync(values.base, 'utf8');
-  const qid = /\b([0-9A-F]{6,12})(?=: )/g;
+  const src = text.split('\n');
+  if (src.at(-1) === '') src.pop();
+  const ids = new Set();
+  for (const line of src) for (const m of line.matchAll(QID_AT)) if (/\d/.test(m[1])) ids.add(m[1]);
+  let first = null;
+  let last = null;
+  for (const line of src) {
+    const st = readStamp(line);
+    if (st === null) continue;
+    if (first === null) first = st.ms;
+    last = st.ms;
+  }
+  const span = first === null ? 0 : last - first + 60_000;
+  const TOKEN = /[0-9a-z]{6,20}/gi;
   for (let r = 0; r < Number(values.repeat); r++) {
-    const suffix = r.toString(16).toUpperCase().padStart(2, '0');
-    const copy = text.replace(qid, (id) => id.slice(0, -2) + suffix);
-    if (!out.write(copy.endsWith('\n') ? copy : copy + '\n'))
-      await new Promise((res) => out.once('drain', res));
-    lines += copy.split('\n').length;
+    const map = new Map();
+    for (const id of ids) map.set(id, r === 0 ? id : shiftId(id, r));
+    const copy = [];
+    for (const line of src) {
+      const st = r === 0 ? null : readStamp(line);
+      let l = st === null ? line : writeStamp(st.ms + r * span, st.iso) + line.slice(st.len);
+      if (r > 0) l = l.replace(TOKEN, (tok) => map.get(tok) ?? tok);
+      copy.push(l);
+      lines++;
+    }
+    if (!out.write(copy.join('\n') + '\n')) await new Promise((res) => out.once('drain', res));
   }
   out.end();
-  process.stderr.write(`wrote ~${lines} lines to ${values.out}\n`);
+  process.stderr.write(`wrote ${lines} lines to ${values.out} (${ids.size} queue ids per copy)\n`);
 }
 if (values.base) repeatBase();
 else run();

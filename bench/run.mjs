@@ -4,12 +4,17 @@
  * pflogsumm (the summary tool admins already run) on the same file in the same run, so the
  * figures compare as ratios on a shared, noisy machine. Prints figures; asserts nothing.
  *
- *   npm run bench [-- --lines N] [--real] [--workers N]
- *   --lines N   size of the generated log (default 1,000,000)
- *   --real      also a real Postfix log (../shared corpus) repeated with shifted queue ids
+ *   npm run bench [-- --lines N] [--hosts N] [--workers N] [--real] [--memory]
+ *   --lines N     size of the generated log (default 1,000,000)
+ *   --hosts N     the generated log is a central syslog of N MX hosts (default 1)
+ *   --workers N   also time `scan --workers N` (default 2; 1 skips it). Lines are spread
+ *                 over workers by mail host: a single-host log gains nothing (try --hosts 4)
+ *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
+ *                 shifted queue ids and times
+ *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,21 +23,34 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     lines: { type: 'string', default: '1000000' },
+    hosts: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '2' },
     real: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '15' },
+    memory: { type: 'boolean', default: false },
   },
 });
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const BIN = join(root, 'bin', 'spoofwatch.js');
+const WORKERS = Math.max(1, Math.floor(Number(values.workers)));
+const HOSTS = Math.max(1, Math.floor(Number(values.hosts)));
 
 function sh(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
 }
 
+/** Lines in a file, read in chunks (the 10× file does not fit a single Buffer comfortably). */
 function countLines(file) {
-  const buf = readFileSync(file);
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(8 << 20);
   let n = 0;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  for (;;) {
+    const got = readSync(fd, buf, 0, buf.length, null);
+    if (got === 0) break;
+    for (let i = buf.indexOf(10); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) n++;
+  }
+  closeSync(fd);
   return n;
 }
 
@@ -60,44 +78,105 @@ function fmt(n, digits = 0) {
     : n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-function benchFile(label, file) {
-  const lines = countLines(file);
-  const mib = statSync(file).size / 1048576;
-  console.log(`\n## ${label}: ${fmt(lines)} lines, ${fmt(mib, 1)} MiB (${file})`);
-  const bin = join(root, 'bin', 'spoofwatch.js');
-  const runs = [
-    ['spoofwatch parse --summary', process.execPath, [bin, 'parse', '--summary', file]],
-    ['spoofwatch messages', process.execPath, [bin, 'messages', file]],
-    ['spoofwatch scan --format jsonl', process.execPath, [bin, 'scan', '--format', 'jsonl', file]],
-  ];
-  const pflog = spawnSync('sh', ['-c', 'command -v pflogsumm'], { encoding: 'utf8' }).stdout.trim();
-  if (pflog) runs.push(['pflogsumm', 'perl', [pflog, file]]);
-  else console.log('(pflogsumm not installed: apt-get install pflogsumm to compare)');
-  const results = [];
-  for (const [name, cmd, args] of runs) {
-    const r = measure(cmd, args);
-    results.push({ name, ...r, rate: r.ok ? lines / r.wall : null });
-  }
+const PFLOGSUMM = spawnSync('sh', ['-c', 'command -v pflogsumm'], { encoding: 'utf8' }).stdout.trim();
+
+function printTable(results, lines) {
   const ref = results.find((r) => r.name === 'pflogsumm' && r.ok);
   console.log('| command | seconds | lines/s | peak RSS MiB | × pflogsumm |');
   console.log('|---|---:|---:|---:|---:|');
   for (const r of results) {
-    const ratio = ref && r.rate ? `${fmt(r.rate / ref.rate, 2)}×` : '';
+    const rate = r.ok ? lines / r.wall : null;
+    const ratio = ref && rate ? `${fmt(rate / (lines / ref.wall), 2)}×` : '';
     console.log(
-      `| ${r.name} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${fmt(r.rate)} | ${fmt(r.rss, 0)} | ${ratio} |`,
+      `| ${r.name} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${fmt(rate)} | ${fmt(r.rss, 0)} | ${ratio} |`,
     );
     if (!r.ok) console.log(`    ${r.err}`);
   }
 }
 
+function header(label, file) {
+  const lines = countLines(file);
+  const mib = statSync(file).size / 1048576;
+  console.log(`\n## ${label}: ${fmt(lines)} lines, ${fmt(mib, 1)} MiB (${file})`);
+  return lines;
+}
+
+function benchFile(label, file, hosts) {
+  const lines = header(label, file);
+  const scan = [BIN, 'scan', '--format', 'jsonl', file];
+  const runs = [
+    ['spoofwatch parse --summary', process.execPath, [BIN, 'parse', '--summary', file]],
+    ['spoofwatch messages', process.execPath, [BIN, 'messages', file]],
+    ['spoofwatch scan --format jsonl', process.execPath, scan],
+  ];
+  if (WORKERS > 1)
+    runs.push([
+      `spoofwatch scan --format jsonl --workers ${WORKERS}`,
+      process.execPath,
+      [...scan, '--workers', String(WORKERS)],
+    ]);
+  if (PFLOGSUMM) runs.push(['pflogsumm', 'perl', [PFLOGSUMM, file]]);
+  else console.log('(pflogsumm not installed: apt-get install pflogsumm to compare)');
+  const results = runs.map(([name, cmd, args]) => ({ name, ...measure(cmd, args) }));
+  printTable(results, lines);
+  const one = results.find((r) => r.name === 'spoofwatch scan --format jsonl');
+  const many = results.find((r) => r.name.endsWith(`--workers ${WORKERS}`));
+  if (one?.ok && many?.ok) {
+    console.log(
+      `\nscan --workers ${WORKERS} vs 1 worker: ${fmt(one.wall / many.wall, 2)}×` +
+        (hosts === 1
+          ? ' (one mail host: its lines cannot be spread over workers)'
+          : ` (${hosts} mail hosts)`),
+    );
+  }
+}
+
+function synthetic(n, hosts) {
+  const file = join(root, '.bench', `synthetic-${n}${hosts > 1 ? `-h${hosts}` : ''}.log`);
+  if (!existsSync(file))
+    sh(process.execPath, [
+      'bench/generate.mjs',
+      '--lines',
+      String(n),
+      '--hosts',
+      String(hosts),
+      '--out',
+      file,
+    ]);
+  return file;
+}
+
+/** Flat memory: scan's peak RSS on N and on 10×N lines. */
+function memoryRun(n, hosts) {
+  console.log(`\n## memory: scan --format jsonl on ${fmt(n)} and ${fmt(10 * n)} lines`);
+  const rows = [];
+  for (const size of [n, 10 * n]) {
+    const file = synthetic(size, hosts);
+    const lines = countLines(file);
+    const r = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', file]);
+    rows.push({ size, lines, ...r });
+  }
+  console.log('| lines | seconds | lines/s | peak RSS MiB |');
+  console.log('|---:|---:|---:|---:|');
+  for (const r of rows)
+    console.log(
+      `| ${fmt(r.lines)} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.rss, 0)} |`,
+    );
+  const [a, b] = rows;
+  if (a?.rss && b?.rss) console.log(`\npeak RSS at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);
+}
+
 console.log('# spoofwatch benchmark');
-console.log(`node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  `node ${process.version}, ${new Date().toISOString()}, ${(await import('node:os')).availableParallelism()} CPUs`,
+);
 sh('npm', ['run', '-s', 'build']);
 const n = Number(values.lines);
-const synthetic = join(root, '.bench', `synthetic-${n}.log`);
-if (!existsSync(synthetic))
-  sh(process.execPath, ['bench/generate.mjs', '--lines', String(n), '--out', synthetic]);
-benchFile('synthetic MX (postscreen, policyd-spf, OpenDKIM, OpenDMARC, header_checks)', synthetic);
+benchFile(
+  `synthetic ${HOSTS === 1 ? 'MX' : `central syslog of ${HOSTS} MXs`} (postscreen, policyd-spf, OpenDKIM, OpenDMARC, header_checks)`,
+  synthetic(n, HOSTS),
+  HOSTS,
+);
 
 if (values.real) {
   const base = join(root, '..', 'shared', 'corpus', 'public', 'postfix-logsums', 'postfix.log');
@@ -106,6 +185,8 @@ if (values.real) {
     const real = join(root, '.bench', `real-x${values.repeat}.log`);
     if (!existsSync(real))
       sh(process.execPath, ['bench/generate.mjs', '--base', base, '--repeat', values.repeat, '--out', real]);
-    benchFile(`real Postfix log repeated ×${values.repeat} with shifted queue ids`, real);
+    benchFile(`real Postfix log repeated ×${values.repeat} with shifted queue ids and times`, real, 1);
   }
 }
+
+if (values.memory) memoryRun(n, HOSTS);
