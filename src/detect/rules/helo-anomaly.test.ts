@@ -28,3 +28,9 @@ test('matching literal, matching rDNS, inside clients: nothing', () => {
   assert.equal(withHelo('mail.other.test', 'unknown'), undefined);
   assert.deepEqual(heloAnomaly(ctxOf(rec({ session: { clientIp: '127.0.0.1', helo: 'localhost' } }))), []);
 });
+
+test('a protected HELO from a client whose reverse DNS is ours too weighs little', () => {
+  const f = withHelo('app1.example.com', 'app1.example.com');
+  assert.equal(f?.fields.kind, 'protected-domain-own-host');
+  assert.equal(f?.weight, 5);
+});

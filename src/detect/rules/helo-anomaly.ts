@@ -1,6 +1,7 @@
 /**
  * helo-anomaly: the HELO/EHLO name from a client outside the trusted networks claims a
- * protected domain (strong), or is a bare IP address (RFC 5321 4.1.3 wants a literal in
+ * protected domain (strong; weak when the client's reverse DNS is under that domain too),
+ * or is a bare IP address (RFC 5321 4.1.3 wants a literal in
  * brackets), an address literal not matching the client, a name without a dot, or a name
  * of another organisation than the client's reverse DNS (very weak).
  * Spares: trusted networks / SASL / local (the rule only looks at outside clients).
@@ -39,7 +40,18 @@ export const heloAnomaly: Rule = (ctx) => {
   const d = normalizeDomain(helo);
   if (d === undefined)
     return make(0.15, 'low', `HELO ${helo.slice(0, 80)} is not a valid host name`, 'invalid');
+  const rdns =
+    s.clientHost !== undefined && s.clientHost !== 'unknown' ? normalizeDomain(s.clientHost) : undefined;
   if (ctx.isProtected(d)) {
+    // A client whose reverse name is ours too is most likely our own host outside trustedNetworks.
+    if (rdns !== undefined && rdns.includes('.') && ctx.isProtected(rdns)) {
+      return make(
+        0.25,
+        'low',
+        `HELO ${d} claims a protected domain; the client's reverse DNS ${rdns} is ours too (add it to trustedNetworks if it is)`,
+        'protected-domain-own-host',
+      );
+    }
     return make(
       1,
       'high',
