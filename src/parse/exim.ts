@@ -897,6 +897,8 @@ const MESSAGE_NOTE_PREFIXES: readonly string[] = [
   'spam acl condition',
   'Delivery deferred by',
   'SMTP connection lost after final dot',
+  'Warning: ',
+  'Sender identification ',
 ];
 
 function parseWithId(c: Ctx, s: string): LogEvent | null {

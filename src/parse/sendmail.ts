@@ -599,9 +599,17 @@ function parseClientFirst(c: Ctx, rest: string): LogEvent | null {
 function parseAddrDots(c: Ctx, rest: string): LogEvent | null {
   const end = rest.indexOf('>... ');
   if (end <= 0 || end > MAX_ADDRESS_CHARS) return null;
-  const who = rest.slice(1, end);
+  const who = cut(rest.slice(1, end), MAX_ADDRESS_CHARS);
   const text = rest.slice(end + 5);
-  const ev: RejectEvent = make(c, 'reject', { stage: 'rcpt', action: 'reject', reason: cut(text), to: who });
+  // "<a@x>... Domain of sender address a@x does not exist" refuses MAIL FROM
+  const sender = text.startsWith('Sender ') || text.indexOf('sender address') >= 0;
+  const ev: RejectEvent = make(c, 'reject', {
+    stage: sender ? 'mail' : 'rcpt',
+    action: 'reject',
+    reason: cut(text),
+  });
+  if (sender) ev.from = who;
+  else ev.to = who;
   return ev;
 }
 
@@ -678,6 +686,7 @@ const NOISE_PREFIXES = [
   'rejecting connections on daemon',
   'accepting connections again',
   'Abort',
+  'Losing ',
 ] as const;
 
 const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
@@ -706,6 +715,7 @@ const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
   'rejecting connections on daemon': 'noise',
   'accepting connections again': 'noise',
   Abort: 'noise',
+  'Losing ': 'noise',
 };
 
 function parseMisc(c: Ctx, rest: string): LogEvent | null {
@@ -783,6 +793,24 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
     return ev;
   }
   if (rest.startsWith('rejecting commands')) return parsePregreet(c, rest);
+  // "tcpwrappers (dsl.example.net, 203.0.113.5) rejection"
+  if (rest.startsWith('tcpwrappers (')) {
+    const ev: RejectEvent = make(c, 'reject', {
+      stage: 'connect',
+      action: 'reject',
+      reason: cut(rest),
+      by: 'tcpwrappers',
+    });
+    const comma = rest.indexOf(', ', 13);
+    const close = rest.indexOf(')', 13);
+    if (comma > 13 && close > comma && close - 13 < 600) {
+      const host = rest.slice(13, comma);
+      const ip = rest.slice(comma + 2, close);
+      if (host !== 'unknown' && host !== ip) ev.clientHost = host;
+      ev.clientIp = ip;
+    }
+    return ev;
+  }
   if (rest.startsWith('lost input channel from ')) return parseFromHost(c, rest, ' from ');
   if (rest.startsWith('timeout waiting for input from ')) return parseFromHost(c, rest, ' from ');
   if (rest.startsWith('Connection rate limit exceeded') || rest.startsWith('too many ')) {
