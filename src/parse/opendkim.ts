@@ -234,7 +234,7 @@ export function parseOpendkim(line: LogLine): LogEvent {
     }
   }
 
-  if (rest === 'DKIM verification successful') return dkim(line, queueId, 'pass');
+  if (rest.startsWith('DKIM verification successful')) return dkim(line, queueId, 'pass');
   if (rest.startsWith('bad signature data')) return note(line, queueId, 'bad-signature');
   if (rest.startsWith('no signature data')) return dkim(line, queueId, 'none');
   if (rest === 'not authenticated') return note(line, queueId, 'not-authenticated');
