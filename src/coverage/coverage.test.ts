@@ -121,8 +121,19 @@ test('authenticated submission is outbound and does not count against inbound SP
       headerFrom: 'alice@example.com',
     }),
   ];
+  // The MTA's own bounce notification: null sender, no SMTP client to log.
+  const bounce = postfixMessage({
+    queueId: 'AAAA000003',
+    time: BASE_TIME + 2 * HOUR,
+    envelopeFrom: '',
+    milters: false,
+  });
+  bounce.record.session = {};
+  msgs.push(bounce);
   const r = collect(msgs);
   assert.equal(r.inventory.messages.outbound, 1);
+  assert.equal(field(r, 'client.ip').share, 1, 'a bounce notification has no client to log');
+  assert.ok(!r.gaps.some((g) => g.field === 'client.ip' || g.field === 'helo'));
   assert.equal(field(r, 'auth.dmarc').total, 1);
   assert.equal(field(r, 'auth.dmarc').share, 1);
 });

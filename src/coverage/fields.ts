@@ -47,6 +47,16 @@ export interface FieldSpec {
 
 const has = (r: MessageRecord, name: string): boolean => (r.headers[name]?.length ?? 0) > 0;
 
+/**
+ * Made on this host, not received over SMTP: local submission (pickup), or a null-sender
+ * message with no SMTP client (the MTA's own bounce and delay notifications). Such mail has
+ * no client, HELO or reverse name to log.
+ */
+export function locallyGenerated(r: MessageRecord): boolean {
+  if (r.local === true) return true;
+  return r.session.clientIp === undefined && r.session.clientHost === undefined && r.envelope.from === '';
+}
+
 export const FIELD_SPECS: readonly FieldSpec[] = [
   {
     id: 'client.ip',
@@ -55,7 +65,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     kind: 'core',
     rules: ['own-domain-from-outside', 'campaign-burst', 'proxy-client-mismatch'],
     guards: ['trusted networks', 'third-party senders', 'internal relays'],
-    present: (r) => r.session.clientIp !== undefined || r.local === true,
+    present: (r) => r.session.clientIp !== undefined || locallyGenerated(r),
   },
   {
     id: 'client.rdns',
@@ -64,7 +74,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     kind: 'core',
     rules: ['helo-anomaly'],
     guards: ['third-party senders (by host name)', 'trusted forwarders (by host name)'],
-    present: (r) => r.session.clientHost !== undefined || r.local === true,
+    present: (r) => r.session.clientHost !== undefined || locallyGenerated(r),
   },
   {
     id: 'helo',
@@ -72,7 +82,7 @@ export const FIELD_SPECS: readonly FieldSpec[] = [
     scope: 'all',
     kind: 'core',
     rules: ['helo-anomaly'],
-    present: (r) => r.session.helo !== undefined || r.local === true,
+    present: (r) => r.session.helo !== undefined || locallyGenerated(r),
   },
   {
     id: 'envelope.from',
