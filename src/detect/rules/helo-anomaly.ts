@@ -60,8 +60,6 @@ export const heloAnomaly: Rule = (ctx) => {
     );
   }
   if (!d.includes('.')) return make(0.15, 'low', `HELO ${d} is not a fully qualified name`, 'non-fqdn');
-  const rdns =
-    s.clientHost !== undefined && s.clientHost !== 'unknown' ? normalizeDomain(s.clientHost) : undefined;
   if (rdns !== undefined && rdns.includes('.') && ctx.org(rdns) !== ctx.org(d)) {
     return make(
       0.05,
