@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
-import type { DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
+import type { ArcEvent, DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
 import { parseOpendmarc, SAMPLES } from './opendmarc.js';
 
 function L(message: string): LogLine {
@@ -74,13 +74,16 @@ test('foreign Authentication-Results ignored (no colon after the queue id)', () 
   assert.equal(ev.queueId, 'AED441541AFC');
 });
 
-test('ARC override keeps the DMARC failure and marks it', () => {
-  const ev = dmarc(
-    parseOpendmarc(L('4F9D195432: example.com DMARC failure overridden by ARC from fwd.example.net')),
-  );
+test('ARC override (OpenDMARC 1.4) keeps the DMARC failure and marks it; ARC pass alone is an ARC result', () => {
+  const ev = dmarc(parseOpendmarc(L('4F9D195432: ARC pass, policy pass > overriding DMARC fail')));
   assert.equal(ev.result, 'fail');
   assert.equal(ev.arcOverride, true);
-  assert.equal(ev.domain, 'example.com');
+  assert.equal(ev.disposition, 'none');
+  assert.equal(ev.domain, undefined);
+  assert.equal(ev.queueId, '4F9D195432');
+  const arc = parseOpendmarc(L('4F9D195432: ARC pass, policy fail > continuing DMARC eval'));
+  assert.equal(arc.kind, 'auth.arc');
+  assert.equal((arc as ArcEvent).result, 'pass');
 });
 
 test('header problems become message notes on the queue id', () => {

@@ -8,7 +8,7 @@
  * domains), lower-cased.
  */
 import type { LogLine } from '../ingest/line.js';
-import type { AuthResult, DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
+import type { ArcEvent, AuthResult, DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
 import { authResultOf, domainOfAddress, splitQueueId } from './milter-common.js';
 
@@ -160,7 +160,16 @@ export function parseOpendmarc(line: LogLine): LogEvent {
     return withQueue(noise(line, P, cut(rest), P), queueId);
   }
 
-  // ARC overrides a DMARC failure (trusted forwarder): the DMARC result stands as fail.
+  // OpenDMARC 1.4: `ARC pass, policy fail > continuing DMARC eval` (a trusted A-R said arc=pass
+  // but not every sealer of the chain is whitelisted): the ARC result only.
+  if (rest.startsWith('ARC pass, policy fail')) {
+    const ev: ArcEvent = { kind: 'auth.arc', line, producer: P, daemon: P, instance: '', result: 'pass' };
+    if (queueId !== undefined) ev.queueId = queueId;
+    ev.detail = cut(rest);
+    return ev;
+  }
+  // ARC overrides a DMARC failure (1.4: `ARC pass, policy pass > overriding DMARC fail`, logged
+  // BEFORE the `domain fail` line of the same queue id): the DMARC result stands as fail.
   if (rest.includes('ARC') && rest.includes('overrid')) {
     const ev = dmarc(line, queueId, 'fail');
     ev.arcOverride = true;
@@ -261,11 +270,8 @@ export const SAMPLES: readonly { program: string; message: string; kind: LogEven
     kind: 'noise',
   },
   { program: P, message: '4F9D195432: ignoring invalid ARC-Authentication-Results header', kind: 'noise' },
-  {
-    program: P,
-    message: '4F9D195432: example.com DMARC failure overridden by ARC from forwarder.example.net',
-    kind: 'auth.dmarc',
-  },
+  { program: P, message: '4F9D195432: ARC pass, policy pass > overriding DMARC fail', kind: 'auth.dmarc' },
+  { program: P, message: '4F9D195432: ARC pass, policy fail > continuing DMARC eval', kind: 'auth.arc' },
   {
     program: P,
     message: '4F9D195432: external host mail.example.net attempted to send as example.com',
