@@ -191,3 +191,24 @@ test('no MTA lines: a high gap, and host names from the log are escaped in text 
   assert.ok(!md.includes('<b>'));
   assert.ok(md.includes('evil\\\\x1b\\[2J\\|&lt;b&gt;'));
 });
+
+test('inventory names relays between hosts that are both in the logs', () => {
+  const a = postfixMessage({
+    queueId: 'DDDD000001',
+    time: BASE_TIME,
+    host: 'mx1',
+    headerFrom: 'a@example.net',
+  });
+  for (const e of a.events) if (e.kind === 'delivery') e.relay = 'mx2.example.com[192.0.2.5]:25';
+  const b = postfixMessage({
+    queueId: 'EEEE000001',
+    time: BASE_TIME + 1000,
+    host: 'mx2.example.com',
+    clientIp: '192.0.2.1',
+    clientHost: 'mx1.example.com',
+    headerFrom: 'a@example.net',
+  });
+  const r = collect([a, b]);
+  assert.deepEqual(r.inventory.internalRelays, [{ from: 'mx1', to: 'mx2.example.com', messages: 1 }]);
+  assert.match(renderCoverage(r, 'text'), /relay {8}mx1 → mx2\.example\.com \(1 deliveries\)/);
+});

@@ -51,6 +51,8 @@ function renderText(r: CoverageReport): string {
   out.push(`  milters      ${list(inv.milters)}`);
   out.push(`  proxies      ${list(inv.proxies)}`);
   out.push(`  content filter / re-injection: ${inv.contentFilters ? 'seen' : 'not seen'}`);
+  for (const x of inv.internalRelays)
+    out.push(`  relay        ${t(x.from)} → ${t(x.to)} (${x.messages} deliveries)`);
   const m = inv.messages;
   out.push(
     `  messages     ${m.total}: ${m.accepted} accepted, ${m.rejected} rejected before queueing; ` +

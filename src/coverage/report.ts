@@ -118,6 +118,8 @@ export interface CoverageReport {
     milters: string[];
     proxies: string[];
     contentFilters: boolean;
+    /** Hops between hosts that are both in these logs (host A relayed to host B). */
+    internalRelays: { from: string; to: string; messages: number }[];
     timeSpan: { first: string | null; last: string | null; days: number | null };
     messages: MessageCounts;
   };
@@ -575,6 +577,7 @@ function buildReport(
       milters: [...allMilters].sort(),
       proxies: [...allProxies].sort(),
       contentFilters: reinjection > 0 || allMilters.has('amavis'),
+      internalRelays: internalRelaysOf(hosts),
       timeSpan: {
         first: iso(first),
         last: iso(last),
@@ -587,6 +590,31 @@ function buildReport(
     notes,
     ...(opts.windowDays !== undefined ? { windowDays: opts.windowDays } : {}),
   };
+}
+
+/** The host part of a Postfix/Sendmail relay value: "mx2.example.com[192.0.2.5]:25" -> "mx2.example.com". */
+function relayHostName(relay: string): string {
+  const b = relay.indexOf('[');
+  return (b < 0 ? relay : relay.slice(0, b)).toLowerCase();
+}
+
+function internalRelaysOf(hosts: HostReport[]): { from: string; to: string; messages: number }[] {
+  const names = new Map<string, string>();
+  for (const h of hosts) {
+    const n = h.host.toLowerCase();
+    names.set(n, h.host);
+    const dot = n.indexOf('.');
+    if (dot > 0 && !names.has(n.slice(0, dot))) names.set(n.slice(0, dot), h.host);
+  }
+  const out: { from: string; to: string; messages: number }[] = [];
+  for (const h of hosts) {
+    for (const [relay, n] of Object.entries(h.relays)) {
+      const name = relayHostName(relay);
+      const to = names.get(name) ?? names.get(name.slice(0, Math.max(0, name.indexOf('.'))));
+      if (to !== undefined && to !== h.host) out.push({ from: h.host, to, messages: n });
+    }
+  }
+  return out;
 }
 
 function pushOnce(list: string[], s: string): void {
