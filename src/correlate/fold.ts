@@ -42,6 +42,22 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
   if (!rec.producers.includes(p)) rec.producers.push(p);
 }
 
+/** Lines that came before the record existed (its session's connect, HELO, TLS ...): evidence first. */
+export function prependLines(r: OpenRecord, evs: readonly LogEvent[]): void {
+  if (evs.length === 0) return;
+  const rec = r.rec;
+  const room = Math.max(0, MAX_EVIDENCE_LINES - rec.evidence.length);
+  const take = evs.length <= room ? evs : evs.slice(evs.length - room);
+  if (take.length < evs.length) rec.capped = true;
+  rec.evidence.unshift(...take.map((e) => e.line.src));
+  rec.lines.unshift(...take.map((e) => e.line.raw));
+  for (const e of take) {
+    const t = e.line.time;
+    if (t !== null && (rec.firstSeen === null || t < rec.firstSeen)) rec.firstSeen = t;
+    if (!rec.producers.includes(e.producer)) rec.producers.push(e.producer);
+  }
+}
+
 export function addAction(r: OpenRecord, a: RecordAction): void {
   const list = r.rec.actions;
   if (list.length < MAX_ACTIONS) list.push(a);
@@ -236,7 +252,8 @@ export function foldNote(r: OpenRecord, ev: MessageNoteEvent): void {
   addAction(r, a);
 }
 
-export function addSpf(r: OpenRecord, spf: SpfResult): void {
+/** Add an SPF result unless the same one is there; true when it was added. */
+export function addSpf(r: OpenRecord, spf: SpfResult): boolean {
   const list = r.rec.auth.spf;
   for (const e of list) {
     if (
@@ -246,11 +263,15 @@ export function addSpf(r: OpenRecord, spf: SpfResult): void {
       e.domain === spf.domain &&
       e.envelopeFrom === spf.envelopeFrom
     ) {
-      return;
+      return false;
     }
   }
-  if (list.length < MAX_AUTH_RESULTS) list.push(spf);
-  else r.rec.capped = true;
+  if (list.length < MAX_AUTH_RESULTS) {
+    list.push(spf);
+    return true;
+  }
+  r.rec.capped = true;
+  return false;
 }
 
 export function spfFromEvent(ev: SpfEvent): SpfResult {

@@ -23,7 +23,7 @@ import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.j
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
-import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF } from './bounds.js';
+import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF, MAX_SESSION_LINES } from './bounds.js';
 import { finalise } from './emit.js';
 import { RecordTable, type HostState } from './records.js';
 import { SessionTable, sessionKey } from './sessions.js';
@@ -44,9 +44,11 @@ import {
   spfFromEvent,
   addAction,
   addRecipient,
+  prependLines,
 } from './fold.js';
 import { foldDkimEvent, foldDkimNote } from './dkim-join.js';
 import {
+  attachSpf,
   dropForeignSpf,
   findSpfSession,
   joinSpf,
@@ -187,8 +189,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       }
       s.pendingLines = [];
     } else {
-      for (const spf of s.heloSpf) addSpf(r, spf);
+      for (const j of s.heloSpf) attachSpf(r, j);
     }
+    prependLines(r, s.lines);
+  }
+
+  function sessionLine(s: SessionState, ev: LogEvent): void {
+    if (s.lines.length < MAX_SESSION_LINES) s.lines.push(ev);
   }
 
   function learnHelo(r: OpenRecord, helo: string | undefined): void {
@@ -276,6 +283,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         r.session = s;
         r.rec.session = s.info;
         s.noqueue.push(r);
+        prependLines(r, s.lines);
       }
       pendingForSender(s, r, from);
     } else {
@@ -325,25 +333,31 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         const key = sessionKey(ev);
         if (key === null) return;
         const s = sessions.create(key, line.host, now);
+        s.lines.push(ev);
         sessions.setClient(s, ev.clientIp, ev.clientPort, ev.clientHost);
         proxies.attachPostscreen(s, now, ev.daemon !== 'postscreen');
         return;
       }
       case 'session.helo': {
         const s = sessionFor(ev, now, true);
-        if (s !== null && s.info.helo === undefined) s.info.helo = ev.helo;
+        if (s === null) return;
+        if (s.info.helo === undefined) s.info.helo = ev.helo;
+        sessionLine(s, ev);
         return;
       }
       case 'session.tls': {
         const s = sessionFor(ev, now, true);
         if (s === null) return;
+        sessionLine(s, ev);
         if (ev.tlsProtocol !== undefined) s.info.tlsProtocol = ev.tlsProtocol;
         if (ev.tlsCipher !== undefined) s.info.tlsCipher = ev.tlsCipher;
         return;
       }
       case 'session.auth': {
         const s = sessionFor(ev, now, true);
-        if (s === null || !ev.ok) return;
+        if (s === null) return;
+        sessionLine(s, ev);
+        if (!ev.ok) return;
         if (ev.saslMethod !== undefined) s.info.saslMethod = ev.saslMethod;
         if (ev.saslUsername !== undefined) s.info.saslUsername = ev.saslUsername;
         return;
@@ -354,7 +368,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'session.disconnect': {
         const key = sessionKey(ev);
         const s = key === null ? undefined : sessions.get(key);
-        if (s !== undefined) sessions.end(s, now);
+        if (s === undefined) return;
+        // The end of the connection is evidence for the messages it carried.
+        for (const nq of s.noqueue) addLine(nq, ev);
+        for (const r of s.held) addLine(r, ev);
+        const cur = s.current;
+        if (cur !== null && cur.state === 'open') addLine(cur, ev);
+        sessions.end(s, now);
         return;
       }
       case 'proxy':
@@ -414,7 +434,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
           return;
         }
         sessions.touch(s, now);
-        joinSpf(s, spf, ev.helo);
+        joinSpf(s, { spf, ev }, ev.helo);
         return;
       }
       default:

@@ -61,7 +61,7 @@ test('NOQUEUE rejects of one session and sender become one record with every rec
     ceo!.auth.spf.map((s) => s.result),
     ['fail'],
   );
-  assert.equal(ceo!.evidence.length, 3);
+  assert.equal(ceo!.evidence.length, 6, 'connect, the SPF line, three rejects, disconnect');
   assert.equal(billing!.envelope.from, 'billing@example.net');
   assert.deepEqual(billing!.auth.spf, [], 'the SPF result was for the other sender');
 });
@@ -166,7 +166,7 @@ test('NOQUEUE filter/hold lines are no rejection: they go to the message queued 
   assert.equal(recs[0]?.disposition, 'held');
   assert.equal(recs[0]?.session.helo, 'pc.example.com');
   assert.deepEqual(recs[0]?.recipients, [], 'a held recipient is not refused');
-  assert.equal(recs[0]?.evidence.length, 2);
+  assert.equal(recs[0]?.evidence.length, 4, 'connect, hold, client=, disconnect');
 });
 
 test('a milter reject at end of data closes the queue id (Postfix logs no removed); a late milter line still joins', () => {

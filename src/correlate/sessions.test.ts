@@ -65,8 +65,13 @@ test('a Postfix message joins its smtpd session and closes on removed', () => {
   assert.deepEqual(rec.headers.from, [{ value: 'Alice <alice@example.net>', truncated: false }]);
   assert.equal(rec.disposition, 'delivered');
   assert.equal(rec.agedOut, undefined);
-  assert.equal(rec.evidence.length, 6);
-  assert.equal(rec.lines.length, 6);
+  assert.equal(rec.evidence.length, 10, 'connect, HELO, TLS, six message lines, disconnect');
+  assert.equal(rec.lines.length, 10);
+  assert.deepEqual(
+    rec.evidence.map((e) => e.line),
+    [...rec.evidence.map((e) => e.line)].sort((a, b) => a - b),
+    'in log order',
+  );
   assert.deepEqual(rec.producers, ['postfix']);
   assert.deepEqual(
     rec.actions.map((a) => a.action),

@@ -97,6 +97,7 @@ export class SessionTable {
       lastTouch: time,
       start: time,
       end: null,
+      lines: [],
       pendingSpf: [],
       pendingLines: [],
       heloSpf: [],

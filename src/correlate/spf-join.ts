@@ -12,9 +12,9 @@
 import type { SpfEvent } from '../parse/event.js';
 import type { SpfResult } from './record.js';
 import type { SessionTable } from './sessions.js';
-import type { OpenRecord, SessionState } from './state.js';
+import type { JoinedSpf, OpenRecord, SessionState } from './state.js';
 import { MAX_PENDING_SPF } from './bounds.js';
-import { addSpf } from './fold.js';
+import { addLine, addSpf } from './fold.js';
 
 /** Envelope sender as compared across producers: no angle brackets, lower case. */
 export function normSender(s: string | undefined): string | undefined {
@@ -59,43 +59,49 @@ function currentTakes(s: SessionState, spf: SpfResult): OpenRecord | null {
   return r;
 }
 
+/** Give a joined result to a record, with its line as evidence. */
+export function attachSpf(r: OpenRecord, j: JoinedSpf): void {
+  if (addSpf(r, j.spf)) addLine(r, j.ev);
+}
+
 /** Attach a policyd-spf result to its session (and the records already bound to it). */
-export function joinSpf(s: SessionState, spf: SpfResult, helo: string | undefined): void {
+export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined): void {
+  const spf = j.spf;
   if (helo !== undefined && s.info.helo === undefined) s.info.helo = helo;
   if (spf.scope === 'helo') {
-    if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf.push(spf);
-    if (s.current !== null && s.current.state === 'open') addSpf(s.current, spf);
-    for (const nq of s.noqueue) addSpf(nq, spf);
+    if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf.push(j);
+    if (s.current !== null && s.current.state === 'open') attachSpf(s.current, j);
+    for (const nq of s.noqueue) attachSpf(nq, j);
     return;
   }
   // Results for the NOQUEUE rejects of this sender already open in the session.
   for (const nq of s.noqueue) {
-    if (nq.state === 'open' && sameSender(nq.noqueueFrom, spf.envelopeFrom)) addSpf(nq, spf);
+    if (nq.state === 'open' && sameSender(nq.noqueueFrom, spf.envelopeFrom)) attachSpf(nq, j);
   }
   const cur = currentTakes(s, spf);
   if (cur !== null) {
-    addSpf(cur, spf);
+    attachSpf(cur, j);
     return;
   }
   // A result for another sender starts a new transaction: older pending ones are stale.
   const pending = s.pendingSpf;
-  if (pending.length > 0 && !sameSender(pending[pending.length - 1]!.envelopeFrom, spf.envelopeFrom)) {
+  if (pending.length > 0 && !sameSender(pending[pending.length - 1]!.spf.envelopeFrom, spf.envelopeFrom)) {
     s.pendingSpf = [];
   }
-  if (s.pendingSpf.length < MAX_PENDING_SPF) s.pendingSpf.push(spf);
+  if (s.pendingSpf.length < MAX_PENDING_SPF) s.pendingSpf.push(j);
 }
 
 /** A record was bound to the session: it takes the waiting results. */
 export function takePendingSpf(s: SessionState, r: OpenRecord): void {
-  for (const spf of s.heloSpf) addSpf(r, spf);
-  for (const spf of s.pendingSpf) addSpf(r, spf);
+  for (const j of s.heloSpf) attachSpf(r, j);
+  for (const j of s.pendingSpf) attachSpf(r, j);
   s.pendingSpf = [];
 }
 
 /** A NOQUEUE reject for `from`: the waiting results of that sender apply (they stay for the next RCPT). */
 export function pendingForSender(s: SessionState, r: OpenRecord, from: string | undefined): void {
-  for (const spf of s.heloSpf) addSpf(r, spf);
-  for (const spf of s.pendingSpf) if (sameSender(spf.envelopeFrom, from)) addSpf(r, spf);
+  for (const j of s.heloSpf) attachSpf(r, j);
+  for (const j of s.pendingSpf) if (sameSender(j.spf.envelopeFrom, from)) attachSpf(r, j);
 }
 
 /** Once the envelope sender is known, drop policy results that were for another sender. */

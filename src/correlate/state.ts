@@ -6,7 +6,7 @@
 import type { MessageRecord, RecordSession, SpfResult } from './record.js';
 import type { DkimTrack } from './dkim-join.js';
 import type { LruNode } from './lru.js';
-import type { RejectEvent } from '../parse/event.js';
+import type { LogEvent, RejectEvent } from '../parse/event.js';
 
 /** Why a record left the table. */
 export type EmitReason = 'closed' | 'aged' | 'evicted' | 'flush';
@@ -40,6 +40,12 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   dkimTrack: DkimTrack[] | null;
 }
 
+/** An SPF result joined by session, with the line that said it (evidence). */
+export interface JoinedSpf {
+  spf: SpfResult;
+  ev: LogEvent;
+}
+
 export interface SessionState extends LruNode<SessionState> {
   /** host \0 program \0 pid (\0 client ip for postscreen, which serves every client from one pid). */
   key: string;
@@ -51,12 +57,14 @@ export interface SessionState extends LruNode<SessionState> {
   start: number;
   /** Log time of the disconnect, or null while open. */
   end: number | null;
+  /** Session-level lines (connect, HELO, TLS, AUTH): evidence for every message of the session. */
+  lines: LogEvent[];
   /** SPF results (mfrom) from policyd-spf waiting for the next transaction of this session. */
-  pendingSpf: SpfResult[];
+  pendingSpf: JoinedSpf[];
   /** NOQUEUE lines that let the message on (filter, hold, warn ...): for the next queue id. */
   pendingLines: RejectEvent[];
   /** HELO-scope SPF results: they hold for every message of the session. */
-  heloSpf: SpfResult[];
+  heloSpf: JoinedSpf[];
   /** The transaction (queue id record) most recently bound to this session. */
   current: OpenRecord | null;
   /** NOQUEUE records of this session, closed at disconnect. */
