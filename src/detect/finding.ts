@@ -3,6 +3,7 @@ import type { Finding, Severity } from './verdict.js';
 import type { RuleContext } from './context.js';
 import type { RuleId } from './rule-ids.js';
 import { SPOOFING } from './attack.js';
+import { MAX_FIELD_CHARS, MAX_SUMMARY_CHARS } from './limits.js';
 
 export interface FindingInput {
   severity: Severity;
@@ -13,15 +14,22 @@ export interface FindingInput {
   attack?: readonly string[];
 }
 
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
 export function finding(ctx: RuleContext, rule: RuleId, f: FindingInput): Finding {
   const w = ctx.weight(rule, f.factor ?? 1);
+  const fields: Finding['fields'] = {};
+  for (const [k, v] of Object.entries(f.fields))
+    fields[k] = typeof v === 'string' ? clip(v, MAX_FIELD_CHARS) : v;
   return {
     rule,
     severity: f.severity,
     weight: w,
     baseWeight: w,
-    summary: f.summary,
-    fields: f.fields,
+    summary: clip(f.summary, MAX_SUMMARY_CHARS),
+    fields,
     attack: [...(f.attack ?? SPOOFING)],
   };
 }

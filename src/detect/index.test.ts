@@ -427,6 +427,8 @@ test('hostile header values never throw and stay bounded', () => {
       headers: {
         from: hv(`"${big}" <${big}@${big}>`, '=?utf-8?B?' + big + '?=', '<<<>>>@@@'),
         'reply-to': hv(big),
+        sender: hv(`<${big}@c.test>`),
+        'return-path': hv(`<${big}@c.test>`),
         'authentication-results': hv(big),
         'arc-seal': hv(big),
         'list-id': hv(big),
@@ -437,6 +439,10 @@ test('hostile header values never throw and stay bounded', () => {
     }),
   );
   assert.ok(['spoof', 'suspicious', 'unknown', 'clean'].includes(v.verdict));
+  for (const f of v.findings) {
+    assert.ok(f.summary.length <= 1024 + 40, `${f.rule} summary ${f.summary.length}`);
+    for (const x of Object.values(f.fields)) if (typeof x === 'string') assert.ok(x.length <= 1024, f.rule);
+  }
 });
 
 test('mail from private addresses does not teach protected domains (our hosts sending out)', () => {

@@ -25,3 +25,7 @@ export const MAX_CAMPAIGN_ENTRIES_PER_CLIENT = 256;
 export const MAX_PROTECTED_COMPARED = 2_000;
 /** Longest label compared by edit distance (DNS labels are at most 63 octets). */
 export const MAX_LABEL_CHARS = 63;
+/** Finding summaries are cut to this many characters (they quote attacker-written values). */
+export const MAX_SUMMARY_CHARS = 1024;
+/** String values in finding fields are cut to this many characters. */
+export const MAX_FIELD_CHARS = 512;
