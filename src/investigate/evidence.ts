@@ -7,7 +7,7 @@
  * their hash is over the decoded text, not over the file's bytes.
  */
 import { createHash } from 'node:crypto';
-import type { LogLine, SourceRef } from '../ingest/line.js';
+import type { LogLine } from '../ingest/line.js';
 
 export interface EvidenceLine {
   file: string;
@@ -56,22 +56,6 @@ export function evidenceFromLine(
     attached,
     records,
     ...(kind !== undefined ? { kind } : {}),
-  };
-}
-
-/** Evidence from a record's own copy of its lines (when the input cannot be read twice, e.g. stdin). */
-export function evidenceFromRecordLine(ref: SourceRef, raw: string, recordId: string): EvidenceLine {
-  return {
-    file: ref.file,
-    line: ref.line,
-    time: null,
-    host: '',
-    program: '',
-    raw,
-    sha256: sha256Hex(raw),
-    exact: !inexact(raw, undefined),
-    attached: true,
-    records: [recordId],
   };
 }
 

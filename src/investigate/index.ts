@@ -6,6 +6,11 @@
  * evidence plus lines a second look finds by queue id / Message-ID — the identities the
  * message claimed side by side, and each evidence line with its SHA-256.
  */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { runPipeline } from '../pipeline.js';
 import { createDetector, type Detector } from '../detect/index.js';
 import type { Config } from '../detect/config.js';
@@ -25,7 +30,7 @@ import {
   recordMatches,
   type Query,
 } from './match.js';
-import { evidenceFromLine, evidenceFromRecordLine, refKey, type EvidenceLine } from './evidence.js';
+import { evidenceFromLine, refKey, type EvidenceLine } from './evidence.js';
 import { identitiesOf, type Identities } from './identities.js';
 import { SessionLookback } from './session-lookback.js';
 
@@ -120,9 +125,8 @@ export function mentionsAny(text: string, ids: readonly string[]): boolean {
 }
 
 /**
- * Pure core: given the matched verdicts and the events of a second pass, assemble the
- * report. `events` may be null when the input cannot be read twice (stdin): then the
- * records' own copies of their lines are used.
+ * Pure core: given the matched verdicts, gather the message's lines from the events of a
+ * second pass over the same input.
  */
 export class TimelineBuilder {
   private readonly lines = new Map<string, EvidenceLine>();
@@ -202,27 +206,23 @@ export class TimelineBuilder {
     this.order.push({ key: k, t, seq: fileNo * 2 ** 32 + src.line });
   }
 
-  /** Without a second pass: the records' own line copies. */
-  addRecordLines(verdicts: readonly Verdict[]): void {
-    for (const v of verdicts) {
-      const r = v.record;
-      r.evidence.forEach((ref, i) => {
-        const raw = r.lines[i];
-        if (raw === undefined) return;
-        const k = refKey(ref.file, ref.line);
-        if (this.lines.has(k)) return;
-        this.lines.set(k, evidenceFromRecordLine(ref, raw, r.id));
-        this.order.push({ key: k, t: this.seq, seq: this.seq++ });
-      });
-    }
-  }
-
   timeline(): EvidenceLine[] {
     return [...this.order]
       .sort((a, b) => a.t - b.t || a.seq - b.seq)
       .map((o) => this.lines.get(o.key)!)
       .filter((l) => l !== undefined);
   }
+}
+
+/**
+ * Standard input can be read only once, and investigate reads its input twice: copy it to
+ * a private temporary file first (bytes as they come, .gz included), and read that.
+ */
+async function spoolStdin(stream: NodeJS.ReadableStream): Promise<{ path: string; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'spoofwatch-investigate-'));
+  const path = join(dir, 'stdin');
+  await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
+  return { path, dir };
 }
 
 export async function runInvestigate(
@@ -232,15 +232,36 @@ export async function runInvestigate(
 ): Promise<InvestigateReport> {
   const q = parseQuery(id);
   if (q.queueId === '') throw new SpoofwatchError('USAGE', 'investigate: give a queue id or Message-ID');
+  let spool: { path: string; dir: string } | null = null;
+  try {
+    if (paths.includes('-')) spool = await spoolStdin(opts.read?.stdin ?? process.stdin);
+    const spoolPath = spool?.path;
+    const inputs = spoolPath === undefined ? paths : paths.map((p) => (p === '-' ? spoolPath : p));
+    const report = await investigateInputs(id, q, inputs, paths, opts);
+    if (spoolPath !== undefined) for (const l of report.timeline) if (l.file === spoolPath) l.file = '-';
+    return report;
+  } finally {
+    if (spool !== null) await rm(spool.dir, { recursive: true, force: true });
+  }
+}
+
+async function investigateInputs(
+  id: string,
+  q: Query,
+  inputs: string[],
+  shownPaths: string[],
+  opts: InvestigateOptions,
+): Promise<InvestigateReport> {
   const detector = opts.detector ?? createDetector(opts.config);
   const matched: { v: Verdict; by: 'queue-id' | 'message-id' }[] = [];
   let tooMany = 0;
+  const { stdin: _stdin, ...read } = opts.read ?? {};
   const pipelineBase = {
     ...(opts.onError !== undefined ? { onError: opts.onError } : {}),
-    ...(opts.read !== undefined ? { read: opts.read } : {}),
+    read,
   };
   // Pass 1: every record through the detector in scan order (it learns as it goes), keep the matches.
-  await runPipeline(paths, {
+  await runPipeline(inputs, {
     ...pipelineBase,
     ...(opts.correlator !== undefined ? { correlator: opts.correlator } : {}),
     onRecord: (record) => {
@@ -254,22 +275,14 @@ export async function runInvestigate(
   if (matched.length === 0) {
     throw new SpoofwatchError(
       'NOT_FOUND',
-      `no message with queue id or Message-ID "${terminalSafe(id)}" in ${paths.length === 1 ? terminalSafe(paths[0]!) : `${paths.length} inputs`}`,
+      `no message with queue id or Message-ID "${terminalSafe(id)}" in ${shownPaths.length === 1 ? terminalSafe(shownPaths[0]!) : `${shownPaths.length} inputs`}`,
     );
   }
   const verdicts = matched.map((m) => m.v);
   const builder = new TimelineBuilder(verdicts, q);
   const notes: string[] = [];
-  const rereadable = !paths.includes('-');
-  if (rereadable) {
-    // Pass 2: the raw lines (with their read details) and lines the correlator did not attach.
-    await runPipeline(paths, { ...pipelineBase, correlate: false, onEvent: builder.onEvent });
-  } else {
-    builder.addRecordLines(verdicts);
-    notes.push(
-      'Standard input cannot be read twice: the lines shown are those the correlator attached (no second look for unattached lines, no time stamps per line).',
-    );
-  }
+  // Pass 2: the raw lines (with their read details) and lines the correlator did not attach.
+  await runPipeline(inputs, { ...pipelineBase, correlate: false, onEvent: builder.onEvent });
   if (builder.capped) notes.push(`Only the first ${MAX_INVESTIGATE_LINES} lines are shown.`);
   if (tooMany > 0)
     notes.push(
@@ -293,7 +306,7 @@ export async function runInvestigate(
     );
   return {
     query: id,
-    files: paths,
+    files: shownPaths,
     messages: matched.map((m) => storyOf(m.v, m.by)),
     timeline,
     notes,

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { runPipeline } from '../pipeline.js';
 import { createDetector } from '../detect/index.js';
@@ -26,6 +27,8 @@ const LINES = [
   `Nov 27 10:00:01 mx1 postfix/cleanup[2002]: ${Q}: message-id=<20261127.abc@example.net>`,
   `Nov 27 10:00:01 mx1 postfix/cleanup[2002]: ${Q}: warning: header From: "CEO" <ceo@example.com> from mail.example.net[198.51.100.20]; from=<sender@example.net> to=<bob@example.com> proto=ESMTP helo=<mail.example.net>`,
   `Nov 27 10:00:01 mx1 postfix/cleanup[2002]: ${Q}: warning: header Subject: \`\`\`\x1b[2J pay now\`\`\`\` from mail.example.net[198.51.100.20]; from=<sender@example.net> to=<bob@example.com> proto=ESMTP helo=<mail.example.net>`,
+  // A program no parser knows, naming the queue id: only the second look finds it.
+  `Nov 27 10:00:01 mx1 headerlog[161]: ${Q}: header name="X-Mailer", value="Example Mailer 1.0"`,
   `Nov 27 10:00:01 mx1 postfix/cleanup[2002]: ${OTHER}: message-id=<x1@example.org>`,
   `Nov 27 10:00:02 mx1 opendkim[2004]: ${Q}: mail.example.net [198.51.100.20] not internal`,
   `Nov 27 10:00:02 mx1 opendmarc[2005]: ${Q}: example.com fail`,
@@ -110,6 +113,20 @@ test('investigate by Message-ID with and without angle brackets finds the same m
       b.timeline.map((l) => l.line),
     );
   }));
+
+test('investigate from standard input: the same lines (read twice through a private copy), cited as "-"', async () => {
+  const report = await runInvestigate(Q, ['-'], {
+    config: defaultConfig(),
+    read: { stdin: Readable.from([Buffer.from(LINES.join('\n') + '\n')]) },
+  });
+  assert.deepEqual(
+    report.timeline.map((l) => l.line),
+    OURS.map((o) => o.n),
+  );
+  assert.ok(report.timeline.every((l) => l.file === '-'));
+  assert.deepEqual(report.files, ['-']);
+  for (const l of report.timeline) assert.equal(l.sha256, sha(LINES[l.line - 1]!));
+});
 
 test('investigate: NOT_FOUND when nothing matches', () =>
   withLog(async (path) => {
