@@ -125,11 +125,15 @@ export function stripAngles(s: string): string {
 /**
  * Value of `key` in a `k=v; k=v` or `k=v, k=v` list: the text after `key` up to the
  * first of `stops` (or the end). `key` includes its `=` (e.g. "client-ip="). The key must
- * start the text or follow a space, so "helo=" never matches inside "xhelo=".
+ * start the text or follow a space, `;` or `(`, so "helo=" never matches inside "xhelo=".
  */
+function isKeyBoundary(c: number): boolean {
+  return c === 32 || c === 59 || c === 40; // space ; (
+}
+
 export function valueAfter(text: string, key: string, stops: string, from = 0): string | undefined {
   let at = text.indexOf(key, from);
-  while (at > 0 && text.charCodeAt(at - 1) !== 32 && text.charCodeAt(at - 1) !== 59) {
+  while (at > 0 && !isKeyBoundary(text.charCodeAt(at - 1))) {
     at = text.indexOf(key, at + key.length);
   }
   if (at < 0) return undefined;

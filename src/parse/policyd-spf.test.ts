@@ -233,3 +233,61 @@ test('a receiver that is an address (Hide_Receiver = No) is the recipient', () =
   ) as SpfEvent;
   assert.equal(rej.to, 'cfo@example.com');
 });
+
+test('spf-engine 3.x wordings: QueueID prefix, milter reject/defer codes, unprepended and AR headers', () => {
+  const q = parsePolicydSpf(
+    L(
+      '4F9D195432: prepend Received-SPF: Fail (mailfrom) identity=mailfrom; client-ip=203.0.113.9; helo=x.example.net; envelope-from=ceo@example.com; receiver=<UNKNOWN>',
+    ),
+  ) as SpfEvent;
+  assert.equal(q.kind, 'auth.spf');
+  assert.equal(q.queueId, '4F9D195432');
+  assert.equal(q.result, 'fail');
+  const m = parsePolicydSpf(
+    L(
+      '5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=<UNKNOWN>',
+      'pyspf-milter',
+    ),
+  ) as SpfEvent;
+  assert.equal(m.result, 'fail');
+  assert.equal(m.action, 'reject');
+  assert.equal(m.envelopeFrom, 'ceo@example.com');
+  const plain = parsePolicydSpf(L('550 Message rejected due to: SPF fail - not authorized.')) as SpfEvent;
+  assert.equal(plain.action, 'reject');
+  const def = parsePolicydSpf(
+    L(
+      'defer_if_permit 4.7.24 SPF Temporary Error: DNS Timeout. Please see http://www.openspf.net/Why?s=mfrom;id=a@example.com;ip=192.0.2.10;r=<UNKNOWN>',
+    ),
+  ) as SpfEvent;
+  assert.equal(def.result, 'temperror');
+  assert.equal(def.action, 'defer');
+  assert.equal(def.clientIp, '192.0.2.10');
+  const np = parsePolicydSpf(
+    L(
+      'Header field not prepended: Received-SPF: Neutral (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=a@example.com; receiver=<UNKNOWN>',
+    ),
+  ) as SpfEvent;
+  assert.equal(np.result, 'neutral');
+  assert.equal(np.action, undefined);
+  const ar = parsePolicydSpf(
+    L(
+      'prepend Authentication-Results: mx.example.org; spf=softfail (domain owner discourages use of this host) smtp.mailfrom=example.com (client-ip=203.0.113.9; helo=x.example.net; envelope-from=ceo@example.com; receiver=<UNKNOWN>)',
+    ),
+  ) as SpfEvent;
+  assert.equal(ar.kind, 'auth.spf');
+  assert.equal(ar.result, 'softfail');
+  assert.equal(ar.scope, 'mfrom');
+  assert.equal(ar.clientIp, '203.0.113.9');
+  assert.equal(ar.helo, 'x.example.net');
+  assert.equal(ar.envelopeFrom, 'ceo@example.com');
+  assert.equal(ar.receiver, '<UNKNOWN>');
+  assert.equal(ar.domain, 'example.com');
+  assert.equal(ar.action, 'prepend');
+  const skipped = parsePolicydSpf(
+    L(
+      'prepend X-Comment: SPF skipped for whitelisted relay - client-ip=192.0.2.25; helo=relay.example.com; envelope-from=a@example.com; receiver=<UNKNOWN> ',
+    ),
+  );
+  assert.equal(skipped.kind, 'noise');
+  assert.equal(parsePolicydSpf(L('4F9D195432: something else')).kind, 'unrecognised');
+});

@@ -14,7 +14,7 @@
 import type { LogLine } from '../ingest/line.js';
 import type { AuthResult, LogEvent, SpfEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
-import { authResultOf, domainOfAddress, stripAngles, valueAfter } from './milter-common.js';
+import { authResultOf, domainOfAddress, splitQueueId, stripAngles, valueAfter } from './milter-common.js';
 
 const P = 'policyd-spf' as const;
 /** Longest value kept for one Received-SPF field (addresses stop at 254, names at 253). */
@@ -195,70 +195,109 @@ function parseReject(line: LogLine, msg: string, codeAt: number): SpfEvent {
   return ev;
 }
 
-/** Debug and start-up lines policyd-spf writes at debugLevel >= 2 (recognised, not used). */
+/**
+ * Debug, configuration and start-up lines of spf-engine (policyd-spf and pyspf-milter 3.x,
+ * debugLevel >= 2) and the perl server's decisive-handler lines: recognised, not used.
+ */
 const NOISE_PREFIXES = [
   'Config: ',
   'spfcheck: ',
   'Starting',
-  'Exit',
+  'Normal exit',
   'Read line: ',
   'Found the end of entry',
   'Cached data for this instance',
-  'Instance: ',
-  'SPF Helo check skipped',
-  'SPF Mail From check skipped',
-  'Mail From (sender) check skipped',
-  'HELO check skipped',
-  'skipping SPF check',
-  'skip_addresses',
-  'Hello check results',
-  'Helo check results',
-  'Mail From check results',
-  'sender_policy_framework',
-  'handler ',
+  'Per user configuration data in use',
+  'Per-user settings for',
+  'Reading per user data',
+  'User data: ',
+  'readConfigFile: ',
+  'readUserConfigFile: ',
+  'Configuration item ',
+  'Configuration File parsing error',
+  'Scope helo unused results',
+  'Scope mfrom unused results',
+  'helo policy ',
+  'mfrom policy ',
+  '_get_resultcodes: ',
+  'Pyspf Cached SPF record',
+  'skip_addresses check used',
+  'Whitelist check used',
+  'Domain_Whitelist check used',
+  'HELO_Whitelist check used',
+  'Domain Whitelist enabled',
+  'PTR Domain Whitelist enabled',
+  'HELO Domain Whitelist',
+  'skip_addresses enabled',
+  'Whitelist enabled',
+  'not peruser',
+  'Authserv_Id ',
+  'Header_Type includes both',
+  'Header text ',
   'Action: None',
-  'Action: dunno',
-  'Action: DUNNO',
-  'action: ',
-  'Policy action=DUNNO',
-  'SPF milter startup',
-  'pyspf-milter startup',
-  'pyspf milter startup',
-  'Milter startup',
-  'Milter ',
-  'milter ',
   'connect from ',
-  'Connect from ',
-  'Whitelisted ',
-  'whitelisted ',
-  'Unable to parse',
-  'Shutting down',
-  'Traceback',
-  'Using ',
-  'ERROR: ',
+  'mail from: ',
+  'pyspf-milter started:',
+  'PID dir created',
+  'Unable to write pidfle',
+  'drop_privileges: ',
+  'Could not make HostDataset',
+  'Ouch, caught exc',
+  'ERROR',
   'WARNING: ',
-  'warning: ',
-  'Ignoring ',
+  // wordings of older pypolicyd-spf releases
+  'SPF Helo check skipped',
+  'skipping SPF check',
+  // postfix-policyd-spf-perl
+  'handler ',
+  'Policy action=DUNNO',
 ];
 
 export function parsePolicydSpf(line: LogLine): LogEvent {
-  const msg = line.message;
+  // spf-engine's QueueID option puts `QID: ` before its result lines
+  const q = splitQueueId(line.message);
+  if (q !== null && q.queueId !== undefined) {
+    const inner = parseMessage(line, q.rest);
+    if (inner !== null) {
+      inner.queueId = q.queueId;
+      return inner;
+    }
+  }
+  const ev = parseMessage(line, line.message);
+  if (ev !== null) return ev;
+  const d = daemonOf(line);
+  const inst = instanceOf(line);
+  for (const p of NOISE_PREFIXES) if (line.message.startsWith(p)) return noise(line, P, p.trim(), d, inst);
+  return unrecognised(line, P, d, inst);
+}
+
+function parseMessage(line: LogLine, msg: string): LogEvent | null {
   const d = daemonOf(line);
   const inst = instanceOf(line);
 
-  // Received-SPF body anywhere: `prepend Received-SPF: ...`, `Action: prepend: Text: Received-SPF: ...`,
-  // perl `Policy action=PREPEND Received-SPF: ...`, milter `Received-SPF: ...`.
+  // Received-SPF body: `prepend Received-SPF: ...`, `Action: prepend: Text: Received-SPF: ...`,
+  // perl `Policy action=PREPEND Received-SPF: ...`, `Header field not prepended: Received-SPF: ...`,
+  // `result_only Received-SPF: ...`.
   const rs = msg.indexOf('Received-SPF: ');
   if (rs >= 0 && rs < 64) {
-    const head = msg.slice(0, rs).toLowerCase();
-    const action = head.includes('prepend') ? 'prepend' : head.includes('reject') ? 'reject' : undefined;
-    const ev = parseBody(line, msg.slice(rs + 14), action ?? (rs === 0 ? 'prepend' : undefined));
+    const ev = parseBody(line, msg.slice(rs + 14), actionOf(msg.slice(0, rs), rs));
+    if (ev !== null) return ev;
+  }
+  // Header_Type = AR: `prepend Authentication-Results: mx.example.org; spf=pass (...) smtp.mailfrom=...`
+  const ar = msg.indexOf('Authentication-Results: ');
+  if (ar >= 0 && ar < 64) {
+    const ev = parseArBody(line, msg.slice(ar + 24), actionOf(msg.slice(0, ar), ar));
     if (ev !== null) return ev;
   }
 
-  // SMTP reply of a rejection or deferral: `550 5.7.23 Message rejected due to: SPF fail ...`
+  // SMTP reply of a rejection or deferral: `550 5.7.23 Message rejected due to: SPF fail ...`,
+  // `550 Message rejected ...` (enhanced codes off), the milter's `5.7.23 Message rejected ...`,
+  // `defer_if_permit 4.7.24 SPF Temporary Error: ...`.
   const c0 = msg.charCodeAt(0);
-  if ((c0 === 52 || c0 === 53) && msg.charCodeAt(3) === 32) return parseReject(line, msg, 0);
+  if ((c0 === 52 || c0 === 53) && (msg.charCodeAt(3) === 32 || msg.charCodeAt(1) === 46)) {
+    return parseReject(line, msg, 0);
+  }
+  if (msg.startsWith('defer_if_permit ')) return parseReject(line, '450 ' + msg.slice(16), 0);
   const act = msg.indexOf('action=');
   if (act >= 0 && act < 32) {
     const after = msg.charCodeAt(act + 7);
@@ -291,9 +330,55 @@ export function parsePolicydSpf(line: LogLine): LogEvent {
       return ev;
     }
   }
+  // whitelisted / skipped clients: `prepend X-Comment: SPF skipped for whitelisted relay - client-ip=...`
+  const xc = msg.indexOf('X-Comment: ');
+  if (xc >= 0 && xc < 64) return noise(line, P, 'SPF not checked', d, inst);
+  return null;
+}
 
-  for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return noise(line, P, p.trim(), d, inst);
-  return unrecognised(line, P, d, inst);
+/** What the policy server did with the header, from the words before it. */
+function actionOf(head: string, at: number): string | undefined {
+  const low = head.toLowerCase();
+  if (low.includes('not prepended') || low.includes('result_only')) return undefined;
+  if (low.includes('prepend')) return 'prepend';
+  if (low.includes('reject')) return 'reject';
+  return at === 0 ? 'prepend' : undefined;
+}
+
+/**
+ * The RFC 8601 form spf-engine writes with Header_Type = AR:
+ * `mx.example.org; spf=pass (mailfrom) smtp.mailfrom=example.com (client-ip=192.0.2.1;
+ * helo=mail.example.com; envelope-from=a@example.com; receiver=<UNKNOWN>)`.
+ */
+function parseArBody(line: LogLine, body: string, action: string | undefined): SpfEvent | null {
+  const at = body.indexOf('spf=');
+  if (at < 0 || at > 300) return null;
+  let end = at + 4;
+  while (end < body.length && end - at < 20) {
+    const c = body.charCodeAt(end);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+    end++;
+  }
+  const result = authResultOf(body.slice(at + 4, end));
+  if (result === undefined) return null;
+  const rest = body.slice(end);
+  const scope: SpfEvent['scope'] = rest.includes('smtp.mailfrom=')
+    ? 'mfrom'
+    : rest.includes('smtp.helo=')
+      ? 'helo'
+      : 'unknown';
+  const ev = spfEvent(line, result, scope);
+  const ip = field(rest, 'client-ip=');
+  if (ip !== undefined) ev.clientIp = ip.replace(/\)$/, '');
+  const helo = field(rest, 'helo=');
+  if (helo !== undefined) ev.helo = helo.replace(/\)$/, '');
+  const from = field(rest, 'envelope-from=');
+  if (from !== undefined) ev.envelopeFrom = stripAngles(from.replace(/\)$/, ''));
+  const receiver = field(rest, 'receiver=');
+  if (receiver !== undefined) setReceiver(ev, receiver.replace(/\)$/, ''));
+  fillDomain(ev);
+  if (action !== undefined) ev.action = action;
+  return ev;
 }
 
 /** Lines real SPF policy services write, one per recognised shape (checked by the shared contract test). */
@@ -360,5 +445,46 @@ export const SAMPLES: readonly { program: string; message: string; kind: LogEven
   { program: P, message: 'Starting', kind: 'noise' },
   { program: P, message: 'SPF Helo check skipped - Helo_reject is set to Off', kind: 'noise' },
   { program: P, message: 'skipping SPF check for 127.0.0.1 (in skip_addresses)', kind: 'noise' },
-  { program: 'pyspf-milter', message: 'pyspf-milter startup', kind: 'noise' },
+  { program: 'pyspf-milter', message: 'pyspf-milter started:1234 user:pyspf-milter', kind: 'noise' },
+  {
+    program: 'pyspf-milter',
+    message: 'connect from mail.example.net at 198.51.100.7 EXTERNAL',
+    kind: 'noise',
+  },
+  {
+    program: 'pyspf-milter',
+    message:
+      '5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=ceo@example.com;ip=203.0.113.9;r=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      '4F9D195432: prepend Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@example.com; receiver=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'defer_if_permit 4.7.24 SPF Temporary Error: DNS Timeout. Please see http://www.openspf.net/Why?s=mfrom;id=alice@example.com;ip=192.0.2.10;r=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'Header field not prepended: Received-SPF: Neutral (mailfrom) identity=mailfrom; client-ip=192.0.2.10; helo=mail.example.com; envelope-from=alice@example.com; receiver=<UNKNOWN>',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'prepend Authentication-Results: mx.example.org; spf=softfail (domain owner discourages use of this host) smtp.mailfrom=example.com (client-ip=203.0.113.9; helo=x.example.net; envelope-from=ceo@example.com; receiver=<UNKNOWN>)',
+    kind: 'auth.spf',
+  },
+  {
+    program: P,
+    message:
+      'prepend X-Comment: SPF skipped for whitelisted relay - client-ip=192.0.2.25; helo=relay.example.com; envelope-from=a@example.com; receiver=<UNKNOWN> ',
+    kind: 'noise',
+  },
 ];
