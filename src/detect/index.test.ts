@@ -461,3 +461,9 @@ test('mail from private addresses does not teach protected domains (our hosts se
   );
   assert.ok(!v.findings.some((f) => f.rule === 'own-domain-from-outside'));
 });
+
+test('private clients outside trustedNetworks are pointed out', () => {
+  const d = createDetector(CONFIG);
+  d.detect(rec({ session: { clientIp: '10.20.30.40', helo: 'app.internal.test' } }));
+  assert.ok(d.notes().some((n) => /1 message\(s\) came from private addresses .*10\.20\.30\.40/.test(n)));
+});

@@ -79,6 +79,10 @@ export function createDetector(config: Config): Detector {
       if (guessing) learnProtected(record);
       const protectedOrgs = guessing ? learnedSet : cfg.protectedOrgs;
       const ctx = buildContext(record, cfg, state, protectedOrgs, guessing);
+      if (ctx.outside && PRIVATE.hasIp(record.session.clientIp)) {
+        state.privateOutside++;
+        state.privateExample ??= record.session.clientIp;
+      }
       let findings: Finding[] = [];
       for (const rule of RULES) {
         const got = rule(ctx);
@@ -124,6 +128,11 @@ export function createDetector(config: Config): Detector {
         );
         if (state.learnedProtectedFull)
           notes.push('learned protected domains reached their limit; later ones were ignored');
+      }
+      if (state.privateOutside > 0) {
+        notes.push(
+          `${state.privateOutside} message(s) came from private addresses not in trustedNetworks (e.g. ${state.privateExample ?? ''}) and were judged as from outside: add your relays to trustedNetworks`,
+        );
       }
       if (cfg.authserv.size === 0) {
         notes.push(

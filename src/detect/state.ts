@@ -26,6 +26,9 @@ export class DetectorState {
   readonly campaign = new Map<string, CampaignEntry[]>();
   campaignEvicted = 0;
   records = 0;
+  /** Messages judged from outside although their client had a private address. */
+  privateOutside = 0;
+  privateExample: string | undefined;
 
   learnProtected(org: string): void {
     const n = this.learnedProtected.get(org);

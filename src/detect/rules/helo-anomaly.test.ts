@@ -22,8 +22,8 @@ test('bare IP, wrong literal, invalid and non-FQDN names, rDNS of another organi
   assert.equal(r?.weight, 1);
 });
 
-test('matching literal, matching rDNS, inside clients: nothing', () => {
-  assert.equal(withHelo('[203.0.113.10]'), undefined);
+test('matching literal barely counts; matching rDNS, inside clients: nothing', () => {
+  assert.equal(withHelo('[203.0.113.10]')?.weight, 2);
   assert.equal(withHelo('mx2.sender.test'), undefined);
   assert.equal(withHelo('mail.other.test', 'unknown'), undefined);
   assert.deepEqual(heloAnomaly(ctxOf(rec({ session: { clientIp: '127.0.0.1', helo: 'localhost' } }))), []);

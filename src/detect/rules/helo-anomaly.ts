@@ -33,7 +33,7 @@ export const heloAnomaly: Rule = (ctx) => {
         'literal-mismatch',
       );
     }
-    return [];
+    return make(0.1, 'info', `HELO is an address literal ${helo} rather than a host name`, 'literal');
   }
   if (isIP(helo) !== 0)
     return make(0.25, 'low', `HELO is a bare IP address ${helo} (not a host name)`, 'bare-ip');
