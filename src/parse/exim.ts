@@ -400,7 +400,12 @@ function parseDelivery(c: Ctx, flag: string, s: string): DeliveryEvent {
     else if (name.length > 0) ev.relay = name;
   }
   const confirm = f?.kv.C;
-  const reason = reasonFromAddr ?? f?.reason;
+  let reason = reasonFromAddr ?? f?.reason;
+  // +deliver_time appends " DT=1.2s" after the error text of ** lines
+  if (reason !== undefined) {
+    const dt = reason.lastIndexOf(' DT=');
+    if (dt > 0 && reason.indexOf(' ', dt + 1) < 0) reason = reason.slice(0, dt);
+  }
   if (reason !== undefined && reason.length > 0) {
     ev.detail = cut(reason);
     const r = dsnIn(reason);
@@ -541,6 +546,7 @@ const PHRASES = [
   'recipient verify defer',
   'Warning: ',
   'dropped: ',
+  'incomplete transaction ',
 ] as const;
 
 /** The phrase at `at` (or after `RCPT <b>:` for ACL discards). */
@@ -565,6 +571,13 @@ function parseDkim(c: Ctx, s: string): LogEvent {
   }
   const f = readFields(s.slice(0, open), 0, false, false);
   const verdict = s.slice(open + 2, -1);
+  // "[failed key import]" precedes the signature's own result line: a diagnostic, not a verdict
+  if (verdict === 'failed key import') {
+    const note = make(c, 'auth.dkim-note', { note: 'key-import-failed', failure: 'key', detail: cut(s) });
+    if (f.kv.d !== undefined) note.domains = [f.kv.d];
+    if (f.kv.s !== undefined) note.selector = f.kv.s;
+    return note;
+  }
   let result: AuthResult = 'unknown';
   let failure: DkimEvent['failure'];
   if (verdict === 'verification succeeded') result = 'pass';
@@ -770,8 +783,16 @@ function withClient<T extends object>(ev: T, h: HostSpec | undefined): T {
 
 function parseSmtpConnection(c: Ctx, s: string): LogEvent {
   // "SMTP connection from <spec> (TCP/IP connection count = 1)" | "... closed by QUIT" | "... lost ..."
-  const h = clientAfter(s, ' from ');
-  if (s.indexOf('(TCP/IP connection count') > 0) return withClient(make(c, 'session.connect', {}), h);
+  // "SMTP connection from root" (a local user on -bs): no network client, and nothing after
+  // the user name means the session just started
+  const from = s.indexOf(' from ');
+  const spec = from >= 0 ? readHostSpec(s, from + 6) : undefined;
+  const h = spec !== undefined && spec.clientIp !== undefined ? spec : undefined;
+  let tail = spec !== undefined ? s.slice(spec.end) : '';
+  if (tail.startsWith(' I=')) tail = tail.slice(readHostSpec(tail, 3).end);
+  if (tail.length === 0 || tail.startsWith(' (TCP/IP connection count')) {
+    return withClient(make(c, 'session.connect', {}), h);
+  }
   const ev = withClient(make(c, 'session.disconnect', {}), h) as LogEvent & { kind: 'session.disconnect' };
   const cc = s.indexOf(' C=');
   if (cc > 0) ev.commands = cut(s.slice(cc + 3).split(' ', 1)[0] ?? '', 256);
