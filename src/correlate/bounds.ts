@@ -23,7 +23,7 @@ export const MAX_SESSIONS_PER_IP = 16;
 /** SPF results waiting in one session for the transaction they belong to. */
 export const MAX_PENDING_SPF = 16;
 /** Session-level lines (connect, HELO, TLS, AUTH) kept as evidence for the session's messages. */
-export const MAX_SESSION_LINES = 8;
+export const MAX_SESSION_LINES = 4;
 /** Postscreen client states remembered (one per recent client ip per host). */
 export const MAX_POSTSCREEN_STATES = 50_000;
 /** Actions a proxy verdict keeps. */

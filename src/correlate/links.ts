@@ -9,7 +9,7 @@
  * Y's lines usually come before X's "queued as Y" line, and either queue id may have
  * logged its `removed` already (the record then waits, held, and is taken back).
  */
-import type { RecordTable } from './records.js';
+import { messageIdKey, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
@@ -78,7 +78,7 @@ export function linkHops(
 
   if (a.messageId === undefined && b.messageId !== undefined) {
     a.messageId = b.messageId;
-    h.byMessageId.set(b.messageId, first);
+    h.byMessageId.set(messageIdKey(b.messageId), first);
   }
   if (b.firstSeen !== null && (a.firstSeen === null || b.firstSeen < a.firstSeen)) a.firstSeen = b.firstSeen;
   if (b.lastSeen !== null && (a.lastSeen === null || b.lastSeen > a.lastSeen)) a.lastSeen = b.lastSeen;

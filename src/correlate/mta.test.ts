@@ -146,7 +146,7 @@ test('Rspamd auth facts fold into auth.* with source rspamd; a log-native DMARC 
   assert.equal(rec?.disposition, 'rejected');
 });
 
-test('spamd results with no queue id join by Message-ID', () => {
+test('spamd results with no queue id join by Message-ID (with or without angle brackets)', () => {
   const r = run();
   r.push(
     ev({ t: 0, prog: 'postfix/cleanup', pid: 200 }, 'message.id', {

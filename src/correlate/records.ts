@@ -36,6 +36,13 @@ export interface TableCounters {
   evicted: number;
 }
 
+/** Message-ID as an index key: angle brackets off (producers log it with and without). */
+export function messageIdKey(id: string): string {
+  return id.length >= 2 && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62
+    ? id.slice(1, -1)
+    : id;
+}
+
 export type Emit = (record: MessageRecord, r: OpenRecord, reason: EmitReason) => void;
 
 export class RecordTable {
@@ -151,7 +158,10 @@ export class RecordTable {
     for (const q of r.rec.queueIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
     if (r.expectedIds !== null) for (const q of r.expectedIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
     const mid = r.rec.messageId;
-    if (mid !== undefined && h.byMessageId.get(mid) === r) h.byMessageId.delete(mid);
+    if (mid !== undefined) {
+      const k = messageIdKey(mid);
+      if (h.byMessageId.get(k) === r) h.byMessageId.delete(k);
+    }
     h.order.remove(r);
     this.open--;
   }
@@ -203,7 +213,7 @@ export class RecordTable {
     r.state = 'open';
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.byQid.set(q, r);
-    if (r.rec.messageId !== undefined) h.byMessageId.set(r.rec.messageId, r);
+    if (r.rec.messageId !== undefined) h.byMessageId.set(messageIdKey(r.rec.messageId), r);
     h.order.push(r);
     this.open++;
   }
