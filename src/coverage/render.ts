@@ -2,7 +2,7 @@
  * Coverage report renderers: text (terminal), json (machines), md (tickets, wikis). Host
  * and program names come from the logs: they go through terminalSafe / markdownSafe.
  */
-import { jsonLine } from '../output/json-line.js';
+import { prettyJson } from '../output/json-line.js';
 import { markdownCodeBlock, markdownSafe, terminalSafe } from '../output/safe-text.js';
 import type { CoverageReport, Share } from './report.js';
 
@@ -163,7 +163,7 @@ function renderMarkdown(r: CoverageReport): string {
 export function renderCoverage(report: CoverageReport, format: CoverageFormat): string {
   switch (format) {
     case 'json':
-      return jsonLine(report).replace(/\n$/, '') + '\n';
+      return prettyJson(report);
     case 'md':
       return renderMarkdown(report);
     default:

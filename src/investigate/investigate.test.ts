@@ -128,6 +128,44 @@ test('investigate from standard input: the same lines (read twice through a priv
   for (const l of report.timeline) assert.equal(l.sha256, sha(LINES[l.line - 1]!));
 });
 
+test('investigate by Message-ID follows the message across hosts, in time order across files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-inv-'));
+  try {
+    const edge = join(dir, 'edge.log');
+    const inner = join(dir, 'inner.log');
+    writeFileSync(
+      edge,
+      [
+        'Nov 27 11:00:00 edge postfix/smtpd[300]: 1A2B3C4D5E: client=mail.example.net[198.51.100.20]',
+        'Nov 27 11:00:00 edge postfix/cleanup[301]: 1A2B3C4D5E: message-id=<hop-1@example.net>',
+        'Nov 27 11:00:00 edge postfix/qmgr[302]: 1A2B3C4D5E: from=<sender@example.net>, size=900, nrcpt=1 (queue active)',
+        'Nov 27 11:00:02 edge postfix/smtp[303]: 1A2B3C4D5E: to=<bob@example.com>, relay=inner.example.com[192.0.2.25]:25, delay=2, delays=0.1/0/1/0.9, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 9F8E7D6C5B)',
+        'Nov 27 11:00:02 edge postfix/qmgr[302]: 1A2B3C4D5E: removed',
+      ].join('\n') + '\n',
+    );
+    writeFileSync(
+      inner,
+      [
+        'Nov 27 11:00:01 inner postfix/smtpd[400]: 9F8E7D6C5B: client=edge.example.com[192.0.2.24]',
+        'Nov 27 11:00:01 inner postfix/cleanup[401]: 9F8E7D6C5B: message-id=<hop-1@example.net>',
+        'Nov 27 11:00:02 inner postfix/qmgr[402]: 9F8E7D6C5B: from=<sender@example.net>, size=1200, nrcpt=1 (queue active)',
+        'Nov 27 11:00:03 inner postfix/local[403]: 9F8E7D6C5B: to=<bob@example.com>, relay=local, delay=2, delays=1/0/0/1, dsn=2.0.0, status=sent (delivered to mailbox)',
+        'Nov 27 11:00:03 inner postfix/qmgr[402]: 9F8E7D6C5B: removed',
+      ].join('\n') + '\n',
+    );
+    const report = await runInvestigate('hop-1@example.net', [edge, inner], { config: defaultConfig() });
+    assert.deepEqual(report.messages.map((m) => m.host).sort(), ['edge', 'inner']);
+    assert.equal(report.timeline.length, 10);
+    const hosts = report.timeline.map((l) => l.host);
+    assert.deepEqual(hosts.slice(0, 3), ['edge', 'edge', 'edge'], 'edge received first');
+    assert.ok(hosts.indexOf('inner') < hosts.lastIndexOf('edge'), 'the hops interleave in time');
+    const times = report.timeline.map((l) => l.time!);
+    assert.deepEqual([...times].sort(), times);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('investigate: NOT_FOUND when nothing matches', () =>
   withLog(async (path) => {
     await assert.rejects(

@@ -5,18 +5,13 @@
  * line as read (hashed before any escaping). JSON keeps the raw lines verbatim.
  */
 import { markdownCodeBlock, markdownSafe } from '../output/safe-text.js';
+import { prettyJson } from '../output/json-line.js';
 import type { InvestigateReport, MessageStory } from './index.js';
 
 export type InvestigateFormat = 'md' | 'json';
 
-const LINE_BREAKERS = /[\u0085\u2028\u2029]/g;
-
 function renderJson(r: InvestigateReport): string {
-  const s = JSON.stringify(r, null, 2).replace(
-    LINE_BREAKERS,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return `${s}\n`;
+  return prettyJson(r);
 }
 
 function verdictBlock(m: MessageStory): string[] {

@@ -21,3 +21,8 @@ export function isoTime(ms: number | null | undefined): string | undefined {
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
+
+/** One indented JSON document (a report), with the same line-separator escapes. */
+export function prettyJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(LINE_BREAKERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+}
