@@ -222,3 +222,38 @@ test('RequiredHeaders errors become message notes; signing-table lines are noise
   assert.equal(parseOpendkim(L("4F9D195432: no signing subdomain match for 'example.com'")).kind, 'noise');
   assert.equal(parseOpendkim(L("4F9D195432: error loading key 'mail'")).kind, 'noise');
 });
+
+test('OpenDKIM 2.11 wordings: key revoked, verbose verification lines, ignored signatures', () => {
+  const rev = dkim(parseOpendkim(L('4F9D195432: key revoked (s=old, d=Example.net, a=rsa-sha256)')));
+  assert.equal(rev.result, 'permerror');
+  assert.equal(rev.failure, 'key');
+  assert.equal(rev.domain, 'example.net');
+  assert.equal(rev.selector, 'old');
+  const ok = dkim(
+    parseOpendkim(L('4F9D195432: msg.eml: verification (s=sel1, d=example.com, 2048-bit key) succeeded')),
+  );
+  assert.equal(ok.result, 'pass');
+  assert.equal(ok.domain, 'example.com');
+  assert.equal(ok.selector, 'sel1');
+  const bad = dkim(
+    parseOpendkim(
+      L(
+        '4F9D195432: msg.eml: verification (s=sel1 d=example.com, 2048-bit key, insecure) failed: body hash mismatch',
+      ),
+    ),
+  );
+  assert.equal(bad.result, 'fail');
+  assert.equal(bad.failure, 'body');
+  assert.equal(bad.domain, 'example.com');
+  assert.equal(parseOpendkim(L('4F9D195432: ignoring 2 signatures')).kind, 'noise');
+  assert.equal(
+    note(parseOpendkim(L('4F9D195432: signature processing failed: invalid parameter'))).note,
+    'verification-failed',
+  );
+  const ssl = dkim(
+    parseOpendkim(
+      L('4F9D195432: s=sel1 d=example.org a=rsa-sha256 SSL error:02000068:rsa routines::bad signature'),
+    ),
+  );
+  assert.equal(ssl.failure, 'header');
+});

@@ -121,6 +121,15 @@ const NOISE_PREFIXES = [
 /** Per-message lines about signing, tables and the milter itself: recognised, no DKIM result. */
 const QUEUE_NOISE_PREFIXES = [
   'no signing subdomain match',
+  'no signing domain match',
+  'no macros match',
+  "can't determine message sender",
+  'domain ',
+  'ignoring ',
+  'signature generation error',
+  'key data is not secure',
+  'early EOF',
+  "can't ",
   'error reading signing table',
   'signing table references unknown key',
   'error loading key',
@@ -306,6 +315,42 @@ export function parseOpendkim(line: LogLine): LogEvent {
     return note(line, queueId, 'external-sender', { detail: rest.slice(14) });
   if (rest.startsWith("can't parse From: header"))
     return note(line, queueId, 'from-unparseable', { detail: rest });
+  // `key revoked (s=S, d=D, a=ALG)`: the signer withdrew the key (an empty p=)
+  if (rest.startsWith('key revoked')) {
+    const close = rest.indexOf(')');
+    const tags = close > 0 ? rest.slice(0, close) : rest;
+    const extra: Partial<DkimEvent> = { failure: 'key', detail: 'key revoked' };
+    const domain = lower(tagValue(tags, 'd='));
+    const selector = tagValue(tags, 's=');
+    if (domain !== undefined) extra.domain = domain;
+    if (selector !== undefined) extra.selector = selector;
+    return dkim(line, queueId, 'permerror', extra);
+  }
+  if (rest.startsWith('signature processing failed')) {
+    return note(line, queueId, 'verification-failed', { detail: rest.slice(27).replace(/^:\s?/, '') });
+  }
+  // test-mode / verbose forms: `NAME: verification (s=S, d=D, 2048-bit key) succeeded`,
+  // `NAME: verification (s=S d=D, 2048-bit key, flags) failed: why`
+  const ver = rest.indexOf('verification (');
+  if (ver >= 0 && ver < 256) {
+    const close = rest.indexOf(')', ver);
+    if (close > 0) {
+      const tags = rest.slice(ver + 13, close);
+      const extra: Partial<DkimEvent> = {};
+      const domain = lower(tagValue(tags, 'd='));
+      const selector = tagValue(tags, 's=');
+      if (domain !== undefined) extra.domain = domain;
+      if (selector !== undefined) extra.selector = selector;
+      const after = rest.slice(close + 1);
+      if (after.startsWith(' succeeded')) return dkim(line, queueId, 'pass', extra);
+      if (after.startsWith(' failed')) {
+        const why = after.slice(7).replace(/^:\s?/, '');
+        const low = why.toLowerCase();
+        const failure = low.includes('body hash') ? 'body' : low.includes('expired') ? 'expired' : 'other';
+        return dkim(line, queueId, 'fail', { ...extra, failure, detail: why });
+      }
+    }
+  }
   if (rest.startsWith('no signing table match'))
     return note(line, queueId, 'no-signing-table-match', { detail: rest });
   if (rest.toLowerCase().startsWith('failed to parse authentication-results')) {
@@ -330,7 +375,8 @@ export function parseOpendkim(line: LogLine): LogEvent {
   if (
     rest.includes('internal error') ||
     rest.includes('resource unavailable') ||
-    rest.endsWith('header add failed')
+    rest.endsWith('header add failed') ||
+    rest.endsWith('header remove failed')
   ) {
     return withQueue(noise(line, P, 'opendkim: ' + cut(rest), P), queueId);
   }
@@ -419,6 +465,8 @@ export const SAMPLES: readonly { program: string; message: string; kind: LogEven
     kind: 'message.note',
   },
   { program: P, message: "4F9D195432: no signing subdomain match for 'example.com'", kind: 'noise' },
+  { program: P, message: '4F9D195432: key revoked (s=old, d=example.net, a=rsa-sha256)', kind: 'auth.dkim' },
+  { program: P, message: '4F9D195432: ignoring signature from example.net', kind: 'noise' },
   { program: P, message: 'OpenDKIM Filter v2.11.0 starting (args: -x /etc/opendkim.conf)', kind: 'noise' },
   { program: P, message: 'OpenDKIM Filter v2.11.0 terminating with status 0, errno = 0', kind: 'noise' },
 ];

@@ -90,6 +90,7 @@ const NOISE_PREFIXES = [
   'OpenDMARC Filter',
   'ignoring connection from',
   'implicit authentication service',
+  'additional trusted authentication services',
   'mlfi_',
   'malloc(',
   'kill(',
