@@ -25,6 +25,7 @@ const W_TIME = 20;
 const W_HOST = 16;
 const W_QID = 14;
 const W_VERDICT = 10;
+const W_STATUS = 11;
 const W_FLOW = 48;
 const W_CLIENT = 32;
 
@@ -81,6 +82,7 @@ export function tableHeader(): string {
       fit('HOST', W_HOST),
       fit('QUEUE ID', W_QID),
       fit('VERDICT', W_VERDICT),
+      fit('STATUS', W_STATUS),
       fit('FROM → RCPT', W_FLOW),
       fit('CLIENT', W_CLIENT),
       'REASON',
@@ -96,6 +98,7 @@ export function tableRow(v: Verdict, color: boolean): string {
     fit(terminalSafe(r.host === '' ? '-' : r.host), W_HOST),
     fit(terminalSafe(r.queueId === undefined || r.queueId === '' ? 'NOQUEUE' : r.queueId), W_QID),
     color ? `${COLOR[v.verdict]}${verdict}${RESET}` : verdict,
+    fit(terminalSafe(r.disposition === '' ? '-' : r.disposition), W_STATUS),
     fit(terminalSafe(flowOf(v)), W_FLOW),
     fit(terminalSafe(clientOf(v)), W_CLIENT),
     terminalSafe(reasonOf(v)),
