@@ -10,8 +10,23 @@ export function parseCommandArgs<const O extends Options>(argv: string[], option
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new SpoofwatchError('USAGE', err instanceof Error ? err.message : String(err));
+    throw new SpoofwatchError('USAGE', usageMessage(err));
   }
+}
+
+/** node:util's parseArgs messages, in the words of a Unix tool. */
+function usageMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const m = /^Unknown option '([^']{1,200})'/.exec(message);
+    if (m !== null) return `unknown option ${m[1]} (a file whose name starts with "-" goes after "--")`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const m = /^Option '(?:-\w, )?(--[\w-]{1,40})[^']{0,40}' argument missing/.exec(message);
+    if (m !== null) return `option ${m[1]} needs a value`;
+  }
+  return message;
 }
 
 export function verdictLevel(value: string | undefined, flag: string, fallback: VerdictLevel): VerdictLevel {

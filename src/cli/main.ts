@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SpoofwatchError } from '../errors.js';
-import { terminalSafe } from '../output/safe-text.js';
-import type { CommandResult } from './run.js';
+import { reportError, type CommandResult } from './run.js';
 import { scanCommand, SCAN_HELP } from './commands/scan.js';
 import { parseCommand } from './commands/parse.js';
 import { messagesCommand } from './commands/messages.js';
@@ -39,11 +38,26 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<CommandResult>> = {
   investigate: investigateCommand,
 };
 
+/**
+ * The package version. This file runs from src/cli (through tsx) or from dist/src/cli (built),
+ * so the package.json is looked for upward rather than at a fixed depth.
+ */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 5; i++) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(new URL('package.json', dir), 'utf8');
+    } catch {
+      text = null;
+    }
+    if (text !== null) {
+      const pkg = JSON.parse(text) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'spoofwatch' && typeof pkg.version === 'string') return pkg.version;
+    }
+    dir = new URL('..', dir);
+  }
+  return 'unknown';
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -71,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     return result.code;
   } catch (err) {
     if (err instanceof SpoofwatchError) {
-      process.stderr.write(`spoofwatch: ${terminalSafe(err.message)}\n`);
+      reportError(err);
       if (err.code === 'USAGE') process.stderr.write('Run "spoofwatch --help" for usage.\n');
       return err.exitCode;
     }

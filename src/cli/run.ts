@@ -8,7 +8,20 @@ export interface CommandResult {
   stdout?: string;
 }
 
+/**
+ * An error for the user on stderr. Messages may span lines (a config with several bad keys):
+ * each line is made terminal-safe on its own, so the line breaks stay breaks instead of
+ * showing as escapes, while anything a log or file name smuggled in is still neutralised.
+ */
+export function reportError(err: SpoofwatchError): void {
+  // Continuation lines are indented, so no part of a message can pass for a message of its own.
+  const lines = err.message
+    .split('\n')
+    .map((l, i) => (i > 0 && !l.startsWith(' ') ? '  ' : '') + terminalSafe(l));
+  process.stderr.write(`spoofwatch: ${lines.join('\n')}\n`);
+}
+
 /** Input errors go to stderr as they happen; the run continues and exits 2 at the end. */
 export function reportInputError(err: SpoofwatchError): void {
-  process.stderr.write(`spoofwatch: ${terminalSafe(err.message)}\n`);
+  reportError(err);
 }

@@ -17,13 +17,15 @@ export interface CliResult {
 }
 
 const TIME = '/usr/bin/time';
+/** tsx's loader by absolute URL: `--import tsx` would resolve from the child's cwd (a temp dir in some tests). */
+const TSX = import.meta.resolve('tsx');
 
 export function runCli(
   args: string[],
   opts: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; measureRss?: boolean; cwd?: string } = {},
 ): Promise<CliResult> {
   const entry = join(REPO_ROOT, 'src', 'cli', 'entry.ts');
-  const nodeArgs = ['--import', 'tsx', entry, ...args];
+  const nodeArgs = ['--import', TSX, entry, ...args];
   const useTime = opts.measureRss === true && existsSync(TIME);
   const [cmd, argv] = useTime
     ? [TIME, ['-f', '@@RSS %M', process.execPath, ...nodeArgs]]

@@ -1,16 +1,18 @@
 /** `spoofwatch scan`: a verdict for every message, with the evidence lines behind it. */
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { runPipeline } from '../../pipeline.js';
 import { createDetector } from '../../detect/index.js';
 import { defaultConfig, loadConfig } from '../../detect/config.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
 import { createFormatter, type OutputFormat, type ScanSummary } from '../../output/index.js';
-import { SpoofwatchError } from '../../errors.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
+import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { scanParallel } from '../../parallel/scan.js';
 
 export const SCAN_HELP = `Usage: spoofwatch scan [options] [FILES...]
 
@@ -36,12 +38,14 @@ Options:
       --window MINUTES     emit a message that saw no line for this long (log time; default 120)
       --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
       --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+${WORKERS_HELP}
   -h, --help               show this help
 
 Exit status: 0 success, 1 --fail-on level reached, 2 usage or input error.
 `;
 
 const FORMATS = ['table', 'jsonl', 'ecs', 'ocsf'] as const;
+const DEFAULT_CONFIG = 'spoofwatch.yaml';
 
 function formatFromPath(path: string): OutputFormat | undefined {
   const lower = path.toLowerCase();
@@ -55,14 +59,11 @@ function formatFromPath(path: string): OutputFormat | undefined {
   return undefined;
 }
 
+/** The config named with -c, else ./spoofwatch.yaml when it exists (errors in it are the user's to fix), else defaults. */
 export async function loadScanConfig(path: string | undefined) {
   if (path !== undefined) return loadConfig(path);
-  try {
-    return loadConfig('spoofwatch.yaml');
-  } catch (err) {
-    if (err instanceof SpoofwatchError && err.code === 'CONFIG_UNREADABLE') return defaultConfig();
-    throw err;
-  }
+  if (!existsSync(DEFAULT_CONFIG)) return defaultConfig();
+  return loadConfig(DEFAULT_CONFIG);
 }
 
 export async function scanCommand(argv: string[]): Promise<CommandResult> {
@@ -76,6 +77,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
     'fail-on': { type: 'string' },
     window: { type: 'string' },
     'no-color': { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.help === true) return { stdout: SCAN_HELP, code: 0 };
 
@@ -93,6 +95,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const windowMin = positiveNumber(values.window, '--window');
   const config = await loadScanConfig(values.config);
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
 
   const detector = createDetector(config);
@@ -104,22 +107,50 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const byVerdict: Record<VerdictLevel, number> = { spoof: 0, suspicious: 0, unknown: 0, clean: 0 };
   let records = 0;
   let failed = false;
-  const stats = await runPipeline(inputs, {
-    read: { tz },
-    correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
-    onRecord: (record) => {
-      records++;
-      const verdict = detector.detect(record);
-      byVerdict[verdict.verdict]++;
-      if (failOn !== undefined && VERDICT_ORDER[verdict.verdict] >= VERDICT_ORDER[failOn]) failed = true;
-      formatter.write(verdict);
-    },
-    onError: reportInputError,
-    afterBatch: async (s) => {
-      progress.update(s.lines, records);
-      await out.drain();
-    },
-  });
+  const parallel =
+    workers > 1
+      ? await scanParallel(inputs, {
+          workers,
+          config,
+          format,
+          color,
+          minVerdict,
+          ...(windowMin === undefined ? {} : { windowMs: windowMin * 60_000 }),
+          read: { tz },
+          out,
+          onError: reportInputError,
+          afterBatch: async (lines, recs) => {
+            progress.update(lines, recs);
+            await out.drain();
+          },
+        })
+      : null;
+  if (parallel !== null) {
+    records = parallel.records;
+    Object.assign(byVerdict, parallel.byVerdict);
+    if (failOn !== undefined)
+      failed = (Object.keys(byVerdict) as VerdictLevel[]).some(
+        (l) => byVerdict[l] > 0 && VERDICT_ORDER[l] >= VERDICT_ORDER[failOn],
+      );
+  }
+  const stats =
+    parallel?.stats ??
+    (await runPipeline(inputs, {
+      read: { tz },
+      correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
+      onRecord: (record) => {
+        records++;
+        const verdict = detector.detect(record);
+        byVerdict[verdict.verdict]++;
+        if (failOn !== undefined && VERDICT_ORDER[verdict.verdict] >= VERDICT_ORDER[failOn]) failed = true;
+        formatter.write(verdict);
+      },
+      onError: reportInputError,
+      afterBatch: async (s) => {
+        progress.update(s.lines, records);
+        await out.drain();
+      },
+    }));
   progress.clear();
   const summary: ScanSummary = {
     files: inputs,
@@ -136,9 +167,10 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
       evicted: 0,
       orphanEvents: 0,
     },
-    notes: detector.notes(),
+    notes: parallel?.notes ?? detector.notes(),
   };
-  formatter.end(summary);
+  if (parallel !== null) parallel.end(summary);
+  else formatter.end(summary);
   await out.end();
   if (stats.errors > 0) return { code: 2 };
   return { code: failed ? 1 : 0 };
