@@ -291,3 +291,22 @@ test('spf-engine 3.x wordings: QueueID prefix, milter reject/defer codes, unprep
   assert.equal(skipped.kind, 'noise');
   assert.equal(parsePolicydSpf(L('4F9D195432: something else')).kind, 'unrecognised');
 });
+
+test('QueueID option before the queue file exists: an empty id written as ": "', () => {
+  const ev = parsePolicydSpf(
+    L(
+      ': 550 5.7.23 Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=statements@example.com;ip=198.51.100.10;r=cfo@example.org',
+    ),
+  ) as SpfEvent;
+  assert.equal(ev.kind, 'auth.spf');
+  assert.equal(ev.result, 'fail');
+  assert.equal(ev.queueId, undefined);
+  assert.equal(ev.to, 'cfo@example.org');
+  const p = parsePolicydSpf(
+    L(
+      ': prepend Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=198.51.100.10; helo=mail.example.com; envelope-from=a@example.com; receiver=b@example.org',
+    ),
+  ) as SpfEvent;
+  assert.equal(p.result, 'pass');
+  assert.equal(p.to, 'b@example.org');
+});

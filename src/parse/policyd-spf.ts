@@ -263,11 +263,13 @@ export function parsePolicydSpf(line: LogLine): LogEvent {
       return inner;
     }
   }
-  const ev = parseMessage(line, line.message);
+  // ... and an empty one (`: prepend ...`) before the queue file exists (RCPT stage)
+  const msg = line.message.startsWith(': ') ? line.message.slice(2) : line.message;
+  const ev = parseMessage(line, msg);
   if (ev !== null) return ev;
   const d = daemonOf(line);
   const inst = instanceOf(line);
-  for (const p of NOISE_PREFIXES) if (line.message.startsWith(p)) return noise(line, P, p.trim(), d, inst);
+  for (const p of NOISE_PREFIXES) if (msg.startsWith(p)) return noise(line, P, p.trim(), d, inst);
   return unrecognised(line, P, d, inst);
 }
 
