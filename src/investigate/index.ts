@@ -134,11 +134,10 @@ export class TimelineBuilder {
   private readonly evidence = new Map<string, string[]>();
   private readonly queueIds = new Set<string>();
   private readonly messageIds = new Set<string>();
-  private lastTimeByFile = new Map<string, number>();
+  private readonly lastTimeByFile = new Map<string, number>();
   private readonly sessions = new SessionLookback();
   private readonly fileOrder = new Map<string, number>();
   private readonly needles: string[];
-  private seq = 0;
   capped = false;
 
   constructor(verdicts: readonly Verdict[], q: Query) {
