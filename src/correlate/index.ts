@@ -73,6 +73,8 @@ export interface CorrelatorCounters extends CorrelatorStats {
   heldRecords: number;
 }
 
+/** NOQUEUE group of rejects that carry no sender (before MAIL FROM). */
+const NO_SENDER = '\u0000';
 const MTA_PRODUCERS: ReadonlySet<string> = new Set(['postfix', 'sendmail', 'exim']);
 /** Reject actions that refuse (as opposed to filter/hold/warn/prepend, which let the message on). */
 const REFUSALS: ReadonlySet<string> = new Set(['reject', 'defer', 'discard']);
@@ -245,6 +247,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         // for this queue id first; the proxying smtpd's proxy-accept names the real client.
         addAction(r, { action: 'filtered', by: r.session.info.clientIp ?? 'localhost', time: ev.line.time });
         r.session = null;
+        r.rec.session = {};
       }
       if (s !== null) bind(r, s, true);
       else fillSession(r.rec.session, ev);
@@ -266,12 +269,14 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       return;
     }
     const from = ev.from === undefined ? undefined : (normSender(ev.from) ?? '');
+    // Rejects before MAIL FROM (connect, HELO) group apart from the null sender <>.
+    const group = from ?? NO_SENDER;
     let r: OpenRecord | null = null;
     if (s !== null) {
       if (ev.helo !== undefined && s.info.helo === undefined) s.info.helo = ev.helo;
       for (let i = s.noqueue.length - 1; i >= 0; i--) {
         const nq = s.noqueue[i]!;
-        if (nq.state === 'open' && nq.noqueueFrom === (from ?? '')) {
+        if (nq.state === 'open' && nq.noqueueFrom === group) {
           r = nq;
           break;
         }
@@ -279,7 +284,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       if (r === null) {
         if (s.noqueue.length >= MAX_NOQUEUE_PER_SESSION) table.close(s.noqueue.shift()!, 'closed');
         r = table.create(h, undefined, ev.line.time);
-        r.noqueueFrom = from ?? '';
+        r.noqueueFrom = group;
         r.session = s;
         r.rec.session = s.info;
         s.noqueue.push(r);
@@ -288,7 +293,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       pendingForSender(s, r, from);
     } else {
       r = table.create(h, undefined, ev.line.time);
-      r.noqueueFrom = from ?? '';
+      r.noqueueFrom = group;
     }
     addLine(r, ev);
     table.touch(h, r, ev.line.time);

@@ -81,6 +81,9 @@ export class ProxyJoin {
   }
 
   onHaproxy(ev: ProxyEvent, now: number): void {
+    // "Connect from" (log-separate-errors / option logasap setups) precedes the MTA's lines;
+    // the end-of-session line that follows says all of it.
+    if (ev.action === 'connect') return;
     const ip = ev.clientIp;
     const port = ev.clientPort;
     let s: SessionState | null = null;

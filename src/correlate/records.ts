@@ -28,6 +28,8 @@ export interface HostState {
   byMessageId: Map<string, OpenRecord>;
   /** Closed records waiting for their release time, in release order. */
   grace: Fifo<OpenRecord>;
+  /** NOQUEUE records numbered per host: ids stay the same whatever other hosts log. */
+  noqueueSeq: number;
 }
 
 export interface TableCounters {
@@ -49,7 +51,6 @@ export class RecordTable {
   readonly hosts = new Map<string, HostState>();
   open = 0;
   held = 0;
-  private noqueueSeq = 0;
 
   constructor(
     private readonly finish: (r: OpenRecord, reason: EmitReason) => void,
@@ -70,6 +71,7 @@ export class RecordTable {
         heldByQid: new Map(),
         byMessageId: new Map(),
         grace: new Fifo<OpenRecord>(),
+        noqueueSeq: 0,
       };
       this.hosts.set(name, h);
     }
@@ -86,7 +88,7 @@ export class RecordTable {
     while (this.open >= this.maxOpen && this.evictOldest(h)) {
       /* evicted one */
     }
-    const id = queueId === undefined ? `${h.name}/NOQUEUE/${++this.noqueueSeq}` : `${h.name}/${queueId}`;
+    const id = queueId === undefined ? `${h.name}/NOQUEUE/${++h.noqueueSeq}` : `${h.name}/${queueId}`;
     const rec: MessageRecord = {
       id,
       host: h.name,

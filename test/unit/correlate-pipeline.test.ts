@@ -102,3 +102,21 @@ test('Amavis content-filter loop: two queue ids, one message, the real client ke
     [['bob@example.org', 'local']],
   );
 });
+
+test('HAProxy in front of Postfix: its end-of-session line, logged last under another host, joins the message', () => {
+  const { records, orphans } = correlate(`
+    2026-01-05T13:00:00.000000+00:00 lb1 haproxy[300]: Connect from 198.51.100.9:43210 to 192.0.2.2:25 (fe_smtp/TCP)
+    2026-01-05T13:00:00.100000+00:00 mx1 postfix/smtpd[1301]: connect from mail.example.net[198.51.100.9]:43210
+    2026-01-05T13:00:01.000000+00:00 mx1 postfix/smtpd[1301]: 2B3C4D5E6F: client=mail.example.net[198.51.100.9]:43210
+    2026-01-05T13:00:01.100000+00:00 mx1 postfix/qmgr[1303]: 2B3C4D5E6F: from=<alice@example.net>, size=900, nrcpt=1 (queue active)
+    2026-01-05T13:00:01.200000+00:00 mx1 postfix/local[1306]: 2B3C4D5E6F: to=<bob@example.org>, relay=local, delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)
+    2026-01-05T13:00:01.300000+00:00 mx1 postfix/qmgr[1303]: 2B3C4D5E6F: removed
+    2026-01-05T13:00:01.400000+00:00 mx1 postfix/smtpd[1301]: disconnect from mail.example.net[198.51.100.9]:43210 ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5
+    2026-01-05T13:00:01.500000+00:00 lb1 haproxy[300]: 198.51.100.9:43210 [05/Jan/2026:13:00:00.000] fe_smtp be_smtp/postfix1 1/0/1500 1234 -- 1/1/0/0/0 0/0
+  `);
+  assert.equal(records.length, 1);
+  assert.equal(records[0]?.session.proxy?.kind, 'haproxy');
+  assert.equal(records[0]?.session.proxy?.peerIp, '198.51.100.9');
+  assert.equal(records[0]?.session.proxy?.clientMismatch, undefined);
+  assert.equal(orphans, 0);
+});
