@@ -131,7 +131,8 @@ test('authenticated submission is outbound and does not count against inbound SP
   bounce.record.session = {};
   msgs.push(bounce);
   const r = collect(msgs);
-  assert.equal(r.inventory.messages.outbound, 1);
+  assert.equal(r.inventory.messages.outbound, 2, 'the submission and the bounce notification');
+  assert.equal(r.inventory.messages.inbound, 1);
   assert.equal(field(r, 'client.ip').share, 1, 'a bounce notification has no client to log');
   assert.ok(!r.gaps.some((g) => g.field === 'client.ip' || g.field === 'helo'));
   assert.equal(field(r, 'auth.dmarc').total, 1);

@@ -8,7 +8,7 @@ import type { MessageRecord } from '../correlate/record.js';
 import type { LogEvent } from '../parse/event.js';
 import type { PipelineStats } from '../pipeline.js';
 import { directionOf } from '../output/record-fields.js';
-import { FIELD_SPECS, type FieldId, type FieldSpec } from './fields.js';
+import { FIELD_SPECS, locallyGenerated, type FieldId, type FieldSpec } from './fields.js';
 import { InventoryCollector, mtaOfHost, type HostInventory } from './inventory.js';
 import { POSTFIX_CUT_NOTE, remedyFor, type MtaFamily } from './remedies.js';
 
@@ -177,7 +177,8 @@ export class CoverageCollector {
     const accepted = r.queueId !== undefined;
     if (accepted) c.accepted++;
     else c.rejected++;
-    const dir = directionOf(r);
+    // The MTA's own notifications (null sender, no client) go out: count them as outbound.
+    const dir = locallyGenerated(r) ? 'outbound' : directionOf(r);
     if (dir === 'inbound') c.inbound++;
     else if (dir === 'outbound') c.outbound++;
     else c.unknownDirection++;
