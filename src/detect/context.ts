@@ -188,8 +188,9 @@ export function buildContext(
     });
   }
   const dmarcPass = auth.dmarc?.result === 'pass';
+  // An aligned SPF pass authenticates the From unless the DMARC evaluator, which saw more, said fail.
   ctx.fromAuthenticated =
-    dmarcPass || ctx.alignedDkimPass || (auth.dmarc === undefined && ctx.alignedSpfPass);
+    dmarcPass || ctx.alignedDkimPass || (auth.dmarc?.result !== 'fail' && ctx.alignedSpfPass);
   if (BLOCKED.has(record.disposition)) ctx.blocked = record.disposition;
   if (auth.dmarc !== undefined) {
     const internal = origin === 'sasl' || origin === 'local' || origin === 'trusted-network';

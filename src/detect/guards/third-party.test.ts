@@ -32,6 +32,15 @@ test('configured third party by envelope domain, DKIM d= or network', () => {
   assert.match(byNet?.reason ?? '', /client 198\.51\.100\.20/);
 });
 
+test('an envelope-only claim of the protected domain is matched too', () => {
+  const r = rec({
+    headers: { from: hv('<x@other.test>') },
+    envelope: { from: 'ops@example.com' },
+    session: { clientIp: '198.51.100.9' },
+  });
+  assert.equal(thirdPartyGuard(ctxOf(r, tp))[0]?.name, 'third-party-sender');
+});
+
 test('an unlisted sender is not a third party', () => {
   assert.deepEqual(thirdPartyGuard(ctxOf(rec({ ...news, envelope: { from: 'x@attacker.test' } }), tp)), []);
 });

@@ -32,11 +32,14 @@ const LEARNED: Partial<Record<RuleId, number>> = {
 
 export const thirdPartyGuard: Guard = (ctx) => {
   const out: GuardDecision[] = [];
-  const fromOrg = ctx.fromOrg ?? ctx.envOrg;
-  if (fromOrg === undefined) return out;
-  const tp = ctx.cfg.thirdParty.get(fromOrg);
-  if (tp !== undefined) {
-    const s = ctx.record.session;
+  const s = ctx.record.session;
+  // The protected identity may be the header From or, for envelope-only claims, the envelope.
+  const claimed = new Set<string>();
+  if (ctx.fromOrg !== undefined) claimed.add(ctx.fromOrg);
+  if (ctx.envOrg !== undefined) claimed.add(ctx.envOrg);
+  for (const org of claimed) {
+    const tp = ctx.cfg.thirdParty.get(org);
+    if (tp === undefined) continue;
     let why: string | undefined;
     if (ctx.envOrg !== undefined && tp.domains.has(ctx.envOrg))
       why = `envelope domain ${ctx.envDomain ?? ''}`;
@@ -46,14 +49,16 @@ export const thirdPartyGuard: Guard = (ctx) => {
       );
       if (d !== undefined) why = `DKIM pass d=${d.domain ?? ''}`;
     }
-    if (why === undefined && tp.networks.matches(s.clientIp, s.clientHost))
+    if (why === undefined && tp.networks.matches(s.clientIp, s.clientHost)) {
       why = `client ${s.clientIp ?? s.clientHost ?? ''}`;
+    }
     if (why !== undefined) {
       out.push({
         name: 'third-party-sender',
-        reason: `configured third-party sender for ${fromOrg}: ${why}`,
+        reason: `configured third-party sender for ${org}: ${why}`,
         factors: CONFIGURED,
       });
+      break;
     }
   }
   if (ctx.fromOrg !== undefined && ctx.envOrg !== undefined && ctx.state.hasPair(ctx.fromOrg, ctx.envOrg)) {

@@ -42,6 +42,7 @@ test('the organisation itself and unrelated domains are not look-alikes', () => 
   assert.equal(kind('example.com'), null);
   assert.equal(kind('unrelated.test'), null);
   assert.equal(kind('exa.com', ['exb.com']), null); // too short for edit distance
+  assert.equal(kind('acne.test', ['acme.test']), null);
 });
 
 test('edit distance counts transpositions once and stops early', () => {

@@ -4,7 +4,8 @@
  * / mixed-script labels, a TLD swap (example.com -> example.co), edit distance <= 2 on the
  * registrable label, the protected domain used as subdomain labels (example.com.attacker.test)
  * or the brand as a token (example-secure.test). Impersonation (T1656 / T1684.001).
- * Spares: the protected organisation's own subdomains; labels shorter than 4 for edit distance.
+ * Spares: the protected organisation's own subdomains; protected labels shorter than 5 for
+ * edit distance 1 and 8 for distance 2 (short names sit one letter from countless others).
  * Anchors: Rspamd PHISHING / OMOGRAPH_URL, SpamAssassin FROM_IN_TO_AND_SUBJ-style lookalike
  * plugins, dnstwist's permutation classes.
  */

@@ -119,7 +119,7 @@ export function compareLookalike(domain: string, protectedOrgs: Iterable<string>
       consider(match('protected-as-subdomain', p, punycode, unicode));
     if (c.label === pl && c.suffix !== ps.suffix) consider(match('tld-swap', p, punycode, unicode));
     if (c.label !== pl && cSkel === ps.skel) consider(match('confusable', p, punycode, unicode));
-    if (c.label !== pl && pl.length >= 4) {
+    if (c.label !== pl && pl.length >= 5) {
       const dist = editDistance(cLabelUni, pl, 2);
       if (dist === 1) consider(match('edit-distance-1', p, punycode, unicode));
       else if (dist === 2 && pl.length >= 8) consider(match('edit-distance-2', p, punycode, unicode));
