@@ -430,3 +430,161 @@ test('SA-Exim verdicts are filter events; unknown text stays unrecognised', () =
   assert.equal(parse('1tXyzA-000Abc-12 some free text written by an ACL').kind, 'unrecognised');
   assert.equal(parse('').kind, 'unrecognised');
 });
+
+/**
+ * Lines Exim 4.96 (Debian 12's exim4-daemon-light, log_selector +all) wrote in a private
+ * chroot, fed by our own SMTP clients, a DKIM-signed message and a sink (client addresses
+ * mapped to documentation ranges). The message part as ingest hands it over.
+ */
+const EXIM_4_96: readonly [string, string][] = [
+  ['exim 4.96 daemon started: pid=30220, -q30m, listening for SMTP on [127.0.0.1]:2526', 'noise'],
+  ['SMTP connection from root', 'session.connect'],
+  [
+    'H=dsl.example.net (example.org) [203.0.113.5] U=root F=<ceo@example.org> rejected RCPT <nobody@example.org>: No such user here',
+    'reject',
+  ],
+  [
+    'H=dsl.example.net (example.org) [203.0.113.5] U=root F=<ceo@example.org> temporarily rejected RCPT <later@example.org>: try again later',
+    'reject',
+  ],
+  [
+    'H=dsl.example.net (example.org) [203.0.113.5] U=root F=<ceo@example.org> RCPT <blackhole@example.org>: discarded by RCPT ACL',
+    'reject',
+  ],
+  ['1xX3i0-0005NB-0n header From: "Chief Executive" <ceo@example.org>', 'header'],
+  ['1xX3i0-0005NB-0n header Reply-To: <ceo.private@example.net>', 'header'],
+  [
+    '1xX3i0-0005NB-0n Authentication-Results: mx.example.org;\\n\tiprev=pass (dsl.example.net) smtp.remote-ip=203.0.113.5',
+    'header',
+  ],
+  [
+    '1xX3i0-0005NB-0n <= ceo@example.org H=dsl.example.net (example.org) [203.0.113.5] U=root P=esmtp L.- S=455 M8S=0 RT=0.000s id=20261127.1@example.net T="urgent wire transfer" from <ceo@example.org> for alice@example.org',
+    'envelope',
+  ],
+  [
+    '1xX3i0-0005NN-0r H=(mail.example.net) [198.51.100.7] U=root F=<news@example.net> rejected after DATA: content rejected',
+    'reject',
+  ],
+  [
+    'H=(blocked.example) [198.51.100.8] U=root rejected MAIL <x@blocked.example>: sender domain blocked',
+    'reject',
+  ],
+  [
+    'SMTP syntax error in "Subject: hi" H=(blocked.example) [198.51.100.8] U=root unrecognized command',
+    'session.note',
+  ],
+  [
+    'SMTP call from (blocked.example) [198.51.100.8] U=root dropped: too many unrecognized commands (last was "body")',
+    'session.note',
+  ],
+  ['1xX3iP-0005mu-31 DKIM: d=example.net s=sel2026 [failed key import]', 'auth.dkim-note'],
+  [
+    '1xX3iP-0005mu-31 DKIM: d=example.net s=sel2026 c=relaxed/relaxed a=rsa-sha256 b=2048 t=1795815766 [invalid - public key record (currently?) unavailable]',
+    'auth.dkim',
+  ],
+  [
+    '1xX3iP-0005n6-35 DKIM: d=example.net s=sel2026 c=relaxed/relaxed a=rsa-sha256 b=2048 t=1795815766 [verification failed - body hash mismatch (body probably modified in transit)]',
+    'auth.dkim',
+  ],
+  [
+    '1xX3iP-0005mu-31 => alice <alice@example.org> F=<alerts@example.net> P=<alerts@example.net> R=local_user T=local_delivery S=979 QT=0.007s DT=0.001s',
+    'delivery',
+  ],
+  ['1xX3iP-0005mu-31 Completed QT=0.011s', 'message.closed'],
+  ['SMTP connection from root closed by QUIT', 'session.disconnect'],
+  [
+    '1xX3iP-0005nB-38 <= alice@example.org U=root P=local S=307 M8S=0 RT=0.000s id*=E1xX3iP-0005nB-38@mx.example.org T="outbound" from <alice@example.org> for bob@example.com unknown@example.com grey@example.com',
+    'envelope',
+  ],
+  [
+    '1xX3iP-0005nB-38 => bob@example.com F=<alice@example.org> P=<alice@example.org> R=remote T=remote_smtp S=321 H=mx.example.com [198.51.100.25]:25 I=[192.0.2.10]:55024 C="250 2.0.0 Ok: queued as 4Sink00001" QT=0.009s DT=0.002s',
+    'delivery',
+  ],
+  [
+    '1xX3iP-0005nB-38 ** unknown@example.com F=<alice@example.org> P=<alice@example.org> R=remote T=remote_smtp H=mx.example.com [198.51.100.25]:25 I=[192.0.2.10]:55024: SMTP error from remote mail server after RCPT TO:<unknown@example.com>: 550 5.1.1 <unknown@example.com>: Recipient address rejected: User unknown DT=0.000s',
+    'delivery',
+  ],
+  [
+    '1xX3iP-0005nB-38 == grey@example.com R=remote T=remote_smtp defer (-44) H=mx.example.com [198.51.100.25]:25 I=[192.0.2.10]:55024 DT=0.000s: SMTP error from remote mail server after RCPT TO:<grey@example.com>: 451 4.7.1 Greylisted, try later',
+    'delivery',
+  ],
+  ['1xX3iP-0005nB-38 == grey@example.com routing defer (-52) DT=0.000s: retry time not reached', 'delivery'],
+  [
+    '1xX3iP-0005nG-3B <= <> R=1xX3iP-0005nB-38 U=Debian-exim P=local S=1846 M8S=0 RT=0.000s id*=E1xX3iP-0005nG-3B@mx.example.org T="Mail delivery failed: returning message to sender" from <> for alice@example.org',
+    'envelope',
+  ],
+  [
+    'SMTP connection from [192.0.2.20]:51188 I=[192.0.2.10]:25 (TCP/IP connection count = 1)',
+    'session.connect',
+  ],
+  [
+    'H=(client.example.net) [192.0.2.20]:51188 I=[192.0.2.10]:25 F=<alice@example.org> A=plain_server:alice rejected RCPT <bob@example.com>: relay not permitted',
+    'reject',
+  ],
+  [
+    'H=(client.example.net) [192.0.2.20]:51188 I=[192.0.2.10]:25 incomplete transaction (sync failure) from <alice@example.org>',
+    'session.note',
+  ],
+  [
+    'SMTP protocol synchronization error (next input sent too soon: pipelining was advertised): rejected "From: "Alice" <alice@example.org>" H=(client.example.net) [192.0.2.20]:51188 I=[192.0.2.10]:25 next input="To: bob@example.com\\r\\n"',
+    'proxy',
+  ],
+  [
+    'plain_server authenticator failed for (client.example.net) [192.0.2.21]:54458 I=[192.0.2.10]:25: 535 Incorrect authentication data (set_id=admin)',
+    'session.auth',
+  ],
+  [
+    'SMTP connection from (idle.example.net) [192.0.2.22]:48124 I=[192.0.2.10]:25 closed by QUIT',
+    'session.disconnect',
+  ],
+  [
+    'no MAIL in SMTP connection from (idle.example.net) [192.0.2.22]:48124 I=[192.0.2.10]:25 D=1.307s C=EHLO,QUIT',
+    'session.disconnect',
+  ],
+];
+
+test('a real Exim 4.96 transcript: every line recognised, with its fields', () => {
+  const ev = (needle: string) => {
+    const row = EXIM_4_96.find(([m]) => m.includes(needle));
+    assert.ok(row !== undefined, needle);
+    return parse(row[0]);
+  };
+  for (const [m, kind] of EXIM_4_96) assert.equal(parse(m).kind, kind, m);
+
+  assert.equal(as(ev('SMTP connection from root'), 'session.connect').clientHost, undefined);
+  const arrival = as(ev('<= ceo@example.org'), 'envelope');
+  assert.equal(arrival.clientHost, 'dsl.example.net');
+  assert.equal(arrival.helo, 'example.org');
+  assert.equal(arrival.clientIp, '203.0.113.5');
+  assert.equal(arrival.messageId, '20261127.1@example.net');
+  assert.deepEqual(arrival.recipients, ['alice@example.org']);
+  // id*= is the Message-ID Exim generated itself: the sender supplied none
+  assert.equal(as(ev('T="outbound"'), 'envelope').messageId, undefined);
+  assert.equal(as(ev('header Reply-To'), 'header').value, '<ceo.private@example.net>');
+  const unavailable = as(ev('currently?'), 'auth.dkim');
+  assert.equal(unavailable.result, 'temperror');
+  assert.equal(unavailable.domain, 'example.net');
+  assert.equal(as(ev('failed key import'), 'auth.dkim-note').note, 'key-import-failed');
+  const sent = as(ev('=> bob@example.com'), 'delivery');
+  assert.equal(sent.relay, 'mx.example.com[198.51.100.25]:25');
+  assert.equal(sent.queuedAs, '4Sink00001');
+  const bounced = as(ev('** unknown@'), 'delivery');
+  assert.equal(bounced.status, 'bounced');
+  assert.equal(bounced.dsn, '5.1.1');
+  assert.ok(bounced.detail?.endsWith('User unknown'), bounced.detail);
+  const grey = as(ev('defer (-44)'), 'delivery');
+  assert.equal(grey.status, 'deferred');
+  assert.equal(grey.dsn, '4.7.1');
+  const local = as(ev('=> alice <alice@example.org>'), 'delivery');
+  assert.equal(local.to, 'alice@example.org');
+  const discard = as(ev('discarded by RCPT ACL'), 'reject');
+  assert.equal(discard.action, 'discard');
+  assert.equal(discard.to, 'blackhole@example.org');
+  const relayDenied = as(ev('A=plain_server:alice'), 'reject');
+  assert.equal(relayDenied.from, 'alice@example.org');
+  assert.equal(relayDenied.clientPort, 51188);
+  const auth = as(ev('plain_server authenticator failed'), 'session.auth');
+  assert.equal(auth.saslUsername, 'admin');
+  assert.equal(as(ev('no MAIL in'), 'session.disconnect').commands, 'EHLO,QUIT');
+  assert.equal(as(ev('next input sent too soon'), 'proxy').action, 'protocol-violation');
+});

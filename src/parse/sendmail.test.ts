@@ -385,3 +385,117 @@ test('unknown text stays unrecognised; key=value reader stops at stat/reject', (
   const kv = readKv('to=<a@example.org>, stat=Sent (x, y=z)', 0);
   assert.deepEqual({ ...kv }, { to: '<a@example.org>', stat: 'Sent (x, y=z)' });
 });
+
+/**
+ * Lines Sendmail 8.17.1.9 (Debian 12's sendmail-bin) wrote in a private chroot, driven by
+ * our own SMTP clients and a sink (client addresses mapped to documentation ranges).
+ */
+const SENDMAIL_8_17: readonly [string, string, string][] = [
+  ['sendmail', 'starting daemon (8.17.1.9): SMTP+queueing@00:30:00', 'noise'],
+  ['sendmail', 'STARTTLS: ServerCertFile missing', 'noise'],
+  [
+    'sendmail',
+    'unable to write pid to /var/run/sendmail/mta/sendmail.pid: No such file or directory',
+    'noise',
+  ],
+  ['sendmail', 'error: safesasl(/etc/sasl2/Sendmail.conf) failed: No such file or directory', 'noise'],
+  ['sendmail', 'NOQUEUE: connect from [192.0.2.10]', 'session.connect'],
+  ['sendmail', 'AUTH warning: no mechanisms', 'session.note'],
+  ['sendmail', '6ARLlIei007906: Milter: no active filter', 'noise'],
+  [
+    'sendmail',
+    '6ARLlIei007906: ruleset=check_rcpt, arg1=<x@example.com>, relay=[192.0.2.10], reject=550 5.7.1 <x@example.com>... Relaying denied. IP name lookup failed [192.0.2.10]',
+    'reject',
+  ],
+  [
+    'sendmail',
+    '6ARLlIei007906: from=<ceo@example.org>, size=126, class=0, nrcpts=2, msgid=<20261127.9@example.net>, proto=ESMTP, daemon=MTA, relay=[192.0.2.10]',
+    'envelope',
+  ],
+  [
+    'sendmail',
+    '6ARLlIei007906: to=<alice@example.org>, delay=00:00:00, mailer=local, pri=60126, stat=queued',
+    'delivery',
+  ],
+  [
+    'sendmail',
+    '6ARLlJUN007942: ruleset=check_mail, arg1=<spammer@example.net>, relay=[192.0.2.11], reject=550 5.7.1 <spammer@example.net>... Sender blocked by policy',
+    'reject',
+  ],
+  [
+    'sendmail',
+    'ruleset=check_relay, arg1=[203.0.113.66], arg2=203.0.113.66, relay=[203.0.113.66], reject=550 5.7.1 Access denied',
+    'reject',
+  ],
+  [
+    'sendmail',
+    '6ARLlKIJ007966: rejecting commands from [192.0.2.12] [192.0.2.12] due to pre-greeting traffic after 0 seconds',
+    'proxy',
+  ],
+  [
+    'sendmail',
+    '6ARLlKH5007998: [192.0.2.13] did not issue MAIL/EXPN/VRFY/ETRN during connection to MTA',
+    'session.note',
+  ],
+  ['sendmail', '6ARLkrbf007290: collect: premature EOM: unexpected close', 'session.note'],
+  ['sendmail', '6ARLlLnQ008080: [192.0.2.15]: VRFY root', 'session.note'],
+  ['sendmail', 'NOQUEUE: connect from root@localhost', 'session.connect'],
+  [
+    'sendmail',
+    '6ARLlMSn008093: from=alice@example.org, size=69, class=0, nrcpts=3, msgid=<202611272147.6ARLlMSn008093@vm>, relay=root@localhost',
+    'envelope',
+  ],
+  ['sendmail', '6ARLlMSn008093: SMTP outgoing connect on localhost', 'noise'],
+  [
+    'sendmail',
+    '6ARLlMSn008093: to=grey@example.com, ctladdr=alice@example.org (1000/1000), delay=00:00:00, xdelay=00:00:00, mailer=relay, pri=90069, relay=[198.51.100.25] [198.51.100.25], dsn=4.3.0, reply=451 4.7.1 Greylisted, try later, stat=Deferred: 451 4.7.1 Greylisted, try later',
+    'delivery',
+  ],
+  [
+    'sendmail',
+    '6ARLlMSn008093: to=unknown@example.com, ctladdr=alice@example.org (1000/1000), delay=00:00:00, xdelay=00:00:00, mailer=relay, pri=90069, relay=[198.51.100.25] [198.51.100.25], dsn=5.1.1, reply=550 5.1.1 <unknown@example.com>: Recipient address rejected: User unknown, stat=User unknown',
+    'delivery',
+  ],
+  [
+    'sendmail',
+    '6ARLlMSn008093: to=bob@example.com, ctladdr=alice@example.org (1000/1000), delay=00:00:00, xdelay=00:00:00, mailer=relay, pri=90069, relay=[198.51.100.25] [198.51.100.25], dsn=2.0.0, stat=Sent (2.0.0 Ok: queued as 4Sink00002)',
+    'delivery',
+  ],
+  ['sendmail', 'STARTTLS=client, init=1', 'noise'],
+];
+
+test('a real Sendmail 8.17 transcript: every line recognised, with its fields', () => {
+  const events = SENDMAIL_8_17.map(([program, message, kind]) => {
+    const ev = parse(message, program);
+    assert.equal(ev.kind, kind, message);
+    return ev;
+  });
+  const byMsg = (needle: string) => {
+    const i = SENDMAIL_8_17.findIndex(([, m]) => m.includes(needle));
+    const ev = events[i];
+    assert.ok(ev !== undefined, needle);
+    return ev;
+  };
+  const env = as(byMsg('from=<ceo@example.org>'), 'envelope');
+  assert.equal(env.queueId, '6ARLlIei007906');
+  assert.equal(env.clientIp, '192.0.2.10');
+  assert.equal(env.clientHost, undefined);
+  assert.equal(env.messageId, '20261127.9@example.net');
+  assert.equal(as(byMsg('connect from root@localhost'), 'session.connect').clientHost, undefined);
+  const local = as(byMsg('relay=root@localhost'), 'envelope');
+  assert.equal(local.clientIp, undefined);
+  const grey = as(byMsg('to=grey@'), 'delivery');
+  assert.equal(grey.status, 'deferred');
+  assert.equal(grey.relay, '[198.51.100.25]');
+  const unknown = as(byMsg('to=unknown@'), 'delivery');
+  assert.equal(unknown.status, 'bounced');
+  assert.equal(unknown.dsn, '5.1.1');
+  assert.equal(
+    unknown.detail,
+    'User unknown (550 5.1.1 <unknown@example.com>: Recipient address rejected: User unknown)',
+  );
+  const sent = as(byMsg('to=bob@'), 'delivery');
+  assert.equal(sent.queuedAs, '4Sink00002');
+  assert.equal(as(byMsg('pre-greeting'), 'proxy').clientIp, '192.0.2.12');
+  assert.equal(as(byMsg('check_relay'), 'reject').stage, 'connect');
+});

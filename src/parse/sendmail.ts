@@ -270,7 +270,9 @@ function parseTo(c: Ctx, kv: Kv): DeliveryEvent {
   const delay = readSendmailDelay(kv.delay);
   if (delay !== undefined) ev.delay = delay;
   if (stat.length > 0) {
-    ev.detail = cut(stat);
+    // 8.15+ logs the remote server's words in reply=; keep them when stat= does not
+    const reply = kv.reply;
+    ev.detail = cut(reply !== undefined && stat.indexOf(reply) < 0 ? `${stat} (${reply})` : stat);
     if (ev.status === 'sent') {
       const q = queuedAsIn(stat);
       if (q !== undefined) ev.queuedAs = q;
@@ -687,6 +689,10 @@ const NOISE_PREFIXES = [
   'accepting connections again',
   'Abort',
   'Losing ',
+  'engine=',
+  'error: safesasl',
+  'looking for plugins',
+  'unable to write pid',
 ] as const;
 
 const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
@@ -716,6 +722,10 @@ const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
   'accepting connections again': 'noise',
   Abort: 'noise',
   'Losing ': 'noise',
+  'engine=': 'noise',
+  'error: safesasl': 'noise',
+  'looking for plugins': 'noise',
+  'unable to write pid': 'noise',
 };
 
 function parseMisc(c: Ctx, rest: string): LogEvent | null {
@@ -782,14 +792,21 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
   }
   if (rest.startsWith('Milter')) return parseMilter(c, rest);
   if (rest.startsWith('AUTH')) return parseAuth(c, rest);
-  if (rest.startsWith('STARTTLS')) return parseStartTls(c, rest);
+  if (rest.startsWith('STARTTLS')) {
+    // "STARTTLS: ServerCertFile missing", "STARTTLS=client, init=1": configuration chatter
+    if (rest.startsWith('STARTTLS: ') && rest.endsWith(' missing'))
+      return noise(c.line, 'sendmail', cut(rest, 200), c.daemon, c.instance);
+    if (rest.indexOf(', init=') > 0 && rest.length < 40)
+      return noise(c.line, 'sendmail', cut(rest, 200), c.daemon, c.instance);
+    return parseStartTls(c, rest);
+  }
   if (rest === 'done' || rest.startsWith('done;')) {
     return make(c, 'message.closed', { reason: 'completed' });
   }
   if (rest.startsWith('connect from ')) {
-    const h = readHostSpec(rest, 13);
     const ev: SessionConnectEvent = make(c, 'session.connect', {});
-    assignClient(ev, h);
+    // "connect from root@localhost" is a local submission: no network client
+    if (rest.indexOf('[', 13) > 0) assignClient(ev, readHostSpec(rest, 13));
     return ev;
   }
   if (rest.startsWith('rejecting commands')) return parsePregreet(c, rest);
