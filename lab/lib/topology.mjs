@@ -6,6 +6,8 @@ export const NS_IP = '127.0.53.53';
 export const MX = { name: 'mx.corp.example', ip: '127.0.10.25' };
 /** HAProxy in front of a postscreen on the MX (the haproxy-report-only mode). */
 export const EDGE = { name: 'edge.corp.example', ip: '127.0.10.30' };
+/** Exim 4.96 (Debian chroot) as a second MX (the exim-* modes). */
+export const EXIM = { name: 'mx2.corp.example', ip: '127.0.10.26' };
 export const AUTHSERV_ID = 'mx.corp.example';
 export const PROTECTED = 'corp.example';
 
@@ -17,6 +19,7 @@ export const HOSTS = [
   { name: 'ns.corp.example', ip: NS_IP },
   { name: MX.name, ip: MX.ip },
   { name: EDGE.name, ip: EDGE.ip },
+  { name: EXIM.name, ip: EXIM.ip },
   { name: 'app.corp.example', ip: '127.0.20.5' },
   { name: 'mail.bank.example', ip: '127.0.11.10' },
   { name: 'o1.esp.example', ip: '127.0.12.10' },

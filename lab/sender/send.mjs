@@ -39,7 +39,8 @@ function envelopeFrom(value) {
 }
 
 function smtpOutcome(out) {
-  const queued = /<-\s+250 [\d.]+ Ok: queued as ([0-9A-Za-z]+)/.exec(out);
+  // Postfix: "250 2.0.0 Ok: queued as ID"; Exim: "250 OK id=ID".
+  const queued = /<-\s+250 (?:[\d.]+ Ok: queued as |OK id=)([0-9A-Za-z-]+)/.exec(out);
   const errs = [...out.matchAll(/^<\*\*\s+(\d{3}.*)$/gm)].map((m) => m[1]);
   // The command swaks sent just before the first error tells the SMTP stage.
   let stage;

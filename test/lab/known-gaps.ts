@@ -28,7 +28,17 @@ const SPOOFS = [
   'spoof-multiple-from',
 ];
 
+const NO_DMARC =
+  "Debian's Exim has no DMARC: its logs carry SPF and DKIM results only, and from those alone the detector stops below spoof (missing auth.dmarc)";
+
 export const KNOWN_GAPS: KnownGap[] = [
+  ...[
+    'spoof-envelope-mismatch',
+    'spoof-dkim-replay-body',
+    'spoof-dkim-replay-header',
+    'spoof-multiple-from',
+  ].map((scenario) => ({ scenario, modes: ['exim-report-only', 'exim-enforce'], reason: NO_DMARC })),
+  { scenario: 'spoof-spf-fail', modes: ['exim-report-only'], reason: NO_DMARC },
   ...SPOOFS.map((scenario) => ({ scenario, reason: LOOPBACK })),
   { scenario: 'legit-no-auth-domain', reason: `${LOOPBACK} (a 127/8 origin counts as trusted, so "clean")` },
   {
