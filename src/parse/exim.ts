@@ -55,6 +55,19 @@ import {
   MAX_LINE_RECIPIENTS,
 } from './mta-fields.js';
 
+/**
+ * What to add to Exim's configuration so its mainlog carries what spoof detection needs
+ * (the header-logging convention this parser reads; DKIM lines come with +dkim_verbose).
+ */
+export const EXIM_LOGGING_ADVICE = [
+  'log_selector = +smtp_connection +incoming_port +incoming_interface +received_recipients +tls_cipher +dkim_verbose +subject',
+  'acl_smtp_data:',
+  '  warn  logwrite = :main:header From: $h_from:',
+  '  warn  condition = ${if def:h_reply-to:}',
+  '        logwrite = :main:header Reply-To: $h_reply-to:',
+  '  warn  logwrite = :main:${authresults{$primary_hostname}}',
+].join('\n');
+
 /** Longest free text kept in notes, reasons and details. */
 const MAX_TEXT_CHARS = 1024;
 /** Fields read from one line. */

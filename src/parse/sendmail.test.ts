@@ -462,6 +462,9 @@ const SENDMAIL_8_17: readonly [string, string, string][] = [
     'delivery',
   ],
   ['sendmail', 'STARTTLS=client, init=1', 'noise'],
+  // SENDMAIL_HEADER_LOGGING_MC in sendmail.mc
+  ['sendmail', '6ARLopH4017273: header.From:Chief Executive<ceo@example.org>', 'header'],
+  ['sendmail', '6ARLopH4017273: header.Reply-To:<ceo.private@example.net>', 'header'],
 ];
 
 test('a real Sendmail 8.17 transcript: every line recognised, with its fields', () => {
@@ -498,4 +501,10 @@ test('a real Sendmail 8.17 transcript: every line recognised, with its fields', 
   assert.equal(sent.queuedAs, '4Sink00002');
   assert.equal(as(byMsg('pre-greeting'), 'proxy').clientIp, '192.0.2.12');
   assert.equal(as(byMsg('check_relay'), 'reject').stage, 'connect');
+  const from = as(byMsg('header.From:'), 'header');
+  assert.equal(from.queueId, '6ARLopH4017273');
+  assert.equal(from.name, 'From');
+  assert.equal(from.value, 'Chief Executive<ceo@example.org>');
+  assert.equal(from.milter, undefined);
+  assert.equal(as(byMsg('header.Reply-To:'), 'header').value, '<ceo.private@example.net>');
 });

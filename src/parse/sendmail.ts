@@ -748,6 +748,44 @@ function parseMisc(c: Ctx, rest: string): LogEvent | null {
   return null;
 }
 
+/**
+ * The header-logging convention for Sendmail (it logs no header by itself): a syslog map
+ * called from header rulesets, in sendmail.mc. Sendmail logs the tokenised value under the
+ * queue id: `QID: header.From:Chief Executive<ceo@example.com>` (quote marks and the
+ * blanks between tokens are dropped; the address and the display-name words survive).
+ */
+export const SENDMAIL_HEADER_LOGGING_MC = [
+  'LOCAL_CONFIG',
+  'Klog syslog -L info',
+  'HFrom: $>+LogHeaderFrom',
+  'HReply-To: $>+LogHeaderReplyTo',
+  'LOCAL_RULESETS',
+  'SLogHeaderFrom',
+  'R$*\t$: $(log header From: $1 $) $1',
+  'SLogHeaderReplyTo',
+  'R$*\t$: $(log header Reply-To: $1 $) $1',
+].join('\n');
+
+/** `From:value` after the `header.` / `header ` marker. */
+function parseHeaderConvention(c: Ctx, s: string): HeaderEvent | null {
+  const colon = s.indexOf(':');
+  if (colon <= 0 || colon > 76) return null;
+  const name = s.slice(0, colon);
+  for (let i = 0; i < name.length; i++) {
+    const ch = name.charCodeAt(i);
+    if (ch <= 32 || ch >= 127) return null;
+  }
+  let v = s.slice(colon + 1);
+  if (v.startsWith(' ')) v = v.slice(1);
+  const truncated = v.length > MAX_HEADER_VALUE_CHARS;
+  return make(c, 'header', {
+    name,
+    value: truncated ? v.slice(0, MAX_HEADER_VALUE_CHARS) : v,
+    truncated,
+    action: 'logged',
+  });
+}
+
 /** Solaris syslogd prefixes messages with `[ID 801593 mail.notice] `. */
 function skipSolarisId(m: string): number {
   if (!m.startsWith('[ID ')) return 0;
@@ -791,6 +829,10 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
     return parseRuleset(c, kv, rest);
   }
   if (rest.startsWith('Milter')) return parseMilter(c, rest);
+  if (rest.startsWith('header.') || rest.startsWith('header ')) {
+    const h = parseHeaderConvention(c, rest.slice(7));
+    if (h !== null) return h;
+  }
   if (rest.startsWith('AUTH')) return parseAuth(c, rest);
   if (rest.startsWith('STARTTLS')) {
     // "STARTTLS: ServerCertFile missing", "STARTTLS=client, init=1": configuration chatter
@@ -988,6 +1030,11 @@ export const SAMPLES: readonly { program: string; message: string; kind: EventKi
   },
   { program: 'sm-mta', message: 'u9LHfL3Q012357: <nobody@example.org>... User unknown', kind: 'reject' },
   { program: 'sm-mta', message: 'starting daemon (8.17.1): SMTP+queueing@00:10:00', kind: 'noise' },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: header.From:Chief Executive<ceo@example.com>',
+    kind: 'header',
+  },
   {
     program: 'sm-msp-queue',
     message:
