@@ -71,6 +71,8 @@ export interface CorrelatorCounters extends CorrelatorStats {
   openSessions: number;
   evictedSessions: number;
   heldRecords: number;
+  /** Hosts the record table keeps state for (hosts with nothing open are forgotten). */
+  hosts: number;
 }
 
 /** NOQUEUE group of rejects that carry no sender (before MAIL FROM). */
@@ -570,6 +572,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         openSessions: sessions.open,
         evictedSessions: counters.evictedSessions,
         heldRecords: table.held,
+        hosts: table.hosts.size,
       };
     },
   };

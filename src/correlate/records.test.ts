@@ -184,3 +184,37 @@ test("disposition follows each recipient's latest status (deferred, then bounced
   );
   assert.equal(r.out[0]?.disposition, 'bounced');
 });
+
+test('closed records held for a late proxy line are bounded too', () => {
+  // Sessions that never end, each with a closed message: past maxOpenRecords/4 held,
+  // records are emitted at once instead of waiting.
+  const r = run({ maxOpenRecords: 400 });
+  for (let i = 0; i < 1000; i++) {
+    const qid = `H${i}`;
+    r.push(
+      ev({ t: i / 100, prog: 'postfix/smtpd', pid: i }, 'session.connect', { clientIp: '192.0.2.1' }),
+      ev({ t: i / 100, prog: 'postfix/smtpd', pid: i }, 'message.client', {
+        queueId: qid,
+        clientIp: '192.0.2.1',
+      }),
+      ev({ t: i / 100, prog: 'postfix/qmgr', pid: 3 }, 'message.closed', { queueId: qid, reason: 'removed' }),
+    );
+  }
+  assert.equal(r.stats().heldRecords, 100);
+  assert.equal(r.out.length, 900);
+  assert.equal(r.flush().length, 1000);
+});
+
+test('a stream naming ever new hosts does not keep a table entry per host', () => {
+  const r = run();
+  for (let i = 0; i < 5000; i++) {
+    r.push(
+      ev({ t: i, prog: 'postfix/qmgr', pid: 3, host: `h${i}.example.net` }, 'message.closed', {
+        queueId: 'X',
+        reason: 'removed',
+      }),
+    );
+  }
+  assert.equal(r.stats().orphanEvents, 5000);
+  assert.ok(r.stats().hosts <= 2048, `${r.stats().hosts} hosts kept`);
+});

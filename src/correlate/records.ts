@@ -39,6 +39,9 @@ export interface TableCounters {
 }
 
 /** Message-ID as an index key: angle brackets off (producers log it with and without). */
+/** Host count below which the host table is never pruned. */
+const MIN_HOST_PRUNE = 1024;
+
 export function messageIdKey(id: string): string {
   return id.length >= 2 && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62
     ? id.slice(1, -1)
@@ -51,17 +54,23 @@ export class RecordTable {
   readonly hosts = new Map<string, HostState>();
   open = 0;
   held = 0;
+  private nextHostPrune = MIN_HOST_PRUNE;
+  /** Closed records held for a late proxy line at most; past it they are emitted at once. */
+  private readonly maxHeld: number;
 
   constructor(
     private readonly finish: (r: OpenRecord, reason: EmitReason) => void,
     private readonly counters: TableCounters,
     private readonly windowMs: number,
     private readonly maxOpen: number,
-  ) {}
+  ) {
+    this.maxHeld = Math.max(1, Math.floor(maxOpen / 4));
+  }
 
   host(name: string): HostState {
     let h = this.hosts.get(name);
     if (h === undefined) {
+      if (this.hosts.size >= this.nextHostPrune) this.pruneHosts();
       h = {
         name,
         clock: -Infinity,
@@ -76,6 +85,19 @@ export class RecordTable {
       this.hosts.set(name, h);
     }
     return h;
+  }
+
+  /**
+   * Forget hosts with nothing open, held or numbered, so a stream naming ever new hosts
+   * does not grow the table; runs when the host count doubled since the last prune.
+   */
+  private pruneHosts(): void {
+    for (const [name, h] of this.hosts) {
+      if (h.order.size === 0 && h.heldByQid.size === 0 && h.grace.size === 0 && h.noqueueSeq === 0) {
+        this.hosts.delete(name);
+      }
+    }
+    this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.hosts.size * 2);
   }
 
   /** The open or held record of a queue id (a content-filter hop may link to either). */
@@ -145,7 +167,7 @@ export class RecordTable {
     if (r.state !== 'open') return;
     this.detach(r);
     const s = r.session;
-    if (reason === 'closed' && s !== null) {
+    if (reason === 'closed' && s !== null && this.held < this.maxHeld) {
       // A proxy in front of the MTA logs the connection when it ends: wait for that. A
       // content filter's re-injected hop waits too: the first hop's "queued as" may follow.
       this.hold(r, s);

@@ -62,6 +62,7 @@ export class SessionTable {
   private indexedIp = new Map<SessionState, string>();
   private indexedPort = new Map<SessionState, number>();
   open = 0;
+  private nextHostPrune = 1024;
 
   constructor(
     private readonly onEnd: (s: SessionState) => void,
@@ -77,6 +78,11 @@ export class SessionTable {
   private order(host: string): LruList<SessionState> {
     let o = this.orderByHost.get(host);
     if (o === undefined) {
+      if (this.orderByHost.size >= this.nextHostPrune) {
+        // Forget hosts with no open session; again only once the count has doubled.
+        for (const [name, list] of this.orderByHost) if (list.size === 0) this.orderByHost.delete(name);
+        this.nextHostPrune = Math.max(1024, this.orderByHost.size * 2);
+      }
       o = new LruList<SessionState>();
       this.orderByHost.set(host, o);
     }
