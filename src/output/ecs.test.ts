@@ -80,3 +80,13 @@ test('ecs non-alert verdicts are events; blocked mail is outcome failure; absent
   assert.equal(unknown['@timestamp'], new Date(NOW).toISOString(), 'no log time: processing time');
   assert.deepEqual(unknown.Spoofwatch.missing, ['header.from', 'auth.dmarc']);
 });
+
+test('ecs keeps a malformed client address out of the IP-typed fields (one bad value would reject the document)', () => {
+  const r = sampleRecord({ session: { clientIp: '192.0.2.300', clientHost: 'x.example.net' } });
+  const [d] = ecsOf(['spoof', {}, r]);
+  assert.equal(d.source.ip, undefined);
+  assert.equal(d.related.ip, undefined);
+  assert.equal(d.Spoofwatch.client_ip, '192.0.2.300');
+  const [v6] = ecsOf(['spoof', {}, sampleRecord({ session: { clientIp: 'IPv6:2001:db8::25' } })]);
+  assert.equal(v6.source.ip, '2001:db8::25');
+});

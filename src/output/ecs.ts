@@ -15,6 +15,7 @@ import {
   mainSpf,
   messageIdOf,
   topFinding,
+  validIp,
   wasBlocked,
   wasDelivered,
 } from './record-fields.js';
@@ -52,7 +53,9 @@ export function verdictToEcs(v: Verdict, now: number = Date.now()): Record<strin
   const outcome = wasDelivered(r) ? 'success' : wasBlocked(r) ? 'failure' : 'unknown';
   const from = headerAddresses(r, 'from');
   const sender = headerAddresses(r, 'sender')[0];
-  const ips = [r.session.clientIp, r.session.proxy?.peerIp].filter((x): x is string => x !== undefined);
+  const ips = [validIp(r.session.clientIp), validIp(r.session.proxy?.peerIp)].filter(
+    (x): x is string => x !== undefined,
+  );
   const hosts = [r.host, r.session.clientHost, r.session.helo].filter(
     (x): x is string => x !== undefined && x !== '' && x !== 'unknown',
   );
@@ -89,7 +92,7 @@ export function verdictToEcs(v: Verdict, now: number = Date.now()): Record<strin
       direction: directionOf(r),
     },
     source: {
-      ip: r.session.clientIp,
+      ip: validIp(r.session.clientIp),
       domain: r.session.clientHost !== 'unknown' ? r.session.clientHost : undefined,
       port: r.session.clientPort,
     },
@@ -135,6 +138,7 @@ export function verdictToEcs(v: Verdict, now: number = Date.now()): Record<strin
       envelope: { from: r.envelope.from, recipients_count: r.envelope.nrcpt },
       helo: r.session.helo,
       client_host: r.session.clientHost,
+      client_ip: r.session.clientIp,
       proxy: r.session.proxy,
       auth: {
         spf: spf && { result: spf.result, scope: spf.scope, domain: spf.domain, source: spf.source },

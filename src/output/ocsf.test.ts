@@ -88,3 +88,14 @@ test('ocsf: clean and unknown give an Email Activity only; outbound is Send; rej
   assert.equal(u.severity_id, 1);
   assert.equal(u.action_id, 2);
 });
+
+test('ocsf keeps a malformed client address out of src_endpoint.ip (ip_t)', () => {
+  const [a, f] = ocsfOf([
+    'spoof',
+    {},
+    sampleRecord({ session: { clientIp: 'unknown', clientHost: 'unknown' } }),
+  ]);
+  assert.equal(a.src_endpoint, undefined);
+  assert.equal(f.src_endpoint, undefined);
+  assert.equal(a.unmapped.spoofwatch.client_ip, 'unknown');
+});

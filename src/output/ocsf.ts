@@ -19,6 +19,7 @@ import {
   mainSpf,
   messageIdOf,
   topFinding,
+  validIp,
   wasBlocked,
   wasDelivered,
 } from './record-fields.js';
@@ -102,7 +103,7 @@ function emailObject(r: MessageRecord): Record<string, unknown> | undefined {
     reply_to: replyTo[0],
     subject: firstHeader(r, 'subject'),
     size: r.envelope.size,
-    x_originating_ip: origIp?.replace(/^\[|\]$/g, ''),
+    x_originating_ip: validIp(origIp?.replace(/^\[|\]$/g, '')),
     raw_header: ar.length > 0 ? ar.join('\n') : undefined,
   });
 }
@@ -171,7 +172,7 @@ export function verdictToOcsfActivity(v: Verdict, now: number = Date.now()): Rec
     email_auth: emailAuth(r),
     smtp_hello: r.session.helo,
     src_endpoint: compact({
-      ip: r.session.clientIp,
+      ip: validIp(r.session.clientIp),
       hostname: r.session.clientHost !== 'unknown' ? r.session.clientHost : undefined,
       port: r.session.clientPort,
     }),
@@ -183,6 +184,7 @@ export function verdictToOcsfActivity(v: Verdict, now: number = Date.now()): Rec
         findings: v.findings,
         missing: v.missing,
         queue_ids: r.queueIds,
+        client_ip: r.session.clientIp,
         disposition: r.disposition,
         auth: r.auth,
         evidence: r.evidence.map((e) => `${e.file}:${e.line}`),
@@ -249,8 +251,8 @@ export function verdictToOcsfFinding(v: Verdict, now: number = Date.now()): Reco
     },
     risk_score: v.score,
     src_endpoint: compact({
-      ip: r.session.clientIp,
-      hostname: r.session.clientHost,
+      ip: validIp(r.session.clientIp),
+      hostname: r.session.clientHost !== 'unknown' ? r.session.clientHost : undefined,
       port: r.session.clientPort,
     }),
     unmapped: {

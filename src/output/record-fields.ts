@@ -2,6 +2,7 @@
  * Reading the identities out of a MessageRecord the same way in every output (table, JSONL,
  * ECS, OCSF, investigate). Values are as logged: callers escape them for their sink.
  */
+import { isIP } from 'node:net';
 import type { MessageRecord, SpfResult } from '../correlate/record.js';
 import type { Finding, Verdict } from '../detect/verdict.js';
 
@@ -139,4 +140,15 @@ export function wasBlocked(record: MessageRecord): boolean {
 /** True when at least one recipient got it. */
 export function wasDelivered(record: MessageRecord): boolean {
   return record.disposition === 'delivered' || record.recipients.some((r) => r.status === 'sent');
+}
+
+/**
+ * The value when it is an IP address, else undefined. SIEM fields typed as IP (ECS
+ * `source.ip`, OCSF `ip_t`) reject a whole document over one malformed value, and a log can
+ * hold anything there; the raw value stays in the tool's own namespace.
+ */
+export function validIp(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const t = s.startsWith('IPv6:') || s.startsWith('ipv6:') ? s.slice(5) : s;
+  return isIP(t) !== 0 ? t : undefined;
 }
