@@ -95,7 +95,8 @@ function emailObject(r: MessageRecord): Record<string, unknown> | undefined {
   return compact({
     uid: r.queueId,
     message_uid: messageIdOf(r),
-    smtp_from: r.envelope.from,
+    // email_t: the null sender <> is not an address (it stays in unmapped.spoofwatch.envelope_from).
+    smtp_from: r.envelope.from === '' ? undefined : r.envelope.from,
     smtp_to: r.envelope.recipients.length > 0 ? r.envelope.recipients : undefined,
     from: from[0],
     to: to.length > 0 ? to : undefined,
@@ -184,6 +185,7 @@ export function verdictToOcsfActivity(v: Verdict, now: number = Date.now()): Rec
         findings: v.findings,
         missing: v.missing,
         queue_ids: r.queueIds,
+        envelope_from: r.envelope.from,
         client_ip: r.session.clientIp,
         disposition: r.disposition,
         auth: r.auth,
