@@ -142,7 +142,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     if (key === null) return null;
     let s = sessions.get(key) ?? null;
     if (s === null) {
-      if (!create) return null;
+      // Only the receiving side has sessions: Postfix's smtp/lmtp clients log TLS lines too.
+      if (!create || (ev.producer === 'postfix' && ev.daemon !== 'smtpd' && ev.daemon !== 'postscreen'))
+        return null;
       s = sessions.create(key, ev.line.host, now);
     } else {
       sessions.touch(s, now);

@@ -188,3 +188,17 @@ test('multi-host input: each host keeps its own clock, so a later file of an old
     assert.equal(rec.disposition, 'delivered', rec.id);
   }
 });
+
+test('outbound TLS lines of the Postfix smtp client open no session', () => {
+  const r = run();
+  for (let i = 0; i < 50; i++) {
+    r.push(
+      ev({ t: i, prog: 'postfix/smtp', pid: 500 + i }, 'session.tls', {
+        tlsProtocol: 'TLSv1.3',
+        clientHost: 'mx.example.com',
+        clientIp: '198.51.100.25',
+      }),
+    );
+  }
+  assert.equal(r.stats().sessions, 0);
+});
