@@ -8,10 +8,23 @@
  * content-filter hops into one message (links.ts).
  *
  * Lifecycle: a record closes when every queue id of it logged its close (Postfix
- * `removed`, Exim `Completed`, or for Sendmail, which logs no close, when every recipient
- * reached a final status), or at session end for NOQUEUE rejects. Records idle for
+ * `removed`, Exim `Completed`, Sendmail `done`, or for Sendmail without it when every
+ * recipient reached a final status; a Postfix reject at or after DATA, which drops the
+ * queue file silently), or at session end for NOQUEUE rejects. Records idle for
  * windowMs of log time are emitted with agedOut; past maxOpenRecords the oldest is
  * evicted (agedOut, counted in stats.evicted).
+ *
+ * Grace (choice for late proxy lines): a closed record that came in over an SMTP session
+ * is held until that session ends plus PROXY_GRACE_MS of the host's log time, then
+ * emitted; HAProxy's end-of-session line arriving meanwhile reaches it through the shared
+ * session object. A line for a held queue id (a milter logging a moment after the close,
+ * a content filter's "queued as") takes the record back. Held records are bounded
+ * (maxOpenRecords / 4; past that, emitted at once). No supplement is ever emitted: a
+ * proxy line later than the grace is counted in orphanEvents.
+ *
+ * Headers: Received-SPF and Authentication-Results logged as headers are parsed into
+ * auth.* with source `header` / `header:<authserv-id>` (auth-headers.ts); the detector
+ * decides which authserv-id to believe.
  *
  * Orphans: a milter/filter line (OpenDKIM, OpenDMARC, Rspamd ...) whose queue id has no
  * record yet opens one anyway (mta 'unknown' until an MTA line arrives): when the MTA's
