@@ -125,12 +125,18 @@ function alnumRun(s: string, i: number, n: number): boolean {
   return true;
 }
 
+/** True at the end of the string or at a space. */
+function endsAt(s: string, j: number): boolean {
+  return j === s.length || s.charCodeAt(j) === 32;
+}
+
 /** Length of an Exim message id at i (16 or 23), followed by a space or the end; else 0. */
 export function eximIdLength(s: string, i: number): number {
   if (!alnumRun(s, i, 6) || s.charCodeAt(i + 6) !== 45 /* - */) return 0;
-  const after = (len: number) => i + len === s.length || s.charCodeAt(i + len) === 32;
-  if (s.charCodeAt(i + 13) === 45 && alnumRun(s, i + 7, 6) && alnumRun(s, i + 14, 2) && after(16)) return 16;
-  if (s.charCodeAt(i + 18) === 45 && alnumRun(s, i + 7, 11) && alnumRun(s, i + 19, 4) && after(23)) return 23;
+  if (s.charCodeAt(i + 13) === 45 && alnumRun(s, i + 7, 6) && alnumRun(s, i + 14, 2) && endsAt(s, i + 16))
+    return 16;
+  if (s.charCodeAt(i + 18) === 45 && alnumRun(s, i + 7, 11) && alnumRun(s, i + 19, 4) && endsAt(s, i + 23))
+    return 23;
   return 0;
 }
 
@@ -217,7 +223,8 @@ function quotedEnd(s: string, i: number): number {
 
 function unquote(v: string): string {
   if (v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34) {
-    return v.slice(1, -1).replace(/\\(.)/gu, '$1');
+    const inner = v.slice(1, -1);
+    return inner.indexOf('\\') < 0 ? inner : inner.replace(/\\(.)/gu, '$1');
   }
   return v;
 }
