@@ -3,6 +3,7 @@
  * coverage and investigate all run through here so they see the same records.
  */
 import { readLogLines, type ReadOptions } from './ingest/index.js';
+import type { LogLine } from './ingest/line.js';
 import { parseLine } from './parse/index.js';
 import type { LogEvent } from './parse/event.js';
 import { createCorrelator, type CorrelatorOptions } from './correlate/index.js';
@@ -39,8 +40,17 @@ export interface PipelineStats {
   errors: number;
 }
 
-export async function runPipeline(paths: string[], opts: PipelineOptions = {}): Promise<PipelineStats> {
-  const stats: PipelineStats = {
+/** The per-line half of the pipeline (parse -> correlate), fed batches of lines by a reader. */
+export interface LinePipeline {
+  /** Counters so far (the same object throughout). */
+  readonly stats: PipelineStats;
+  push(batch: readonly LogLine[]): void;
+  /** End of input: open records are emitted; returns the final counters. */
+  finish(): PipelineStats;
+}
+
+export function emptyStats(): PipelineStats {
+  return {
     lines: 0,
     recognised: 0,
     unrecognised: 0,
@@ -49,10 +59,52 @@ export async function runPipeline(paths: string[], opts: PipelineOptions = {}): 
     correlator: null,
     errors: 0,
   };
+}
+
+/**
+ * Parse and correlate lines handed over in batches. runPipeline feeds it from files; the
+ * `--workers` threads feed it the lines of their hosts, so both see exactly the same stages.
+ */
+export function createLinePipeline(
+  opts: Pick<PipelineOptions, 'onEvent' | 'onRecord' | 'correlator' | 'correlate'> = {},
+): LinePipeline {
+  const stats = emptyStats();
   const onRecord = opts.onRecord;
   const correlator =
     opts.correlate === false ? null : createCorrelator((r) => onRecord?.(r), opts.correlator ?? {});
   const onEvent = opts.onEvent;
+  return {
+    stats,
+    push(batch) {
+      for (let i = 0; i < batch.length; i++) {
+        const line = batch[i]!;
+        const event = parseLine(line);
+        stats.lines++;
+        const program = line.program || '(none)';
+        stats.byProgram[program] = (stats.byProgram[program] ?? 0) + 1;
+        if (event.kind === 'unrecognised') {
+          stats.unrecognised++;
+          stats.unrecognisedByProgram[program] = (stats.unrecognisedByProgram[program] ?? 0) + 1;
+        } else {
+          stats.recognised++;
+        }
+        if (onEvent !== undefined) onEvent(event);
+        if (correlator !== null) correlator.push(event);
+      }
+    },
+    finish() {
+      if (correlator !== null) {
+        correlator.flush();
+        stats.correlator = correlator.stats();
+      }
+      return stats;
+    },
+  };
+}
+
+export async function runPipeline(paths: string[], opts: PipelineOptions = {}): Promise<PipelineStats> {
+  const lines = createLinePipeline(opts);
+  const stats = lines.stats;
   const readOpts: ReadOptions = {
     ...opts.read,
     onError: (err) => {
@@ -61,26 +113,8 @@ export async function runPipeline(paths: string[], opts: PipelineOptions = {}): 
     },
   };
   for await (const batch of readLogLines(paths, readOpts)) {
-    for (let i = 0; i < batch.length; i++) {
-      const line = batch[i]!;
-      const event = parseLine(line);
-      stats.lines++;
-      const program = line.program || '(none)';
-      stats.byProgram[program] = (stats.byProgram[program] ?? 0) + 1;
-      if (event.kind === 'unrecognised') {
-        stats.unrecognised++;
-        stats.unrecognisedByProgram[program] = (stats.unrecognisedByProgram[program] ?? 0) + 1;
-      } else {
-        stats.recognised++;
-      }
-      if (onEvent !== undefined) onEvent(event);
-      if (correlator !== null) correlator.push(event);
-    }
+    lines.push(batch);
     if (opts.afterBatch !== undefined) await opts.afterBatch(stats);
   }
-  if (correlator !== null) {
-    correlator.flush();
-    stats.correlator = correlator.stats();
-  }
-  return stats;
+  return lines.finish();
 }

@@ -1,0 +1,150 @@
+/**
+ * What one worker does with the lines of its hosts: the same stages as a single-threaded
+ * run (createLinePipeline, the detector, the formatters), writing output text that the
+ * main thread prints. Plain functions over plain values, so tests run it without threads.
+ */
+import type { LogLine } from '../ingest/line.js';
+import type { LogEvent } from '../parse/event.js';
+import type { MessageRecord } from '../correlate/record.js';
+import { createLinePipeline, type PipelineStats } from '../pipeline.js';
+import { createDetector, type Config } from '../detect/index.js';
+import type { VerdictLevel } from '../detect/verdict.js';
+import { createFormatter, type OutputFormat, type SpoofOutcomes } from '../output/index.js';
+import { passes, tableHeader } from '../output/table.js';
+import { recordToJson } from '../cli/commands/messages.js';
+import { eventToJson } from '../cli/commands/parse.js';
+
+export type JobSpec =
+  | {
+      kind: 'scan';
+      config: Config;
+      format: OutputFormat;
+      color: boolean;
+      minVerdict: VerdictLevel;
+      windowMs?: number;
+    }
+  | { kind: 'messages'; withLines: boolean; windowMs?: number }
+  | { kind: 'parse'; summaryOnly: boolean };
+
+/** What a worker reports at the end of input. */
+export interface JobResult {
+  stats: PipelineStats;
+  /** For each program: the input position of its first line / first unrecognised line (parse only). */
+  firstSeen: Record<string, number>;
+  firstUnrecognised: Record<string, number>;
+  records: number;
+  byVerdict: Record<VerdictLevel, number>;
+  /** Verdicts written (at or above --min-verdict). */
+  shown: number;
+  spoofs: SpoofOutcomes;
+  notes: string[];
+}
+
+export interface Job {
+  /** Runs a batch of lines (`seq`: their positions in the whole input); returns the output text. */
+  push(lines: readonly LogLine[], seq: ArrayLike<number>): string;
+  /** End of input: the text of the records still open, and the counters. */
+  finish(): { text: string; result: JobResult };
+  readonly records: number;
+}
+
+export function createJob(spec: JobSpec): Job {
+  let out: string[] = [];
+  const firstSeen: Record<string, number> = Object.create(null) as Record<string, number>;
+  const firstUnrecognised: Record<string, number> = Object.create(null) as Record<string, number>;
+  const byVerdict: Record<VerdictLevel, number> = { spoof: 0, suspicious: 0, unknown: 0, clean: 0 };
+  let records = 0;
+  let shown = 0;
+  let notes: () => string[] = () => [];
+  let spoofs: () => SpoofOutcomes = () => ({ blocked: 0, delivered: 0, other: 0 });
+  let onRecord: ((record: MessageRecord) => void) | undefined;
+  let onEvent: ((event: LogEvent) => void) | undefined;
+  // Position of the line being parsed, for first-appearance order (parse only).
+  let seqOf: ArrayLike<number> = [];
+  let at = 0;
+
+  if (spec.kind === 'scan') {
+    const detector = createDetector(spec.config);
+    // A table's header is written once by the main thread, before the first row of any worker.
+    const header = spec.format === 'table' ? tableHeader() : null;
+    let headerSkipped = false;
+    const sink = {
+      write(chunk: string): void {
+        if (header !== null && !headerSkipped && chunk === header) {
+          headerSkipped = true;
+          return;
+        }
+        out.push(chunk);
+      },
+    };
+    const formatter = createFormatter(spec.format, sink, { color: spec.color, minVerdict: spec.minVerdict });
+    onRecord = (record) => {
+      records++;
+      const v = detector.detect(record);
+      byVerdict[v.verdict]++;
+      if (passes(v, spec.minVerdict)) shown++;
+      formatter.write(v);
+    };
+    notes = () => detector.notes();
+    if (formatter.spoofOutcomes !== undefined) spoofs = formatter.spoofOutcomes.bind(formatter);
+  } else if (spec.kind === 'messages') {
+    const withLines = spec.withLines;
+    onRecord = (r) => {
+      records++;
+      out.push(JSON.stringify(recordToJson(r, withLines)) + '\n');
+    };
+  } else {
+    const summaryOnly = spec.summaryOnly;
+    onEvent = (e) => {
+      const program = e.line.program || '(none)';
+      const seq = seqOf[at++] ?? 0;
+      if (firstSeen[program] === undefined) firstSeen[program] = seq;
+      if (e.kind === 'unrecognised' && firstUnrecognised[program] === undefined)
+        firstUnrecognised[program] = seq;
+      if (!summaryOnly) out.push(JSON.stringify(eventToJson(e)) + '\n');
+    };
+  }
+
+  const windowMs = spec.kind === 'parse' ? undefined : spec.windowMs;
+  const pipeline = createLinePipeline({
+    correlate: spec.kind !== 'parse',
+    correlator: windowMs === undefined ? {} : { windowMs },
+    onRecord,
+    onEvent,
+  });
+
+  const take = (): string => {
+    const text = out.length === 1 ? out[0]! : out.join('');
+    out = [];
+    return text;
+  };
+
+  return {
+    push(lines, seq) {
+      seqOf = seq;
+      at = 0;
+      pipeline.push(lines);
+      return take();
+    },
+    finish() {
+      const stats = pipeline.finish();
+      const text = take();
+      return {
+        text,
+        result: {
+          stats,
+          firstSeen,
+          firstUnrecognised,
+          records,
+          byVerdict,
+          shown,
+          spoofs: spoofs(),
+          notes: notes(),
+        },
+      };
+    },
+    get records() {
+      return records;
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * `--workers`: the same stages over threads give the same output lines (as a set) and the
+ * same counters as one thread, on a central log of several hosts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPipeline } from '../pipeline.js';
+import { createDetector } from '../detect/index.js';
+import { parseConfig } from '../detect/config.js';
+import { createFormatter } from '../output/index.js';
+import { recordToJson } from '../cli/commands/messages.js';
+import { eventToJson } from '../cli/commands/parse.js';
+import { runParallel } from './index.js';
+import { createJob } from './job.js';
+import { scanParallel } from './scan.js';
+
+const CONFIG = parseConfig('protectedDomains:\n  - example.com\ntrustedNetworks:\n  - 192.0.2.0/24\n');
+const HOSTS = ['mx1.example.com', 'mx2.example.com', 'relay.example.org'];
+
+/** Interleaved messages of three hosts: delivered, spoofed, rejected (NOQUEUE), and noise. */
+function centralLog(messages: number): string {
+  const per: string[][] = [];
+  for (let m = 0; m < messages; m++) {
+    const host = HOSTS[m % HOSTS.length]!;
+    const qid = (0x3f2a1c0000 + m).toString(16).toUpperCase();
+    const ip = `198.51.100.${(m % 250) + 1}`;
+    const s = String(m % 60).padStart(2, '0');
+    const t = `Nov 27 10:${String(Math.floor(m / 60) % 60).padStart(2, '0')}:${s} ${host}`;
+    const kind = m % 4;
+    const from = kind === 1 ? 'ceo@example.com' : `news${m}@shop.test`;
+    const lines = [
+      `${t} postfix/smtpd[${2000 + m}]: connect from mail.shop.test[${ip}]`,
+      `${t} policyd-spf[${3000 + m}]: prepend Received-SPF: ${kind === 1 ? 'Fail' : 'Pass'} (mailfrom) identity=mailfrom; client-ip=${ip}; helo=mail.shop.test; envelope-from=${from}; receiver=<UNKNOWN>`,
+    ];
+    if (kind === 3) {
+      lines.push(
+        `${t} postfix/smtpd[${2000 + m}]: NOQUEUE: reject: RCPT from mail.shop.test[${ip}]: 550 5.7.1 <bob@example.com>: Recipient address rejected: SPF fail; from=<ceo@example.com> to=<bob@example.com> proto=ESMTP helo=<mail.shop.test>`,
+      );
+    } else {
+      lines.push(
+        `${t} postfix/smtpd[${2000 + m}]: ${qid}: client=mail.shop.test[${ip}]`,
+        `${t} postfix/cleanup[${4000 + m}]: ${qid}: message-id=<${m}.offer@shop.test>`,
+        `${t} postfix/cleanup[${4000 + m}]: ${qid}: warning: header From: <${from}> from mail.shop.test[${ip}]; from=<${from}> to=<bob@example.com> proto=ESMTP helo=<mail.shop.test>`,
+        `${t} opendkim[900]: ${qid}: ${kind === 1 ? 'no signature data' : 'DKIM verification successful'}`,
+        `${t} opendmarc[901]: ${qid}: ${kind === 1 ? 'example.com fail' : 'shop.test pass'}`,
+        `${t} postfix/qmgr[1100]: ${qid}: from=<${from}>, size=${2048 + m}, nrcpt=1 (queue active)`,
+        `${t} postfix/local[${5000 + m}]: ${qid}: to=<bob@example.com>, relay=local, delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)`,
+        `${t} postfix/qmgr[1100]: ${qid}: removed`,
+      );
+    }
+    lines.push(
+      `${t} postfix/smtpd[${2000 + m}]: disconnect from mail.shop.test[${ip}] ehlo=1 mail=1 rcpt=1 quit=1 commands=4`,
+    );
+    if (m % 7 === 0) lines.push(`${t} dovecot: imap-login: Login: user=<bob@example.com>, method=PLAIN`);
+    per.push(lines);
+  }
+  // Interleave: three messages in flight at a time, one line of each in turn.
+  const out: string[] = [];
+  for (let i = 0; i < per.length; i += 3) {
+    const group = per.slice(i, i + 3);
+    for (let k = 0; group.some((g) => k < g.length); k++)
+      for (const g of group) if (k < g.length) out.push(g[k]!);
+  }
+  return out.join('\n') + '\n';
+}
+
+function withLog<T>(text: string, fn: (path: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-parallel-'));
+  const path = join(dir, 'mail.log');
+  writeFileSync(path, text);
+  return fn(path).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const sorted = (text: string): string[] =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort();
+
+test('scan --workers 3: the same JSONL lines and counts as one thread, over a central log of three hosts', async () => {
+  await withLog(centralLog(300), async (path) => {
+    const single: string[] = [];
+    const detector = createDetector(CONFIG);
+    const formatter = createFormatter(
+      'jsonl',
+      { write: (s) => single.push(s) },
+      { color: false, minVerdict: 'clean' },
+    );
+    let records = 0;
+    const stats = await runPipeline([path], {
+      read: { tz: 'UTC' },
+      onRecord: (r) => {
+        records++;
+        formatter.write(detector.detect(r));
+      },
+    });
+    const multi: string[] = [];
+    const res = await scanParallel([path], {
+      workers: 3,
+      config: CONFIG,
+      format: 'jsonl',
+      color: false,
+      minVerdict: 'clean',
+      read: { tz: 'UTC' },
+      out: { write: (s) => multi.push(s) },
+    });
+    assert.ok(records > 250);
+    assert.deepEqual(sorted(multi.join('')), sorted(single.join('')));
+    assert.equal(res.records, records);
+    assert.equal(res.stats.lines, stats.lines);
+    assert.equal(res.stats.recognised, stats.recognised);
+    assert.deepEqual(res.stats.correlator, stats.correlator);
+    assert.ok(res.byVerdict.spoof > 0, 'the forged CEO messages are found');
+  });
+});
+
+test('scan --workers with the table: one header, rows of every worker, the summary from merged counts', async () => {
+  await withLog(centralLog(30), async (path) => {
+    const out: string[] = [];
+    const res = await scanParallel([path], {
+      workers: 2,
+      config: CONFIG,
+      format: 'table',
+      color: false,
+      minVerdict: 'suspicious',
+      read: { tz: 'UTC' },
+      out: { write: (s) => out.push(s) },
+    });
+    res.end({
+      files: [path],
+      lines: res.stats.lines,
+      recognised: res.stats.recognised,
+      unrecognised: res.stats.unrecognised,
+      records: res.records,
+      byVerdict: res.byVerdict,
+      correlator: res.stats.correlator!,
+      notes: res.notes,
+    });
+    const text = out.join('');
+    const headerLine = text.split('\n')[0]!;
+    assert.equal(text.split('\n').filter((l) => l === headerLine).length, 1);
+    assert.match(text, /mx1\.example\.com/);
+    assert.match(text, /mx2\.example\.com/);
+    assert.match(text, /── summary/);
+    assert.ok(res.shown > 0 && res.shown < res.records, `${res.shown} of ${res.records} shown:\n${text}`);
+  });
+});
+
+test('messages and parse through workers: the same lines, and parse counters keyed in input order', async () => {
+  await withLog(centralLog(60), async (path) => {
+    const records: string[] = [];
+    await runPipeline([path], {
+      read: { tz: 'UTC' },
+      onRecord: (r) => records.push(JSON.stringify(recordToJson(r, false))),
+    });
+    const viaWorkers: string[] = [];
+    await runParallel([path], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: false },
+      read: { tz: 'UTC' },
+      onOutput: (t) => viaWorkers.push(t),
+    });
+    assert.deepEqual(sorted(viaWorkers.join('')), records.sort());
+
+    const events: string[] = [];
+    const stats = await runPipeline([path], {
+      read: { tz: 'UTC' },
+      correlate: false,
+      onEvent: (e) => events.push(JSON.stringify(eventToJson(e))),
+    });
+    const parsed: string[] = [];
+    const res = await runParallel([path], {
+      workers: 2,
+      spec: { kind: 'parse', summaryOnly: false },
+      read: { tz: 'UTC' },
+      onOutput: (t) => parsed.push(t),
+    });
+    assert.deepEqual(sorted(parsed.join('')), events.sort());
+    assert.equal(JSON.stringify(res.stats.byProgram), JSON.stringify(stats.byProgram));
+    assert.equal(
+      JSON.stringify(res.stats.unrecognisedByProgram),
+      JSON.stringify(stats.unrecognisedByProgram),
+    );
+    assert.ok(res.stats.unrecognised > 0, 'the dovecot lines are counted as unrecognised');
+  });
+});
+
+test('an unreadable input is reported and counted, the others still run', async () => {
+  await withLog(centralLog(6), async (path) => {
+    const errors: string[] = [];
+    const res = await runParallel([join(path, '..', 'missing.log'), path], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: false },
+      onOutput: () => undefined,
+      onError: (e) => errors.push(e.code),
+    });
+    assert.deepEqual(errors, ['INPUT_UNREADABLE']);
+    assert.equal(res.stats.errors, 1);
+    assert.ok(res.records > 0);
+  });
+});
+
+test('the job alone (no thread) writes what the single-threaded scan writes, batch by batch', () => {
+  const job = createJob({ kind: 'messages', withLines: false });
+  assert.equal(job.push([], []), '');
+  const { text, result } = job.finish();
+  assert.equal(text, '');
+  assert.equal(result.records, 0);
+  assert.equal(result.stats.lines, 0);
+});
