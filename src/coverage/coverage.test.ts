@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CoverageCollector, renderCoverage, type CoverageReport } from './index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoverageCollector, renderCoverage, runCoverage, type CoverageReport } from './index.js';
 import { BASE_TIME, postfixMessage, sendmailMessage, type BuiltMessage } from './test-support.js';
 
 const HOUR = 3_600_000;
@@ -212,4 +215,40 @@ test('inventory names relays between hosts that are both in the logs', () => {
   const r = collect([a, b]);
   assert.deepEqual(r.inventory.internalRelays, [{ from: 'mx1', to: 'mx2.example.com', messages: 1 }]);
   assert.match(renderCoverage(r, 'text'), /relay {8}mx1 → mx2\.example\.com \(1 deliveries\)/);
+});
+
+test('runCoverage over real log text: header_checks lines close the header From gap', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-cov-'));
+  try {
+    const lines = (withHeader: boolean): string =>
+      [
+        'Nov 27 10:00:00 mx1 postfix/smtpd[2001]: connect from mail.example.net[198.51.100.20]',
+        'Nov 27 10:00:01 mx1 postfix/smtpd[2001]: 4F2A1C0B7D: client=mail.example.net[198.51.100.20]',
+        'Nov 27 10:00:01 mx1 postfix/cleanup[2002]: 4F2A1C0B7D: message-id=<20261127.abc@example.net>',
+        ...(withHeader
+          ? [
+              'Nov 27 10:00:01 mx1 postfix/cleanup[2002]: 4F2A1C0B7D: warning: header From: "Sender" <sender@example.net> from mail.example.net[198.51.100.20]; from=<sender@example.net> to=<bob@example.com> proto=ESMTP helo=<mail.example.net>',
+            ]
+          : []),
+        'Nov 27 10:00:02 mx1 postfix/qmgr[2006]: 4F2A1C0B7D: from=<sender@example.net>, size=1843, nrcpt=1 (queue active)',
+        'Nov 27 10:00:02 mx1 postfix/smtpd[2001]: disconnect from mail.example.net[198.51.100.20] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5',
+        'Nov 27 10:00:03 mx1 postfix/local[2007]: 4F2A1C0B7D: to=<bob@example.com>, relay=local, delay=0.4, delays=0.1/0/0/0.3, dsn=2.0.0, status=sent (delivered to mailbox)',
+        'Nov 27 10:00:03 mx1 postfix/qmgr[2006]: 4F2A1C0B7D: removed',
+      ].join('\n') + '\n';
+    const without = join(dir, 'without.log');
+    const withH = join(dir, 'with.log');
+    writeFileSync(without, lines(false));
+    writeFileSync(withH, lines(true));
+    const a = await runCoverage([without]);
+    assert.equal(a.inventory.lines, 7);
+    assert.equal(a.inventory.messages.total, 1);
+    assert.equal(field(a, 'header.from').share, 0);
+    assert.match(a.gaps.find((g) => g.field === 'header.from')!.remedy, /\/\^From:\/\s+WARN/);
+    const b = await runCoverage([withH]);
+    assert.equal(field(b, 'header.from').share, 1);
+    assert.equal(field(b, 'helo').share, 1, 'header_checks lines carry helo=<...>');
+    assert.ok(!b.gaps.some((g) => g.field === 'header.from'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
