@@ -78,3 +78,14 @@ test('findings reading the same evidence count once (strongest in full, others a
   );
   assert.equal(totalScore([g('spf-fail', 25), g('spf-fail', 8)]), 33);
 });
+
+test('a pass for another identity alone does not make the From clean', () => {
+  const r = rec({ envelope: { from: 'b@esp.mailer.test' }, auth: { spf: [spfPass('esp.mailer.test')] } });
+  const s = scoreFindings([], ctxOf(r), T);
+  assert.equal(s.level, 'unknown');
+  assert.match(s.explanation, /only for other identities/);
+  const guarded: Finding = { ...f(2), guard: { name: 'mailing-list', reason: 'mailing list: List-Id x' } };
+  assert.equal(scoreFindings([guarded], ctxOf(r), T).level, 'clean');
+  const bounce: Finding = { ...f(2), guard: { name: 'bounce', reason: 'null sender' } };
+  assert.equal(scoreFindings([bounce], ctxOf(r), T).level, 'unknown');
+});

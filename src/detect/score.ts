@@ -5,8 +5,9 @@
  * p=reject/quarantine, our own domain from outside unauthenticated, forged
  * Authentication-Results, an enforced SPF reject, or a look-alike with other evidence
  * reach it). `clean` needs the logs to carry enough to decide: the header-From domain and
- * either an authentication pass (SPF/DKIM/DMARC/ARC) or a trusted origin; otherwise the
- * verdict is `unknown` with the missing fields named.
+ * a trusted origin, or that From authenticated (DMARC pass, aligned DKIM or SPF pass), or a
+ * forwarder / list / known third party that explains the discrepancy and itself passed an
+ * authentication check; otherwise the verdict is `unknown` with the missing fields named.
  */
 import type { RuleContext } from './context.js';
 import type { Finding, VerdictLevel } from './verdict.js';
@@ -83,6 +84,9 @@ export function totalScore(findings: readonly Finding[]): number {
   return Math.round(total * 10) / 10;
 }
 
+/** Guards naming a sender that takes responsibility for the message (not bounces, not internal). */
+const ACCOUNTABLE_GUARDS = new Set(['forwarding', 'mailing-list', 'third-party-sender', 'learned-sender']);
+
 export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t: Thresholds): Score {
   const total = totalScore(findings);
   const missing = missingFields(ctx);
@@ -113,23 +117,44 @@ export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t:
     };
   }
   const trusted = ctx.origin === 'sasl' || ctx.origin === 'trusted-network' || ctx.origin === 'local';
-  if (!trusted && !anyAuthPass(ctx)) {
+  if (trusted) {
     return {
-      level: 'unknown',
+      level: 'clean',
       score: total,
       missing,
-      explanation:
-        ctx.auth.spf.length + ctx.auth.dkim.length > 0 || ctx.auth.dmarc !== undefined
-          ? 'No authentication check passed (SPF/DKIM/DMARC none or inconclusive) and the client is not trusted: nothing vouches for the sender.'
-          : 'No authentication results were logged and the client is not trusted: nothing vouches for the sender.',
+      explanation: `Score ${total} below ${t.suspicious}; trusted origin (${ctx.origin}).`,
     };
   }
+  if (ctx.fromAuthenticated) {
+    return {
+      level: 'clean',
+      score: total,
+      missing,
+      explanation: `Score ${total} below ${t.suspicious}; the header From ${ctx.fromDomain} is authenticated (DMARC or aligned DKIM/SPF pass).`,
+    };
+  }
+  // A forwarder, list or known third party that re-sent the message is the accountable
+  // sender: its own authentication pass vouches for the hop the From cannot.
+  const explainedBy = findings.find(
+    (f) => f.guard !== undefined && ACCOUNTABLE_GUARDS.has(f.guard.name),
+  )?.guard;
+  if (explainedBy !== undefined && anyAuthPass(ctx)) {
+    return {
+      level: 'clean',
+      score: total,
+      missing,
+      explanation: `Score ${total} below ${t.suspicious}; ${explainedBy.reason}, and that sender authenticated.`,
+    };
+  }
+  const logged = ctx.auth.spf.length + ctx.auth.dkim.length > 0 || ctx.auth.dmarc !== undefined;
   return {
-    level: 'clean',
+    level: 'unknown',
     score: total,
     missing,
-    explanation: trusted
-      ? `Score ${total} below ${t.suspicious}; trusted origin (${ctx.origin}).`
-      : `Score ${total} below ${t.suspicious}; authentication passed.`,
+    explanation: !logged
+      ? 'No authentication results were logged and the client is not trusted: nothing vouches for the sender.'
+      : anyAuthPass(ctx)
+        ? `Authentication passed only for other identities than the header From ${ctx.fromDomain}, and nothing explains why: the From itself is not vouched for.`
+        : 'No authentication check passed (SPF/DKIM/DMARC none or inconclusive) and the client is not trusted: nothing vouches for the sender.',
   };
 }

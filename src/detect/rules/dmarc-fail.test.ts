@@ -49,3 +49,25 @@ test('pass and none produce nothing', () => {
   assert.deepEqual(dmarcFail(ctxOf(rec({ auth: { dmarc: dmarc('none') } }))), []);
   assert.deepEqual(dmarcFail(ctxOf(rec())), []);
 });
+
+test('without a DMARC line, a broken own signature plus a foreign envelope is a computed alignment fail', () => {
+  const r = rec({
+    envelope: { from: 'bulk@replay.test' },
+    auth: {
+      spf: [{ result: 'pass', scope: 'mfrom', domain: 'replay.test', source: 'exim' }],
+      dkim: [{ result: 'fail', domain: 'sender.test', failure: 'header', source: 'exim' }],
+    },
+  });
+  const [f] = dmarcFail(ctxOf(r));
+  assert.equal(f?.weight, 30);
+  assert.equal(f?.fields.evaluated_by, 'spoofwatch');
+  const keyOnly = rec({
+    envelope: { from: 'bulk@replay.test' },
+    auth: { spf: [], dkim: [{ result: 'fail', domain: 'sender.test', failure: 'key', source: 'exim' }] },
+  });
+  assert.deepEqual(dmarcFail(ctxOf(keyOnly)), []);
+  const sameEnv = rec({
+    auth: { spf: [], dkim: [{ result: 'fail', domain: 'sender.test', failure: 'body', source: 'exim' }] },
+  });
+  assert.deepEqual(dmarcFail(ctxOf(sameEnv)), []);
+});

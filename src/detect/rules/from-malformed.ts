@@ -50,8 +50,7 @@ export const fromMalformed: Rule = (ctx) => {
     if (orgs.size > 1) {
       out.push(
         finding(ctx, 'from-malformed', {
-          severity: 'medium',
-          factor: 0.5,
+          severity: 'high',
           summary: `From header names mailboxes of ${orgs.size} organisations: ${[...orgs].slice(0, 5).join(', ')}`,
           fields: { kind: 'several-mailboxes', count: ctx.fromHeader?.count ?? boxes.length },
         }),
