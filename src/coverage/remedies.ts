@@ -165,7 +165,15 @@ export function remedyFor(field: FieldId, mta: MtaFamily): string {
   switch (mta) {
     case 'postfix':
       if (POSTFIX_HEADER_NAMES[field] !== undefined) return POSTFIX_HEADER_CHECKS;
-      if (field === 'header.authentication-results') return POSTFIX_MILTER_HEADER_CHECKS;
+      if (field === 'header.authentication-results')
+        return [
+          '# Authentication-Results as received (a forged one carrying your authserv-id is a finding):',
+          '# /etc/postfix/header_checks (header_checks = regexp:/etc/postfix/header_checks in main.cf)',
+          '/^Authentication-Results:/   WARN',
+          '/^ARC-Authentication-Results:/ WARN',
+          '# and those your own milters add, told apart from the received ones:',
+          POSTFIX_MILTER_HEADER_CHECKS,
+        ].join('\n');
       if (field === 'auth.spf') return POSTFIX_POLICYD_SPF;
       if (field === 'auth.dkim' || field === 'auth.dmarc' || field === 'auth.arc')
         return field === 'auth.arc'
