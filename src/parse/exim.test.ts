@@ -588,3 +588,23 @@ test('a real Exim 4.96 transcript: every line recognised, with its fields', () =
   assert.equal(as(ev('no MAIL in'), 'session.disconnect').commands, 'EHLO,QUIT');
   assert.equal(as(ev('next input sent too soon'), 'proxy').action, 'protocol-violation');
 });
+
+test('hostile lines: bounded time, one event each', () => {
+  const lines = [
+    '1tXyzA-000Abc-12 <= a@example.net ' + 'H=('.repeat(20_000),
+    'H=' + '['.repeat(60_000),
+    'H=(x) [192.0.2.1] F=<"' + 'a'.repeat(60_000),
+    '1tXyzA-000Abc-12 => ' + ' R'.repeat(30_000),
+    'SMTP protocol error in "' + ' H='.repeat(20_000),
+    '1tXyzA-000Abc-12 ** a@example.org' + ': '.repeat(30_000),
+    '1tXyzA-000Abc-12 DKIM: d=' + ' [x]'.repeat(15_000),
+    '1tXyzA-000Abc-12 <= a@example.net T="' + '\\"'.repeat(30_000),
+  ];
+  for (const m of lines) {
+    const t0 = performance.now();
+    const ev = parse(m);
+    const ms = performance.now() - t0;
+    assert.equal(typeof ev.kind, 'string');
+    assert.ok(ms < 500, `${ms.toFixed(1)} ms for ${m.slice(0, 40)}`);
+  }
+});

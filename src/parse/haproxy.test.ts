@@ -89,3 +89,19 @@ test('legacy Connect line, connection errors, HTTP lines and state changes', () 
   assert.equal(parseHaproxy(line('192.0.2.1:43210 [garbage')).kind, 'unrecognised');
   assert.equal(parseHaproxy(line('hello world')).kind, 'unrecognised');
 });
+
+test('hostile lines: bounded time, one event each', () => {
+  const lines = [
+    '192.0.2.1:1 [' + ' '.repeat(60_000),
+    'Connect from ' + ':'.repeat(60_000),
+    '192.0.2.1:1 [x] ' + 'a/'.repeat(30_000),
+    '1'.repeat(60_000),
+  ];
+  for (const m of lines) {
+    const t0 = performance.now();
+    const ev = parseHaproxy(line(m));
+    const ms = performance.now() - t0;
+    assert.equal(typeof ev.kind, 'string');
+    assert.ok(ms < 500, `${ms.toFixed(1)} ms for ${m.slice(0, 40)}`);
+  }
+});

@@ -508,3 +508,22 @@ test('a real Sendmail 8.17 transcript: every line recognised, with its fields', 
   assert.equal(from.milter, undefined);
   assert.equal(as(byMsg('header.Reply-To:'), 'header').value, '<ceo.private@example.net>');
 });
+
+test('hostile lines: bounded time, one event each', () => {
+  const lines = [
+    'u9LHfL3Q012345: from=' + ', a'.repeat(20_000),
+    'u9LHfL3Q012345: to=<' + '<,'.repeat(30_000),
+    'u9LHfL3Q012345: to=' + '<"a, b=c">,'.repeat(6_000) + ', stat=Sent',
+    'u9LHfL3Q012345: Milter change: header Subject: from ' + 'x to '.repeat(12_000),
+    'ruleset=check_rcpt, ' + 'x=, '.repeat(15_000),
+    'u9LHfL3Q012345: ' + '[192.0.2.1] '.repeat(5_000),
+    'AUTH failure (' + ', user='.repeat(8_000),
+  ];
+  for (const m of lines) {
+    const t0 = performance.now();
+    const ev = parse(m);
+    const ms = performance.now() - t0;
+    assert.equal(typeof ev.kind, 'string');
+    assert.ok(ms < 500, `${ms.toFixed(1)} ms for ${m.slice(0, 40)}`);
+  }
+});
