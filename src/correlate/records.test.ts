@@ -218,3 +218,24 @@ test('a stream naming ever new hosts does not keep a table entry per host', () =
   assert.equal(r.stats().orphanEvents, 5000);
   assert.ok(r.stats().hosts <= 2048, `${r.stats().hosts} hosts kept`);
 });
+
+test('records from lines without a readable time start ageing when the clock first moves', () => {
+  const r = run({ windowMs: 60_000 });
+  r.push(
+    ev({ t: null, prog: 'postfix/qmgr', pid: 3 }, 'envelope', {
+      queueId: 'NT1',
+      from: 'a@example.net',
+      nrcpt: 1,
+    }),
+    ev({ t: 0, prog: 'postfix/qmgr', pid: 3 }, 'envelope', {
+      queueId: 'NT2',
+      from: 'b@example.net',
+      nrcpt: 1,
+    }),
+    ev({ t: 30, prog: 'postfix/qmgr', pid: 3 }, 'message.closed', { queueId: 'NT1', reason: 'removed' }),
+  );
+  assert.equal(r.out.length, 1);
+  assert.equal(r.out[0]?.queueId, 'NT1');
+  assert.equal(r.out[0]?.agedOut, undefined, 'not aged out by the first timed line');
+  assert.equal(r.out[0]?.evidence.length, 2);
+});

@@ -253,6 +253,10 @@ export class RecordTable {
   /** Advance a host's clock; age out idle records and release held ones when it moved enough. */
   advance(h: HostState, time: number | null): void {
     if (time === null || time <= h.clock) return;
+    if (h.clock === -Infinity) {
+      // Lines without a readable time came first: their records start ageing from now.
+      for (let r = h.order.head; r !== null; r = r.lruNext) if (r.lastTouch === -Infinity) r.lastTouch = time;
+    }
     h.clock = time;
     if (time < h.nextSweep) return;
     h.nextSweep = time + SWEEP_STEP_MS;
