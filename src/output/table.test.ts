@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFormatter, type ScanSummary } from './index.js';
+import { fit } from './table.js';
 import { sampleFinding, sampleRecord, sampleVerdict, StringSink } from './test-support.js';
 
 // eslint-disable-next-line no-control-regex -- the test looks for raw controls
@@ -119,4 +120,12 @@ test('table shows the missing telemetry as the reason for unknown', () => {
   f.write(sampleVerdict('unknown'));
   f.end(summary());
   assert.match(sink.text, /logs lack: header\.from, auth\.dmarc/);
+});
+
+test('fit cuts with an ellipsis, pads, and never splits a surrogate pair', () => {
+  assert.equal(fit('abc', 5), 'abc  ');
+  assert.equal(fit('abcdefgh', 5), 'abcd…');
+  const cut = fit('abc😀def', 5);
+  assert.doesNotMatch(cut, /[\ud800-\udbff](?![\udc00-\udfff])/u);
+  assert.equal(cut, 'abc… ');
 });

@@ -31,8 +31,12 @@ const W_CLIENT = 32;
 
 /** Cut to width (by UTF-16 units: escapes are ASCII, log text mostly is) with an ellipsis, then pad. */
 export function fit(s: string, width: number): string {
-  const t = s.length > width ? `${s.slice(0, width - 1)}…` : s;
-  return t.padEnd(width);
+  if (s.length <= width) return s.padEnd(width);
+  let end = width - 1;
+  // Never cut between the two halves of a surrogate pair.
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${s.slice(0, end)}…`.padEnd(width);
 }
 
 export function formatTime(ms: number | null): string {
