@@ -438,6 +438,11 @@ const SENDMAIL_8_17: readonly [string, string, string][] = [
     'session.note',
   ],
   ['sendmail', '6ARLkrbf007290: collect: premature EOM: unexpected close', 'session.note'],
+  [
+    'sendmail',
+    '6ARLkrbf007290: collect: relay=[192.0.2.14], from=<a@example.net>, info=unexpected close',
+    'session.note',
+  ],
   ['sendmail', '6ARLlLnQ008080: [192.0.2.15]: VRFY root', 'session.note'],
   ['sendmail', 'NOQUEUE: connect from root@localhost', 'session.connect'],
   [
@@ -501,6 +506,7 @@ test('a real Sendmail 8.17 transcript: every line recognised, with its fields', 
   assert.equal(sent.queuedAs, '4Sink00002');
   assert.equal(as(byMsg('pre-greeting'), 'proxy').clientIp, '192.0.2.12');
   assert.equal(as(byMsg('check_relay'), 'reject').stage, 'connect');
+  assert.equal(as(byMsg('collect: relay='), 'session.note').clientIp, '192.0.2.14');
   const from = as(byMsg('header.From:'), 'header');
   assert.equal(from.queueId, '6ARLopH4017273');
   assert.equal(from.name, 'From');

@@ -661,84 +661,54 @@ function parseNotify(c: Ctx, rest: string): LogEvent | null {
   return null;
 }
 
-/** Lines with nothing for the correlator: daemon life cycle, alias rebuilds, queue runs. */
-const NOISE_PREFIXES = [
-  'starting daemon',
-  'restarting ',
-  'stopping daemon',
-  'started as:',
-  'alias database ',
-  'runqueue',
-  'grew WorkList',
-  'SMTP outgoing connect',
-  'Authentication-Warning: ',
-  'X-Authentication-Warning: ',
-  'clone ',
-  'sender notify',
-  'savemail',
-  'forward ',
-  'alias ',
-  'discarded',
-  'headers too large',
-  'collect: ',
-  'SYSERR',
-  'tcpwrappers',
-  'setsender: ',
-  'low on space',
-  'rejecting connections on daemon',
-  'accepting connections again',
-  'Abort',
-  'Losing ',
-  'engine=',
-  'error: safesasl',
-  'looking for plugins',
-  'unable to write pid',
-] as const;
-
-const NOISE_NOTES: Record<string, 'noise' | 'session' | 'message'> = {
-  'starting daemon': 'noise',
-  'restarting ': 'noise',
-  'stopping daemon': 'noise',
-  'started as:': 'noise',
-  'alias database ': 'noise',
-  runqueue: 'noise',
-  'grew WorkList': 'noise',
-  'SMTP outgoing connect': 'noise',
-  'Authentication-Warning: ': 'message',
-  'X-Authentication-Warning: ': 'message',
-  'clone ': 'message',
-  'sender notify': 'message',
-  savemail: 'message',
-  'forward ': 'message',
-  'alias ': 'message',
-  discarded: 'message',
-  'headers too large': 'session',
-  'collect: ': 'session',
-  SYSERR: 'noise',
-  tcpwrappers: 'session',
-  'setsender: ': 'message',
-  'low on space': 'noise',
-  'rejecting connections on daemon': 'noise',
-  'accepting connections again': 'noise',
-  Abort: 'noise',
-  'Losing ': 'noise',
-  'engine=': 'noise',
-  'error: safesasl': 'noise',
-  'looking for plugins': 'noise',
-  'unable to write pid': 'noise',
-};
+/**
+ * Other recognised lines, by prefix, and what they are about: the daemon itself (noise),
+ * the SMTP session (a session note), or the queued message (a message note).
+ */
+const MISC: readonly (readonly [string, 'noise' | 'session' | 'message'])[] = [
+  ['starting daemon', 'noise'],
+  ['restarting ', 'noise'],
+  ['stopping daemon', 'noise'],
+  ['started as:', 'noise'],
+  ['alias database ', 'noise'],
+  ['runqueue', 'noise'],
+  ['grew WorkList', 'noise'],
+  ['SMTP outgoing connect', 'noise'],
+  ['SYSERR', 'noise'],
+  ['low on space', 'noise'],
+  ['rejecting connections on daemon', 'noise'],
+  ['accepting connections again', 'noise'],
+  ['Abort', 'noise'],
+  ['Losing ', 'noise'],
+  ['engine=', 'noise'],
+  ['error: safesasl', 'noise'],
+  ['looking for plugins', 'noise'],
+  ['unable to write pid', 'noise'],
+  ['Authentication-Warning: ', 'message'],
+  ['X-Authentication-Warning: ', 'message'],
+  ['clone ', 'message'],
+  ['sender notify', 'message'],
+  ['savemail', 'message'],
+  ['forward ', 'message'],
+  ['alias ', 'message'],
+  ['discarded', 'message'],
+  ['setsender: ', 'message'],
+  ['headers too large', 'session'],
+  ['collect: ', 'session'],
+];
 
 function parseMisc(c: Ctx, rest: string): LogEvent | null {
-  for (const p of NOISE_PREFIXES) {
+  for (const [p, what] of MISC) {
     if (!rest.startsWith(p)) continue;
-    const what = NOISE_NOTES[p];
-    if (what === 'message' && c.queueId !== undefined) {
-      const ev: MessageNoteEvent = make(c, 'message.note', { note: cut(rest) });
-      return ev;
-    }
+    if (what === 'message' && c.queueId !== undefined) return make(c, 'message.note', { note: cut(rest) });
     if (what === 'session') {
-      const f = rest.indexOf(' from ');
-      return f > 0 ? parseFromHost(c, rest, ' from ') : sessionNote(c, rest, undefined);
+      // "collect: relay=[ip], from=<a>, info=unexpected close" / "... from host [ip] during message collect"
+      const rel = rest.indexOf('relay=');
+      if (rel >= 0) {
+        const end = rest.indexOf(', ', rel);
+        return sessionNote(c, rest, rest.slice(rel + 6, end > rel ? end : rest.length));
+      }
+      return rest.indexOf(' from ') > 0 ? parseFromHost(c, rest, ' from ') : sessionNote(c, rest, undefined);
     }
     return noise(c.line, 'sendmail', cut(rest, 200), c.daemon, c.instance);
   }
