@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ctxOf, hv, rec } from '../test-support.js';
-import { displayNameAddress, displayNameDomains } from './display-name-address.js';
+import { displayNameAddress, displayNameBareDomains, displayNameDomains } from './display-name-address.js';
 
 test('a display name showing an address of another organisation', () => {
   const r = rec({ headers: { from: hv('"service@paypal.example.net" <x@attacker.test>') } });
@@ -32,4 +32,20 @@ test('token extraction is bounded and tolerant', () => {
     'example.org',
   ]);
   assert.deepEqual(displayNameDomains('@'.repeat(10_000)), []);
+});
+
+test('a protected domain named bare in the display name', () => {
+  const [f] = displayNameAddress(
+    ctxOf(rec({ headers: { from: hv('"Example.com IT Desk" <helpdesk@attacker.test>') } })),
+  );
+  assert.equal(f?.weight, 15);
+  assert.equal(f?.fields.display_domain, 'example.com');
+  assert.deepEqual(
+    displayNameAddress(ctxOf(rec({ headers: { from: hv('"Booking.test" <x@attacker.test>') } }))),
+    [],
+  );
+  assert.deepEqual(displayNameBareDomains('see www.example.com, or a.b@c.test; x.y.'), [
+    'www.example.com',
+    'x.y',
+  ]);
 });

@@ -2,7 +2,8 @@
  * display-name-address: the From display name carries an e-mail address (or domain) of
  * another organisation than the real address — `"ceo@example.com" <x@attacker.test>` —
  * so that clients showing only the name show the forged address. Stronger when the
- * displayed domain is a protected one.
+ * displayed domain is a protected one. A protected domain named bare in the display name
+ * ("example.com Support") counts too.
  * Spares: display names naming the same organisation as the address.
  * Anchors: Rspamd FROM_NAME_HAS_TITLE / SPOOF_DISPLAY_NAME; SpamAssassin FROM_ADDR_WS / __FROM_NAME_ADDR.
  */
@@ -41,24 +42,66 @@ export function displayNameDomains(display: string): string[] {
   return out;
 }
 
+/** Bare domain-like tokens ("example.com") in a display name, at most 5. */
+export function displayNameBareDomains(display: string): string[] {
+  const out: string[] = [];
+  let start = -1;
+  const flush = (end: number): void => {
+    if (start < 0) return;
+    let raw = display.slice(start, end);
+    start = -1;
+    while (raw.endsWith('.') || raw.endsWith('-')) raw = raw.slice(0, -1);
+    if (!raw.includes('.') || raw.includes('@')) return;
+    const d = normalizeDomain(raw);
+    if (d !== undefined && out.length < 5) out.push(d);
+  };
+  for (let i = 0; i <= display.length && out.length < 5; i++) {
+    const c = i < display.length ? display.charCodeAt(i) : 32;
+    if (isAddrChar(c) || c === 64) {
+      if (start < 0) start = i;
+    } else flush(i);
+  }
+  return out;
+}
+
 export const displayNameAddress: Rule = (ctx) => {
   const box = ctx.from;
-  if (box?.display === undefined || ctx.fromOrg === undefined || !box.display.includes('@')) return [];
-  for (const d of displayNameDomains(box.display)) {
-    if (ctx.org(d) === ctx.fromOrg) continue;
-    const prot = ctx.isProtected(d);
+  if (box?.display === undefined || ctx.fromOrg === undefined) return [];
+  if (box.display.includes('@')) {
+    for (const d of displayNameDomains(box.display)) {
+      if (ctx.org(d) === ctx.fromOrg) continue;
+      const prot = ctx.isProtected(d);
+      return [
+        finding(ctx, 'display-name-address', {
+          severity: prot ? 'high' : 'medium',
+          factor: prot ? 25 / 15 : 1,
+          summary:
+            `From display name shows an address at ${d}${prot ? ' (a protected domain)' : ''} ` +
+            `but the real address is ${box.address ?? '?'}`,
+          fields: {
+            display_name: box.display,
+            display_domain: d,
+            header_from: ctx.fromDomain ?? null,
+            protected: prot,
+          },
+          attack: IMPERSONATION,
+        }),
+      ];
+    }
+  }
+  // "corp.example IT desk" <x@attacker.test>: a protected domain named without an address.
+  if (ctx.isProtected(ctx.fromDomain)) return [];
+  for (const d of displayNameBareDomains(box.display)) {
+    if (!ctx.isProtected(d) || ctx.org(d) === ctx.fromOrg) continue;
     return [
       finding(ctx, 'display-name-address', {
-        severity: prot ? 'high' : 'medium',
-        factor: prot ? 25 / 15 : 1,
-        summary:
-          `From display name shows an address at ${d}${prot ? ' (a protected domain)' : ''} ` +
-          `but the real address is ${box.address ?? '?'}`,
+        severity: 'medium',
+        summary: `From display name names protected domain ${d} but the real address is ${box.address ?? '?'}`,
         fields: {
           display_name: box.display,
           display_domain: d,
           header_from: ctx.fromDomain ?? null,
-          protected: prot,
+          protected: true,
         },
         attack: IMPERSONATION,
       }),

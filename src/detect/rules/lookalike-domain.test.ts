@@ -69,3 +69,10 @@ test('rule reports header From and envelope look-alikes with their weights', () 
 test('single-label names are not look-alikes', () => {
   assert.equal(kind('exampl', P), null);
 });
+
+test('a Reply-To look-alike is reported too', () => {
+  const r = rec({ headers: { from: hv('<a@sender.test>'), 'reply-to': hv('<ceo@exarnple.com>') } });
+  const out = lookalikeDomain(ctxOf(r));
+  assert.equal(out[0]?.fields.identity, 'header.reply-to');
+  assert.match(out[0]?.summary ?? '', /^Reply-To domain exarnple\.com/);
+});

@@ -1,5 +1,5 @@
 /**
- * lookalike-domain: the header From or envelope sender domain imitates a protected domain
+ * lookalike-domain: the header From, envelope sender or Reply-To domain imitates a protected domain
  * without being it: confusable characters (Cyrillic "а", "examp1e", "rn" for "m"), punycode
  * / mixed-script labels, a TLD swap (example.com -> example.co), edit distance <= 2 on the
  * registrable label, the protected domain used as subdomain labels (example.com.attacker.test)
@@ -9,11 +9,18 @@
  * Anchors: Rspamd PHISHING / OMOGRAPH_URL, SpamAssassin FROM_IN_TO_AND_SUBJ-style lookalike
  * plugins, dnstwist's permutation classes.
  */
+import { parseAddressHeader } from '../address.js';
 import { IMPERSONATION } from '../attack.js';
 import { finding, type Rule } from '../finding.js';
 import { MAX_LOOKALIKE_CACHE } from '../limits.js';
 import type { Finding } from '../verdict.js';
 import { compareLookalike, type LookalikeMatch } from './lookalike.js';
+
+const FIELD_WORDS: Record<string, string> = {
+  'header.from': 'Header From',
+  'envelope.from': 'Envelope sender',
+  'header.reply-to': 'Reply-To',
+};
 
 const WORDS: Record<LookalikeMatch['kind'], string> = {
   confusable: 'uses look-alike characters of',
@@ -53,7 +60,7 @@ export const lookalikeDomain: Rule = (ctx) => {
       finding(ctx, 'lookalike-domain', {
         severity: m.factor >= 0.75 ? 'high' : 'medium',
         factor: m.factor,
-        summary: `${field === 'header.from' ? 'Header From' : 'Envelope sender'} domain ${shown} ${WORDS[m.kind]}${m.target !== '' ? ` protected domain ${m.target}` : ''}`,
+        summary: `${FIELD_WORDS[field] ?? field} domain ${shown} ${WORDS[m.kind]}${m.target !== '' ? ` protected domain ${m.target}` : ''}`,
         fields: {
           identity: field,
           domain,
@@ -68,5 +75,7 @@ export const lookalikeDomain: Rule = (ctx) => {
   };
   check('header.from', ctx.fromDomain);
   check('envelope.from', ctx.envDomain);
+  const rt = ctx.header('reply-to')[0];
+  if (rt !== undefined) check('header.reply-to', parseAddressHeader(rt.value).mailboxes[0]?.domain);
   return out;
 };
