@@ -151,6 +151,8 @@ export interface EnvelopeEvent extends EventBase, ClientInfo {
   helo?: string;
   proto?: string;
   saslUsername?: string;
+  /** SASL mechanism when the line names only that (Sendmail `auth=PLAIN`); absent or "NONE" = not authenticated. */
+  saslMethod?: string;
   tlsCipher?: string;
   /** Exim `<=` lines carry recipients too. */
   recipients?: string[];

@@ -58,6 +58,7 @@ test('<= arrival: sender, client, HELO, proto, size, message-id, auth, TLS, reci
   assert.equal(ev.size, 1234);
   assert.equal(ev.messageId, 'abc.123@example.net');
   assert.equal(ev.saslUsername, 'alice@example.com');
+  assert.equal(ev.saslMethod, 'dovecot_plain');
   assert.equal(ev.tlsCipher, 'TLS1.3:TLS_AES_256_GCM_SHA384:256');
   assert.deepEqual(ev.recipients, ['bob@example.org', 'carol@example.org']);
   assert.equal(ev.nrcpt, 2);

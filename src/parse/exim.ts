@@ -347,8 +347,10 @@ function parseArrival(c: Ctx, s: string): EnvelopeEvent {
   if (f.kv.P !== undefined) ev.proto = f.kv.P;
   if (f.kv.id !== undefined) ev.messageId = stripAngles(f.kv.id);
   if (f.kv.A !== undefined) {
+    // A=<authenticator name>:<authenticated id>
     const colon = f.kv.A.indexOf(':');
     if (colon >= 0) ev.saslUsername = f.kv.A.slice(colon + 1);
+    ev.saslMethod = colon >= 0 ? f.kv.A.slice(0, colon) : f.kv.A;
   }
   if (f.kv.X !== undefined) ev.tlsCipher = f.kv.X;
   if (f.forList !== undefined) {

@@ -59,7 +59,16 @@ test('from= line: envelope with message-id, proto and the SMTP client from relay
   assert.equal(ev.clientHost, 'mail.example.net');
   assert.equal(ev.clientIp, '192.0.2.1');
   assert.equal(ev.saslUsername, undefined);
+  assert.equal(ev.saslMethod, undefined);
   assert.equal(ev.daemon, 'mta');
+  const authed = as(
+    parse(
+      'u9LHfL3Q012346: from=<alice@example.com>, size=10, class=0, nrcpts=1, proto=ESMTPSA, daemon=MSA, tls_verify=NO, auth=PLAIN, relay=client.example.net [192.0.2.44]',
+    ),
+    'envelope',
+  );
+  assert.equal(authed.saslMethod, 'PLAIN');
+  assert.equal(authed.saslUsername, undefined);
   assert.equal(ev.instance, 'sm-mta');
 });
 
@@ -364,7 +373,7 @@ test('attacker-written addresses cannot add key=value pairs', () => {
     'envelope',
   );
   assert.equal(ev.from, '"x, auth=admin, relay=[192.0.2.99]"@example.net');
-  assert.equal(ev.saslUsername, undefined);
+  assert.equal(ev.saslMethod, undefined);
   assert.equal(ev.messageId, 'y, proto=ESMTPSA@example.net');
   assert.equal(ev.proto, 'SMTP');
   assert.equal(ev.clientIp, '203.0.113.50');

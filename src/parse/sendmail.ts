@@ -241,7 +241,8 @@ function parseFrom(c: Ctx, kv: Kv): EnvelopeEvent {
   if (nr !== undefined) ev.nrcpt = nr;
   if (kv.msgid !== undefined) ev.messageId = stripAngles(kv.msgid);
   if (kv.proto !== undefined) ev.proto = kv.proto;
-  if (kv.auth !== undefined && kv.auth !== 'NONE') ev.saslUsername = kv.auth;
+  // auth= is the SASL mechanism ({auth_type}); the user name is on the AUTH=server line
+  if (kv.auth !== undefined && kv.auth !== 'NONE') ev.saslMethod = kv.auth;
   relayClient(ev, kv.relay);
   return ev;
 }
