@@ -174,3 +174,30 @@ test('postscreen DISCONNECT ends its NOQUEUE records (no waiting for the age-out
   assert.equal(r.out[0]?.agedOut, undefined);
   assert.equal(r.out[0]?.disposition, 'rejected');
 });
+
+test('a postscreen flood of distinct clients stays fast and bounded', () => {
+  const r = run();
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 120_000; i++) {
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    r.push(
+      ev({ t: i / 1000, prog: 'postfix/postscreen', pid: 50 }, 'proxy', {
+        action: 'connect',
+        clientIp: ip,
+        clientPort: 1024 + (i % 60000),
+      }),
+    );
+  }
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  assert.ok(ms < 10_000, `took ${ms} ms`);
+  // The latest client's verdicts are still there to join its smtpd session.
+  r.push(
+    ev({ t: 121, prog: 'postfix/smtpd', pid: 100 }, 'session.connect', { clientIp: '10.1.212.191' }),
+    ev({ t: 121, prog: 'postfix/smtpd', pid: 100 }, 'message.client', {
+      queueId: 'FL1',
+      clientIp: '10.1.212.191',
+    }),
+  );
+  const [rec] = r.flush();
+  assert.equal(rec?.session.proxy?.kind, 'postscreen');
+});

@@ -23,10 +23,12 @@ import {
   POSTSCREEN_JOIN_WINDOW_MS,
   PROXY_JOIN_WINDOW_MS,
 } from './bounds.js';
+import { LruList, type LruNode } from './lru.js';
 
 type Proxy = NonNullable<RecordSession['proxy']>;
 
-interface PostscreenState {
+interface PostscreenState extends LruNode<PostscreenState> {
+  key: string;
   proxy: Proxy;
   time: number;
 }
@@ -38,6 +40,8 @@ function addProxyAction(p: Proxy, action: string): void {
 export class ProxyJoin {
   /** host \0 client ip -> postscreen's verdicts for its latest connection, oldest first. */
   private readonly postscreen = new Map<string, PostscreenState>();
+  /** The same states, least recently seen first (evicted from the head past the cap). */
+  private readonly postscreenOrder = new LruList<PostscreenState>();
   orphans = 0;
 
   constructor(private readonly sessions: SessionTable) {}
@@ -48,17 +52,20 @@ export class ProxyJoin {
     const key = ev.line.host + '\0' + ip;
     let st = this.postscreen.get(key);
     if (st === undefined || ev.action === 'connect') {
-      if (st !== undefined) this.postscreen.delete(key);
-      while (this.postscreen.size >= MAX_POSTSCREEN_STATES) {
-        const oldest = this.postscreen.keys().next().value;
-        if (oldest === undefined) break;
-        this.postscreen.delete(oldest);
+      if (st !== undefined) this.forget(st);
+      for (
+        let old = this.postscreenOrder.head;
+        old !== null && this.postscreen.size >= MAX_POSTSCREEN_STATES;
+        old = this.postscreenOrder.head
+      ) {
+        this.forget(old);
       }
       const proxy: Proxy = { kind: 'postscreen', peerIp: ip, actions: [] };
       if (ev.clientPort !== undefined) proxy.peerPort = ev.clientPort;
-      st = { proxy, time: now };
+      st = { key, proxy, time: now, lruPrev: null, lruNext: null, lruList: null };
       this.postscreen.set(key, st);
     }
+    this.postscreenOrder.touch(st);
     st.time = now;
     addProxyAction(st.proxy, ev.action);
   }
@@ -71,13 +78,18 @@ export class ProxyJoin {
     const st = this.postscreen.get(key);
     if (st === undefined) return;
     if (now - st.time > POSTSCREEN_JOIN_WINDOW_MS) {
-      this.postscreen.delete(key);
+      this.forget(st);
       return;
     }
     const port = s.info.clientPort;
     if (port !== undefined && st.proxy.peerPort !== undefined && port !== st.proxy.peerPort) return;
     s.info.proxy = consume ? st.proxy : { ...st.proxy, actions: st.proxy.actions.slice() };
-    if (consume) this.postscreen.delete(key);
+    if (consume) this.forget(st);
+  }
+
+  private forget(st: PostscreenState): void {
+    this.postscreen.delete(st.key);
+    this.postscreenOrder.remove(st);
   }
 
   onHaproxy(ev: ProxyEvent, now: number): void {
