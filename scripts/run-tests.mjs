@@ -4,6 +4,7 @@
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const roots = process.argv.slice(2);
 const files = [];
@@ -22,5 +23,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.env.TEST_REPORTER ? [`--test-reporter=${process.env.TEST_REPORTER}`] : [];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...extra, ...files], { stdio: 'inherit' });
+// Each test file is its own process (tsx start-up dominates): use every core.
+const concurrency = [`--test-concurrency=${Math.max(2, availableParallelism())}`];
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...concurrency, ...extra, ...files], {
+  stdio: 'inherit',
+});
 process.exit(r.status ?? 1);
