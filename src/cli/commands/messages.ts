@@ -6,6 +6,8 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
+import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { runParallel } from '../../parallel/index.js';
 
 export const MESSAGES_HELP = `Usage: spoofwatch messages [options] [FILES...]
 
@@ -17,6 +19,7 @@ Options:
   --window MINUTES   emit a record that saw no line for this long (log time; default 120)
   --with-lines       include the raw log lines of each record (default: file:line refs only)
       --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+${WORKERS_HELP}
   -h, --help         show this help
 `;
 
@@ -32,15 +35,37 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     tz: { type: 'string' },
     window: { type: 'string' },
     'with-lines': { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.help === true) return { stdout: MESSAGES_HELP, code: 0 };
   const windowMin = positiveNumber(values.window, '--window');
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const withLines = values['with-lines'] === true;
   let records = 0;
+  if (workers > 1) {
+    const res = await runParallel(inputs, {
+      workers,
+      spec: {
+        kind: 'messages',
+        withLines,
+        ...(windowMin === undefined ? {} : { windowMs: windowMin * 60_000 }),
+      },
+      read: { tz },
+      onOutput: (text) => out.write(text),
+      onError: reportInputError,
+      afterBatch: async (lines, recs) => {
+        progress.update(lines, recs);
+        await out.drain();
+      },
+    });
+    progress.clear();
+    await out.end();
+    return { code: res.stats.errors > 0 ? 2 : 0 };
+  }
   const stats = await runPipeline(inputs, {
     read: { tz },
     correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },

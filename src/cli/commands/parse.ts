@@ -6,6 +6,8 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
+import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { runParallel } from '../../parallel/index.js';
 
 export const PARSE_HELP = `Usage: spoofwatch parse [--summary] [FILES...]
 
@@ -16,6 +18,7 @@ oldest first, "-" reads stdin. With no FILES: stdin when piped, else /var/log/ma
 Options:
   --summary     print only {"lines","recognised","unrecognised","byProgram",...} as JSON
       --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+${WORKERS_HELP}
   -h, --help    show this help
 `;
 
@@ -38,23 +41,40 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
     help: { type: 'boolean', short: 'h' },
     tz: { type: 'string' },
     summary: { type: 'boolean' },
+    workers: { type: 'string' },
   });
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const summaryOnly = values.summary === true;
-  const stats = await runPipeline(inputs, {
-    read: { tz },
-    correlate: false,
-    onEvent: summaryOnly ? undefined : (e) => out.write(JSON.stringify(eventToJson(e)) + '\n'),
-    onError: reportInputError,
-    afterBatch: async (s) => {
-      progress.update(s.lines, null);
-      await out.drain();
-    },
-  });
+  const stats =
+    workers > 1
+      ? (
+          await runParallel(inputs, {
+            workers,
+            spec: { kind: 'parse', summaryOnly },
+            read: { tz },
+            onOutput: (text) => out.write(text),
+            onError: reportInputError,
+            afterBatch: async (lines) => {
+              progress.update(lines, null);
+              await out.drain();
+            },
+          })
+        ).stats
+      : await runPipeline(inputs, {
+          read: { tz },
+          correlate: false,
+          onEvent: summaryOnly ? undefined : (e) => out.write(JSON.stringify(eventToJson(e)) + '\n'),
+          onError: reportInputError,
+          afterBatch: async (s) => {
+            progress.update(s.lines, null);
+            await out.drain();
+          },
+        });
   progress.clear();
   if (summaryOnly) {
     const { lines, recognised, unrecognised, byProgram, unrecognisedByProgram } = stats;
