@@ -85,6 +85,20 @@ test('relay= "(may be forged)" keeps the claimed name apart; IPv6 tag is removed
   assert.equal(ev.clientIp, '2001:db8::1');
 });
 
+test('relay= without the $_ macro: "name (ip)"; split from= lines of small-syslog builds', () => {
+  const ev = as(
+    parse(
+      'u9LHfL3Q012361: from=<a@example.net>, size=5, class=0, nrcpts=1, relay=mail.example.net (192.0.2.61)',
+    ),
+    'envelope',
+  );
+  assert.equal(ev.clientHost, 'mail.example.net');
+  assert.equal(ev.clientIp, '192.0.2.61');
+  const id = as(parse('u9LHfL3Q012361: msgid=<x7@example.net>'), 'message.id');
+  assert.equal(id.messageId, 'x7@example.net');
+  assert.equal(parse('u9LHfL3Q012361: size=5, class=0, nrcpts=1').kind, 'message.note');
+});
+
 test('local submission relay=user@host is not an SMTP client', () => {
   const ev = as(
     parse(

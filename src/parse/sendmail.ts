@@ -34,6 +34,7 @@ import { noise, unrecognised } from './base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
 import {
   assignClient,
+  looksLikeIp,
   queuedAsIn,
   readHostSpec,
   readSendmailDelay,
@@ -221,6 +222,11 @@ function relayClient(target: object, relay: string | undefined): void {
   // local submissions: relay=root@localhost -> not an SMTP client
   if (relay.indexOf('[') < 0 && relay.indexOf('@') > 0) return;
   const h = readHostSpec(relay, 0);
+  // without the $_ macro Sendmail writes "name (ip)": the parenthesis holds the address
+  if (h.clientIp === undefined && h.helo !== undefined && looksLikeIp(h.helo)) {
+    h.clientIp = h.helo;
+    h.helo = undefined;
+  }
   assignClient(target, h);
 }
 
@@ -794,6 +800,13 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
       return null;
     return parseTo(c, kv);
   }
+  // small-syslog builds split the from= line: "QID: msgid=<..>", "QID: size=.., class=.., nrcpts=.."
+  if (rest.startsWith('msgid=')) {
+    const id = stripAngles(rest.slice(6).trim());
+    if (id.length > 0) return make(c, 'message.id', { messageId: cut(id, MAX_ADDRESS_CHARS) });
+  }
+  if (rest.startsWith('size=') || rest.startsWith('bodytype='))
+    return make(c, 'message.note', { note: cut(rest) });
   if (rest.startsWith('ruleset=')) {
     const kv = readKv(rest, 0);
     if (kv === null) return null;
