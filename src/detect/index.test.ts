@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MessageRecord } from '../correlate/record.js';
-import { createDetector } from './index.js';
+import { ATTACK, createDetector, RULE_IDS, RULE_INFO } from './index.js';
 import type { VerdictLevel } from './verdict.js';
 import { config, dkimPass, dmarc, hv, rec, spfPass } from './test-support.js';
 
@@ -466,4 +466,12 @@ test('private clients outside trustedNetworks are pointed out', () => {
   const d = createDetector(CONFIG);
   d.detect(rec({ session: { clientIp: '10.20.30.40', helo: 'app.internal.test' } }));
   assert.ok(d.notes().some((n) => /1 message\(s\) came from private addresses .*10\.20\.30\.40/.test(n)));
+});
+
+test('every rule has a title, and every finding rule id is a known one', () => {
+  for (const id of RULE_IDS) assert.ok(RULE_INFO[id].title.length > 0, id);
+  const d = createDetector(CONFIG);
+  for (const c of CASES)
+    for (const f of d.detect(c.record).findings) assert.ok((RULE_IDS as string[]).includes(f.rule), f.rule);
+  assert.equal(ATTACK['T1684.002']?.version, 'v19');
 });

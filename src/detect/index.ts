@@ -20,6 +20,8 @@ import { DetectorState } from './state.js';
 import type { Finding } from './verdict.js';
 
 export { ATTACK, ANALYTIC, attackRefs } from './attack.js';
+export { RULE_INFO, type RuleInfo } from './rule-info.js';
+export { RULE_IDS, DEFAULT_WEIGHTS, DEFAULT_THRESHOLDS, type RuleId } from './rule-ids.js';
 export type { Config } from './config.js';
 
 export interface Detector {
