@@ -1,5 +1,6 @@
 /** The identities a message claimed, side by side, with the domain of each. */
 import type { MessageRecord } from '../correlate/record.js';
+import { normalizeDomain, orgDomain } from '../detect/domains.js';
 import { addressesIn, bareMessageId, domainOf, firstHeader, headerValues } from '../output/record-fields.js';
 
 export interface Identity {
@@ -12,6 +13,10 @@ export interface Identity {
   /** Where it came from, e.g. "header_checks", "qmgr from=", "opendkim". */
   source?: string;
   truncated?: boolean;
+  /** Organisational domain (Public Suffix List), for alignment at a glance. */
+  org?: string;
+  /** Whether `org` is the header From's organisational domain (relaxed alignment). */
+  sameOrgAsFrom?: boolean;
 }
 
 export type Identities = Identity[];
@@ -104,5 +109,18 @@ export function identitiesOf(r: MessageRecord): Identities {
     });
   }
   for (const v of headerValues(r, 'list-id')) out.push({ name: 'List-Id', value: v });
-  return out;
+  return withOrgDomains(out);
+}
+
+/** Adds each identity's organisational domain and whether it matches the header From's. */
+function withOrgDomains(ids: Identity[]): Identity[] {
+  for (const i of ids) {
+    const d = normalizeDomain(i.domain);
+    if (d !== undefined && d.includes('.')) i.org = orgDomain(d).org;
+  }
+  const fromOrg = ids.find((i) => i.name === 'header From' && i.org !== undefined)?.org;
+  if (fromOrg !== undefined)
+    for (const i of ids)
+      if (i.org !== undefined && i.name !== 'header From') i.sameOrgAsFrom = i.org === fromOrg;
+  return ids;
 }

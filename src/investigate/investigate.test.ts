@@ -99,6 +99,10 @@ test('investigate by queue id: every line of the message in order, hashed as rea
     assert.ok(names.includes('reverse DNS=mail.example.net'));
     assert.ok(names.some((n) => n.startsWith('client IP=198.51.100.20')));
     assert.ok(names.some((n) => n.startsWith('Message-ID=')));
+    const env = m.identities.find((i) => i.name === 'envelope from (MAIL FROM)')!;
+    assert.equal(env.org, 'example.net');
+    assert.equal(env.sameOrgAsFrom, false, 'envelope org differs from the header From org');
+    assert.equal(m.identities.find((i) => i.name === 'header From')!.org, 'example.com');
   }));
 
 test('investigate by Message-ID with and without angle brackets finds the same message', () =>
@@ -189,7 +193,14 @@ test('investigate markdown: values escaped, raw lines fenced so ``` cannot break
     assert.ok(block.includes('\\x1b[2J'));
     for (const l of report.timeline) assert.ok(md.includes(`| ${l.line} | ${l.sha256} |`));
     assert.match(md, /### Verdict: \*\*(SPOOF|SUSPICIOUS|UNKNOWN|CLEAN)\*\*/);
-    assert.ok(md.includes('| header From | &quot;CEO&quot; &lt;ceo@example.com&gt; | example.com |'));
+    assert.ok(
+      md.includes('| header From | &quot;CEO&quot; &lt;ceo@example.com&gt; | example.com | example.com |  |'),
+    );
+    assert.ok(
+      md.includes(
+        '| envelope from \\(MAIL FROM\\) | sender@example.net | example.net | example.net | **no** |',
+      ),
+    );
 
     const json = JSON.parse(renderInvestigate(report, 'json')) as { timeline: { raw: string }[] };
     assert.equal(json.timeline.find((l) => l.raw.includes('Subject'))!.raw, LINES[7]);

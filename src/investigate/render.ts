@@ -66,12 +66,14 @@ function renderMarkdown(r: InvestigateReport): string {
     out.push('');
     out.push(...verdictBlock(m));
     out.push('### Identities', '');
-    out.push('| Identity | Value | Domain | Source |');
-    out.push('|---|---|---|---|');
-    for (const i of m.identities)
+    out.push('| Identity | Value | Domain | Org domain | Same org as From | Source |');
+    out.push('|---|---|---|---|---|---|');
+    for (const i of m.identities) {
+      const same = i.sameOrgAsFrom === undefined ? '' : i.sameOrgAsFrom ? 'yes' : '**no**';
       out.push(
-        `| ${s(i.name)} | ${s(i.value)}${i.truncated === true ? ' (cut)' : ''} | ${s(i.domain ?? '')} | ${s(i.source ?? '')} |`,
+        `| ${s(i.name)} | ${s(i.value)}${i.truncated === true ? ' (cut)' : ''} | ${s(i.domain ?? '')} | ${s(i.org ?? '')} | ${same} | ${s(i.source ?? '')} |`,
       );
+    }
     out.push('');
   }
   out.push('## Timeline', '');
