@@ -5,11 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { SpoofwatchError } from '../errors.js';
 import { reportError, type CommandResult } from './run.js';
-import { scanCommand, SCAN_HELP } from './commands/scan.js';
-import { parseCommand } from './commands/parse.js';
-import { messagesCommand } from './commands/messages.js';
-import { coverageCommand } from './commands/coverage.js';
-import { investigateCommand } from './commands/investigate.js';
 
 export const MAIN_HELP = `spoofwatch — finds spoofed email in the logs of Linux mail servers
 
@@ -30,13 +25,25 @@ Options:
   -V, --version  show the version
 `;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<CommandResult>> = {
-  scan: scanCommand,
-  parse: parseCommand,
-  messages: messagesCommand,
-  coverage: coverageCommand,
-  investigate: investigateCommand,
-};
+type Command = (argv: string[]) => Promise<CommandResult>;
+
+/**
+ * Each command's module is loaded only when it runs, so `--help` and `--version` answer at
+ * once instead of loading every stage first. A Map, so a name like "constructor" is no command.
+ */
+const COMMANDS = new Map<string, () => Promise<Command>>([
+  ['scan', async () => (await import('./commands/scan.js')).scanCommand],
+  ['parse', async () => (await import('./commands/parse.js')).parseCommand],
+  ['messages', async () => (await import('./commands/messages.js')).messagesCommand],
+  ['coverage', async () => (await import('./commands/coverage.js')).coverageCommand],
+  ['investigate', async () => (await import('./commands/investigate.js')).investigateCommand],
+]);
+
+async function run(name: string, argv: string[]): Promise<CommandResult> {
+  const load = COMMANDS.get(name);
+  if (load === undefined) throw new Error(`no command ${name}`);
+  return (await load())(argv);
+}
 
 /**
  * The package version. This file runs from src/cli (through tsx) or from dist/src/cli (built),
@@ -62,6 +69,8 @@ function version(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
+  // The command whose usage a usage error points to.
+  let usageOf = '';
   try {
     let result: CommandResult;
     if (first === undefined) {
@@ -69,24 +78,29 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(MAIN_HELP);
         return 0;
       }
-      result = await scanCommand([]);
+      usageOf = 'scan';
+      result = await run('scan', []);
     } else if (first === '-h' || first === '--help' || first === 'help') {
-      process.stdout.write(rest[0] !== undefined && rest[0] in COMMANDS ? await helpOf(rest[0]) : MAIN_HELP);
+      const topic = rest[0];
+      process.stdout.write(topic !== undefined && COMMANDS.has(topic) ? await helpOf(topic) : MAIN_HELP);
       return 0;
     } else if (first === '-V' || first === '--version') {
       process.stdout.write(`spoofwatch ${version()}\n`);
       return 0;
+    } else if (COMMANDS.has(first)) {
+      usageOf = first;
+      result = await run(first, rest);
     } else {
-      const command = COMMANDS[first];
       // Anything else (a file, an option) is read as `scan ...`, the command people want.
-      result = command !== undefined ? await command(rest) : await scanCommand(argv);
+      result = await run('scan', argv);
     }
     if (result.stdout !== undefined) process.stdout.write(result.stdout);
     return result.code;
   } catch (err) {
     if (err instanceof SpoofwatchError) {
       reportError(err);
-      if (err.code === 'USAGE') process.stderr.write('Run "spoofwatch --help" for usage.\n');
+      if (err.code === 'USAGE')
+        process.stderr.write(`Run "spoofwatch ${usageOf === '' ? '' : usageOf + ' '}--help" for usage.\n`);
       return err.exitCode;
     }
     throw err;
@@ -94,7 +108,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function helpOf(command: string): Promise<string> {
-  if (command === 'scan') return SCAN_HELP;
-  const r = await COMMANDS[command]!(['--help']);
+  const r = await run(command, ['--help']);
   return r.stdout ?? '';
 }
