@@ -490,6 +490,14 @@ const SENDMAIL_8_17: readonly [string, string, string][] = [
     'delivery',
   ],
   ['sendmail', 'STARTTLS=client, init=1', 'noise'],
+  // with OpenDKIM 2.11 as a milter (MilterLogLevel 14)
+  ['sendmail', '6ARM0XFV019512: milter=opendkim, action=rcpt, continue', 'noise'],
+  [
+    'sendmail',
+    '6ARM0XFV019512: Milter (opendkim) insert (0): header: DKIM-Signature:  v=1; a=rsa-sha256; c=simple/simple; d=example.org; s=sel;\\n\\tt=1795816834; bh=X9UaD8+KhslwHMh0h7t7+IyYe6bknNnUXequPzcd/JY=;\\n\\th=From:Reply-To:To:Subject;\\n\\tb=bDivT3o64BsJ2N/S4OMRonrbP8DKVGtyHRjlnmYiSqYgd6sqmkBvfjDdlMmmX',
+    'header',
+  ],
+  ['sendmail', '6ARM0XFV019512: Milter accept: message', 'noise'],
   // SENDMAIL_HEADER_LOGGING_MC in sendmail.mc
   ['sendmail', '6ARLopH4017273: header.From:Chief Executive<ceo@example.org>', 'header'],
   ['sendmail', '6ARLopH4017273: header.Reply-To:<ceo.private@example.net>', 'header'],
@@ -530,6 +538,11 @@ test('a real Sendmail 8.17 transcript: every line recognised, with its fields', 
   assert.equal(as(byMsg('pre-greeting'), 'proxy').clientIp, '192.0.2.12');
   assert.equal(as(byMsg('check_relay'), 'reject').stage, 'connect');
   assert.equal(as(byMsg('collect: relay='), 'session.note').clientIp, '192.0.2.14');
+  const sig = as(byMsg('Milter (opendkim) insert'), 'header');
+  assert.equal(sig.name, 'DKIM-Signature');
+  assert.equal(sig.action, 'insert');
+  assert.equal(sig.milter, true);
+  assert.ok(sig.value.startsWith(' v=1; a=rsa-sha256;'), sig.value);
   const from = as(byMsg('header.From:'), 'header');
   assert.equal(from.queueId, '6ARLopH4017273');
   assert.equal(from.name, 'From');

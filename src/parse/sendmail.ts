@@ -51,6 +51,8 @@ const MAX_KV_PAIRS = 40;
 const MAX_KEY_CHARS = 24;
 /** Longest `from OLD to NEW` text searched for a tagged value (longer ones split at the last " to "). */
 const MAX_CHANGE_SCAN_CHARS = 4096;
+/** Longest milter name in `Milter (name) ...`. */
+const MAX_MILTER_NAME_CHARS = 64;
 /** Longest free-text note kept. */
 const MAX_NOTE_CHARS = 1024;
 
@@ -399,7 +401,14 @@ function splitChange(t: string): { old: string; now: string } | null {
  *   Milter delete: header[ (default header)] NAME:OLD
  *   Milter chgfrom: <sender>   Milter add: rcpt: <x>   Milter delete: rcpt <x>
  */
-function parseMilterAction(c: Ctx, rest: string): LogEvent | null {
+function parseMilterAction(c: Ctx, line: string): LogEvent | null {
+  // 8.17 names the milter first: "Milter (opendkim) insert (0): header: DKIM-Signature: ..."
+  let rest = line;
+  if (line.startsWith('Milter (')) {
+    const close = line.indexOf(') ', 8);
+    if (close < 0 || close > 8 + MAX_MILTER_NAME_CHARS) return null;
+    rest = 'Milter ' + line.slice(close + 2);
+  }
   let h = rest.indexOf(': header: ');
   if (h > 6 && h < 32) {
     const verb = rest.startsWith('Milter insert')
@@ -435,7 +444,7 @@ function parseMilterAction(c: Ctx, rest: string): LogEvent | null {
     rest.startsWith('Milter add: rcpt: ') ||
     rest.startsWith('Milter delete: rcpt ')
   ) {
-    return make(c, 'message.note', { note: cut(rest) });
+    return make(c, 'message.note', { note: cut(line) });
   }
   return null;
 }
@@ -813,6 +822,9 @@ function parseBody(c: Ctx, rest: string): LogEvent | null {
     return parseRuleset(c, kv, rest);
   }
   if (rest.startsWith('Milter')) return parseMilter(c, rest);
+  // "milter=opendkim, action=rcpt, continue" (MilterLogLevel > 10): per-command verdicts; a
+  // reject is logged again as "Milter: ..., reject=" with its reply, read above
+  if (rest.startsWith('milter=')) return noise(c.line, 'sendmail', cut(rest, 200), c.daemon, c.instance);
   if (rest.startsWith('header.') || rest.startsWith('header ')) {
     const h = parseHeaderConvention(c, rest.slice(7));
     if (h !== null) return h;
