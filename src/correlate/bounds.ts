@@ -11,6 +11,12 @@ export const PROXY_GRACE_MS = 5_000;
 export const PROXY_JOIN_WINDOW_MS = 5_000;
 /** A postscreen verdict joins the smtpd connect of the same client ip within this window. */
 export const POSTSCREEN_JOIN_WINDOW_MS = 60_000;
+/**
+ * Idle time after which a message whose last delivery was deferred is emitted as aged out:
+ * Postfix's maximal_queue_lifetime default (Sendmail Timeout.queuereturn and Exim's retry
+ * rules are of the same order).
+ */
+export const RETRY_WINDOW_MS = 5 * 24 * 60 * 60 * 1000;
 /** Ageing and grace release run when a host's log clock has advanced this much. */
 export const SWEEP_STEP_MS = 1_000;
 

@@ -536,6 +536,11 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
           }
         }
         r.finalRcpts += foldDelivery(r, ev);
+        const waiting = ev.status === 'deferred';
+        if (waiting !== r.waiting) {
+          r.waiting = waiting;
+          table.touch(h, r, time);
+        }
         if (ev.producer === 'sendmail') sendmailDone(r);
         return;
       }

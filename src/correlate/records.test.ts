@@ -45,10 +45,9 @@ test('a record idle longer than the window is emitted as aged out; an active one
   r.push(
     ev(qmgr(0), 'envelope', { queueId: 'IDLE1', from: 'a@example.net', nrcpt: 1 }),
     ev(qmgr(0), 'envelope', { queueId: 'BUSY1', from: 'b@example.net', nrcpt: 1 }),
-    ev({ t: 50, prog: 'postfix/smtp', pid: 1 }, 'delivery', {
+    ev({ t: 50, prog: 'postfix/cleanup', pid: 1 }, 'message.id', {
       queueId: 'BUSY1',
-      to: 'x@example.com',
-      status: 'deferred',
+      messageId: 'busy@example.net',
     }),
     ev({ t: 62, prog: 'postfix/anvil', pid: 2 }, 'noise', { note: 'statistics' }),
   );
@@ -62,7 +61,7 @@ test('a record idle longer than the window is emitted as aged out; an active one
   assert.equal(r.stats().openRecords, 1);
   r.push(ev({ t: 200, prog: 'postfix/anvil', pid: 2 }, 'noise', { note: 'statistics' }));
   assert.equal(r.out[1]?.queueId, 'BUSY1');
-  assert.equal(r.out[1]?.disposition, 'deferred');
+  assert.equal(r.out[1]?.disposition, 'queued');
   // A line without a time does not move the clock.
   r.push(
     ev({ t: null, prog: 'postfix/qmgr', pid: 300 }, 'envelope', { queueId: 'NOTIME', from: '', nrcpt: 1 }),
@@ -238,4 +237,33 @@ test('records from lines without a readable time start ageing when the clock fir
   assert.equal(r.out[0]?.queueId, 'NT1');
   assert.equal(r.out[0]?.agedOut, undefined, 'not aged out by the first timed line');
   assert.equal(r.out[0]?.evidence.length, 2);
+});
+
+test('a deferred message waits through its retries as one record (retry window, not the idle window)', () => {
+  const r = run({ windowMs: 60_000 });
+  const smtp = (t: number) => ({ t, prog: 'postfix/smtp', pid: 1 });
+  for (let i = 0; i < 5; i++) {
+    r.push(
+      ev(qmgr(i * 3600), 'envelope', { queueId: 'RETRY1', from: 'a@example.net', nrcpt: 1 }),
+      ev(smtp(i * 3600 + 1), 'delivery', { queueId: 'RETRY1', to: 'x@example.com', status: 'deferred' }),
+    );
+  }
+  r.push(ev(qmgr(5 * 3600), 'noise', { note: 'tick' }));
+  assert.equal(r.out.length, 0, 'still one open record');
+  r.push(
+    ev(smtp(5 * 3600 + 1), 'delivery', { queueId: 'RETRY1', to: 'x@example.com', status: 'sent' }),
+    ev(qmgr(5 * 3600 + 1), 'message.closed', { queueId: 'RETRY1', reason: 'removed' }),
+  );
+  assert.equal(r.out.length, 1);
+  assert.equal(r.out[0]?.disposition, 'delivered');
+  assert.equal(r.out[0]?.agedOut, undefined);
+  // A deferred message never heard of again still ages out, after the retry window.
+  r.push(
+    ev(qmgr(6 * 3600), 'envelope', { queueId: 'RETRY2', from: 'b@example.net', nrcpt: 1 }),
+    ev(smtp(6 * 3600), 'delivery', { queueId: 'RETRY2', to: 'y@example.com', status: 'deferred' }),
+    ev(qmgr(6 * 3600 + 6 * 86400), 'noise', { note: 'tick' }),
+  );
+  assert.equal(r.out.length, 2);
+  assert.equal(r.out[1]?.agedOut, true);
+  assert.equal(r.out[1]?.disposition, 'deferred');
 });

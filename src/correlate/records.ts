@@ -3,13 +3,15 @@
  * flood, and the short grace a closed record waits for a late proxy line.
  *
  * Open records sit in a list in least-recently-touched order (lru.ts), so the oldest is
- * always first: ageing and eviction look at the head only, never scan the table. Each host
+ * always first: ageing and eviction look at the head only, never scan the table. Records
+ * whose last delivery was deferred wait in a second list with the retry window (the
+ * queue retries for days), so one deferred message is one record, not one per retry. Each host
  * has its own log clock (files of several hosts may be read one after the other, so one
  * host's clock must not age another host's records).
  */
 import type { MessageRecord } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
-import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, SWEEP_STEP_MS } from './bounds.js';
+import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, RETRY_WINDOW_MS, SWEEP_STEP_MS } from './bounds.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
 
@@ -20,6 +22,8 @@ export interface HostState {
   nextSweep: number;
   /** Open records, least recently touched first. */
   order: LruList<OpenRecord>;
+  /** Open records waiting in the queue for a retry (last delivery deferred): the long window. */
+  waiting: LruList<OpenRecord>;
   /** Queue id -> open record (several ids may point at one record after a hop link). */
   byQid: Map<string, OpenRecord>;
   /** Queue ids of held (closed, not yet emitted) records, so a late hop link still finds them. */
@@ -76,6 +80,7 @@ export class RecordTable {
         clock: -Infinity,
         nextSweep: -Infinity,
         order: new LruList<OpenRecord>(),
+        waiting: new LruList<OpenRecord>(),
         byQid: new Map(),
         heldByQid: new Map(),
         byMessageId: new Map(),
@@ -93,7 +98,13 @@ export class RecordTable {
    */
   private pruneHosts(): void {
     for (const [name, h] of this.hosts) {
-      if (h.order.size === 0 && h.heldByQid.size === 0 && h.grace.size === 0 && h.noqueueSeq === 0) {
+      if (
+        h.order.size === 0 &&
+        h.waiting.size === 0 &&
+        h.heldByQid.size === 0 &&
+        h.grace.size === 0 &&
+        h.noqueueSeq === 0
+      ) {
         this.hosts.delete(name);
       }
     }
@@ -142,6 +153,7 @@ export class RecordTable {
       state: 'open',
       releaseAt: 0,
       queued: false,
+      waiting: false,
       dmarcFromHeader: false,
       arcFromHeader: false,
       dkimTrack: null,
@@ -159,7 +171,7 @@ export class RecordTable {
   touch(h: HostState, r: OpenRecord, time: number | null): void {
     if (r.state !== 'open') return;
     r.lastTouch = time ?? h.clock;
-    h.order.touch(r);
+    (r.waiting ? h.waiting : h.order).touch(r);
   }
 
   /** Take a record out of the open table (its keys free for reuse), then hold or emit it. */
@@ -187,6 +199,7 @@ export class RecordTable {
       if (h.byMessageId.get(k) === r) h.byMessageId.delete(k);
     }
     h.order.remove(r);
+    h.waiting.remove(r);
     this.open--;
   }
 
@@ -238,7 +251,7 @@ export class RecordTable {
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.byQid.set(q, r);
     if (r.rec.messageId !== undefined) h.byMessageId.set(messageIdKey(r.rec.messageId), r);
-    h.order.push(r);
+    (r.waiting ? h.waiting : h.order).push(r);
     this.open++;
   }
 
@@ -256,6 +269,8 @@ export class RecordTable {
     if (h.clock === -Infinity) {
       // Lines without a readable time came first: their records start ageing from now.
       for (let r = h.order.head; r !== null; r = r.lruNext) if (r.lastTouch === -Infinity) r.lastTouch = time;
+      for (let r = h.waiting.head; r !== null; r = r.lruNext)
+        if (r.lastTouch === -Infinity) r.lastTouch = time;
     }
     h.clock = time;
     if (time < h.nextSweep) return;
@@ -269,6 +284,11 @@ export class RecordTable {
       this.counters.agedOut++;
       this.close(r, 'aged');
     }
+    const waitLimit = h.clock - Math.max(this.windowMs, RETRY_WINDOW_MS);
+    for (let r = h.waiting.head; r !== null && r.lastTouch < waitLimit; r = h.waiting.head) {
+      this.counters.agedOut++;
+      this.close(r, 'aged');
+    }
     for (let r = h.grace.peek(); r !== undefined; r = h.grace.peek()) {
       if (r.state === 'held' && r.releaseAt > h.clock) break;
       h.grace.shift();
@@ -277,10 +297,10 @@ export class RecordTable {
   }
 
   private evictOldest(preferred: HostState): boolean {
-    let victim = preferred.order.head;
+    let victim = preferred.order.head ?? preferred.waiting.head;
     if (victim === null) {
       for (const h of this.hosts.values()) {
-        victim = h.order.head;
+        victim = h.order.head ?? h.waiting.head;
         if (victim !== null) break;
       }
     }
@@ -298,6 +318,7 @@ export class RecordTable {
     for (const h of this.hosts.values()) for (const r of [...h.heldByQid.values()]) this.release(r);
     for (const h of this.hosts.values()) {
       for (let r = h.order.head; r !== null; r = h.order.head) this.close(r, 'flush');
+      for (let r = h.waiting.head; r !== null; r = h.waiting.head) this.close(r, 'flush');
     }
   }
 }

@@ -31,6 +31,8 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   releaseAt: number;
   /** NOQUEUE records: the sender they group rejects by. */
   noqueueFrom?: string;
+  /** The last delivery attempt was deferred: the record ages with the retry window. */
+  waiting: boolean;
   /** A `queued` action was recorded already. */
   queued: boolean;
   /** Header Authentication-Results / Received-SPF produced the current dmarc/arc (a log-native result replaces it). */
