@@ -1329,6 +1329,35 @@ export const SAMPLES: readonly { program: string; message: string; kind: EventKi
     kind: 'filter',
   },
   { program: 'exim', message: 'Start queue run: pid=12345', kind: 'noise' },
+  { program: 'exim', message: 'SMTP connection from root', kind: 'session.connect' },
+  {
+    program: 'exim',
+    message:
+      'H=(client.example.net) [203.0.113.21]:5140 F=<a@example.net> RCPT <trap@example.org>: discarded by RCPT ACL',
+    kind: 'reject',
+  },
+  {
+    program: 'exim',
+    message:
+      'H=(client.example.net) [203.0.113.21]:5140 I=[198.51.100.2]:25 incomplete transaction (QUIT) from <a@example.net>',
+    kind: 'session.note',
+  },
+  {
+    program: 'exim',
+    message: '1tXyzA-000Abc-12 DKIM: d=example.com s=sel2026 [failed key import]',
+    kind: 'auth.dkim-note',
+  },
+  {
+    program: 'exim',
+    message: '1tXyzA-000Abc-12 local_scan() function timed out - message temporarily rejected (size 2900)',
+    kind: 'reject',
+  },
+  { program: 'exim', message: 'F From: "Chief Executive" <ceo@example.com>', kind: 'header' },
+  {
+    program: 'exim',
+    message: '1tXyzA-000Abc-12 == bob@example.org routing defer (-52) DT=0s: retry time not reached',
+    kind: 'delivery',
+  },
   {
     program: 'exim',
     message: 'exim 4.97 daemon started: pid=1234, -q30m, listening for SMTP on port 25 (IPv4)',

@@ -1032,6 +1032,39 @@ export const SAMPLES: readonly { program: string; message: string; kind: EventKi
     kind: 'header',
   },
   {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: Milter change: header Subject: from Invoice to [SPAM] Invoice',
+    kind: 'header',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: Milter delete: header Authentication-Results: mx.example.org; dkim=pass',
+    kind: 'header',
+  },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: Milter chgfrom: <bounces+x@example.net>',
+    kind: 'message.note',
+  },
+  {
+    program: 'sm-mta',
+    message:
+      'u9LHfL3Q012345: Milter (opendkim) insert (0): header: DKIM-Signature:  v=1; a=rsa-sha256; d=example.org; s=sel',
+    kind: 'header',
+  },
+  { program: 'sm-mta', message: 'u9LHfL3Q012345: milter=opendkim, action=rcpt, continue', kind: 'noise' },
+  {
+    program: 'sm-mta',
+    message: 'NOQUEUE: tcpwrappers (dsl.example.net, 203.0.113.19) rejection',
+    kind: 'reject',
+  },
+  { program: 'sendmail', message: 'u9LHfL3Q012345: msgid=<x9@example.net>', kind: 'message.id' },
+  {
+    program: 'sm-mta',
+    message: 'u9LHfL3Q012345: collect: relay=[203.0.113.20], from=<a@example.net>, info=unexpected close',
+    kind: 'session.note',
+  },
+  {
     program: 'sm-msp-queue',
     message:
       'u9LHfM2b012400: from=root, size=312, class=0, nrcpts=1, msgid=<202611201000.u9LHfM2b012400@host.example.com>, relay=root@localhost',
