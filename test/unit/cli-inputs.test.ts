@@ -1,0 +1,204 @@
+/**
+ * What the CLI reads, end to end: plain and gzip files, rotated sets in any order (read
+ * oldest first), stdin, and the inputs it must refuse (directories, missing, binary and
+ * truncated files, bad or unreadable configs): exit 2 with a message naming the input,
+ * while the readable inputs are still reported.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runCli } from '../support/cli.js';
+import {
+  CONFIG_YAML,
+  cleanMessage,
+  deliveredSpoof,
+  mixedLog,
+  tempDir,
+  UNRECOGNISED_LINE,
+} from '../support/mail-fixtures.js';
+
+const { dir, cleanup } = tempDir();
+after(cleanup);
+const p = (name: string): string => join(dir, name);
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+function jsonLines(text: string): Record<string, unknown>[] {
+  return lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+interface Summary {
+  lines: number;
+  recognised: number;
+  unrecognised: number;
+  byProgram: Record<string, number>;
+}
+
+const MIXED = mixedLog() + UNRECOGNISED_LINE;
+const MIXED_LINES = lines(MIXED).length;
+writeFileSync(p('plain.log'), MIXED);
+writeFileSync(p('packed.log.gz'), gzipSync(MIXED));
+
+// A rotated set: each generation a different day; one message straddles the rotation
+// (queued before logrotate ran, delivered after).
+const straddling = lines(cleanMessage('Nov 26', 'D1E2F3A4B5', '23'));
+writeFileSync(p('mail.log.3.gz'), gzipSync(cleanMessage('Nov 23', 'A00000000A')));
+writeFileSync(p('mail.log.2.gz'), gzipSync(cleanMessage('Nov 24', 'B00000000B')));
+writeFileSync(
+  p('mail.log.1'),
+  cleanMessage('Nov 25', 'C00000000C') + straddling.slice(0, 10).join('\n') + '\n',
+);
+writeFileSync(p('mail.log'), straddling.slice(10).join('\n') + '\n' + deliveredSpoof('Nov 27'));
+
+mkdirSync(p('logs.d'));
+const binary = Buffer.alloc(4096);
+binary.write('\x7fELF', 0, 'latin1');
+for (let i = 4; i < binary.length; i++) binary[i] = (i * 131) % 256;
+writeFileSync(p('core.log'), binary);
+
+// A gzip cut in the middle: the lines before the cut must still be read.
+let big = '';
+for (let i = 0; i < 400; i++)
+  big += cleanMessage('Nov 27', `E${i.toString(16).toUpperCase().padStart(9, '0')}`);
+const bigLines = lines(big).length;
+const bigGz = gzipSync(big);
+writeFileSync(p('cut.log.gz'), bigGz.subarray(0, Math.floor(bigGz.length / 2)));
+
+writeFileSync(p('bad.yaml'), 'protectedDomains:\n  - example.com\nprotected_domain: example.org\n');
+
+describe('inputs', { concurrency: true }, () => {
+  test('a plain file and a .gz file read alike', async () => {
+    const r = await runCli(['parse', p('plain.log'), p('packed.log.gz')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const events = jsonLines(r.stdout);
+    const plain = events.filter((e) => e.file === p('plain.log'));
+    const packed = events.filter((e) => e.file === p('packed.log.gz'));
+    assert.equal(plain.length, MIXED_LINES);
+    assert.equal(packed.length, MIXED_LINES);
+    assert.deepEqual(
+      packed.map((e) => [e.lineNo, e.kind, e.program]),
+      plain.map((e) => [e.lineNo, e.kind, e.program]),
+    );
+  });
+
+  test('a rotated set given in any order is read oldest first', async () => {
+    const shuffled = ['mail.log.1', 'mail.log', 'mail.log.3.gz', 'mail.log.2.gz'].map(p);
+    const [parsed, messages] = await Promise.all([
+      runCli(['parse', ...shuffled]),
+      runCli(['messages', ...shuffled]),
+    ]);
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const files: string[] = [];
+    for (const e of jsonLines(parsed.stdout)) if (files.at(-1) !== e.file) files.push(e.file as string);
+    assert.deepEqual(files, ['mail.log.3.gz', 'mail.log.2.gz', 'mail.log.1', 'mail.log'].map(p));
+    const times = jsonLines(parsed.stdout).map((e) => Date.parse(e.time as string));
+    for (let i = 1; i < times.length; i++) assert.ok(times[i]! >= times[i - 1]!, `time order at event ${i}`);
+
+    assert.equal(messages.code, 0, messages.stderr);
+    const records = jsonLines(messages.stdout);
+    assert.equal(records.length, 5, 'four messages of their own, one across the rotation');
+    const across = records.find((r) => (r.queueIds as string[]).includes('D1E2F3A4B5'));
+    assert.ok(across, 'the message straddling the rotation is one record');
+    const evidence = across.evidence as { file: string; line: number }[];
+    assert.deepEqual([...new Set(evidence.map((e) => e.file))], [p('mail.log.1'), p('mail.log')]);
+    assert.equal(across.disposition, 'delivered');
+  });
+
+  test('stdin: "-" and no file when piped', async () => {
+    const [dash, piped, file] = await Promise.all([
+      runCli(['parse', '--summary', '-'], { stdin: MIXED }),
+      runCli(['parse', '--summary'], { stdin: gzipSync(MIXED) }),
+      runCli(['parse', '--summary', p('plain.log')]),
+    ]);
+    for (const r of [dash, piped, file]) assert.equal(r.code, 0, r.stderr);
+    const want = JSON.parse(file.stdout) as Summary;
+    assert.equal(want.lines, MIXED_LINES);
+    assert.deepEqual(JSON.parse(dash.stdout), want);
+    assert.deepEqual(JSON.parse(piped.stdout), want);
+  });
+
+  test('a directory and a missing file: exit 2, named on stderr, the other file still scanned', async () => {
+    const r = await runCli(['scan', p('logs.d'), p('absent.log'), p('plain.log')]);
+    assert.equal(r.code, 2);
+    assert.ok(r.stderr.includes(`${p('logs.d')} is a directory`), r.stderr);
+    assert.ok(r.stderr.includes(`cannot read ${p('absent.log')}: no such file`), r.stderr);
+    const verdicts = jsonLines(r.stdout).map((v) => v.verdict as string);
+    assert.deepEqual(verdicts.sort(), ['clean', 'spoof', 'spoof', 'unknown']);
+  });
+
+  test('a binary file and a truncated .gz: exit 2, named, the lines before the cut read', async () => {
+    const r = await runCli(['parse', '--summary', p('core.log'), p('cut.log.gz'), p('plain.log')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${p('core.log')}.* not a text log`));
+    assert.match(r.stderr, new RegExp(`${p('cut.log.gz')}.*gzip data ends early`));
+    const s = JSON.parse(r.stdout) as Summary;
+    const fromCut = s.lines - MIXED_LINES;
+    assert.ok(
+      fromCut > bigLines / 10 && fromCut < bigLines,
+      `${fromCut} of ${bigLines} lines before the cut`,
+    );
+    assert.ok(s.recognised >= s.lines - 2, 'only the unknown line and the cut line unrecognised');
+  });
+});
+
+describe('configuration', { concurrency: true }, () => {
+  test('a bad key: exit 2 naming the key and its line, nothing on stdout', async () => {
+    const r = await runCli(['scan', '-c', p('bad.yaml'), p('plain.log')]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.ok(r.stderr.includes(`${p('bad.yaml')}:3:1: protected_domain: unknown key`), r.stderr);
+    assert.doesNotMatch(r.stderr, /\\x0a/, 'line breaks print as line breaks');
+  });
+
+  test('an unreadable config: exit 2 naming it', async () => {
+    const targets = [p('none.yaml'), p('logs.d')];
+    if (process.getuid?.() !== 0) {
+      writeFileSync(p('locked.yaml'), CONFIG_YAML);
+      chmodSync(p('locked.yaml'), 0o000);
+      targets.push(p('locked.yaml'));
+    }
+    const results = await Promise.all(targets.map((t) => runCli(['scan', '-c', t, p('plain.log')])));
+    results.forEach((r, i) => {
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.includes(`cannot read config ${targets[i]!}`), r.stderr);
+    });
+  });
+
+  test('./spoofwatch.yaml in the working directory is used', async () => {
+    const withConfig = p('cwd-config');
+    const without = p('cwd-none');
+    const broken = p('cwd-broken');
+    for (const d of [withConfig, without, broken]) mkdirSync(d);
+    writeFileSync(join(withConfig, 'spoofwatch.yaml'), CONFIG_YAML);
+    writeFileSync(join(broken, 'spoofwatch.yaml'), 'protectedDomains: [example.com]\nwhitelist: []\n');
+    const [a, b, c] = await Promise.all([
+      runCli(['scan', p('plain.log')], { cwd: withConfig }),
+      runCli(['scan', p('plain.log')], { cwd: without }),
+      runCli(['scan', p('plain.log')], { cwd: broken }),
+    ]);
+    const guessed = (out: string): unknown[] =>
+      jsonLines(out).flatMap((v) =>
+        (v.findings as { rule: string; fields: Record<string, unknown> }[])
+          .filter((f) => f.rule === 'own-domain-from-outside')
+          .map((f) => f.fields.protected_guessed),
+      );
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.ok(guessed(a.stdout).length > 0);
+    assert.ok(
+      guessed(a.stdout).every((g) => g === false),
+      'protected domain from the config',
+    );
+    assert.ok(
+      guessed(b.stdout).every((g) => g === true),
+      'without a config the protected domain is guessed',
+    );
+    assert.equal(c.code, 2);
+    assert.equal(c.stdout, '');
+    assert.match(c.stderr, /spoofwatch\.yaml:2:1: whitelist: unknown key/);
+  });
+});
