@@ -475,3 +475,24 @@ test('every rule has a title, and every finding rule id is a known one', () => {
     for (const f of d.detect(c.record).findings) assert.ok((RULE_IDS as string[]).includes(f.rule), f.rule);
   assert.equal(ATTACK['T1684.002']?.version, 'v19');
 });
+
+test('rejected relay attempts do not teach protected domains', () => {
+  const d = createDetector(config({}));
+  d.detect(
+    rec({
+      id: 'mx1.example.com/NOQUEUE/9',
+      queueIds: [],
+      envelope: { from: 'x@spam.test', recipients: ['victim@gmail.com'] },
+      actions: [{ action: 'rejected', stage: 'rcpt', code: 554, reason: 'Relay access denied', time: null }],
+      disposition: 'rejected',
+    }),
+  );
+  const v = d.detect(
+    rec({
+      headers: { from: hv('<friend@gmail.com>') },
+      envelope: { from: 'friend@gmail.com', recipients: ['bob@example.com'] },
+    }),
+  );
+  assert.ok(!v.findings.some((f) => f.rule === 'own-domain-from-outside'));
+  assert.ok(d.notes().some((n) => /guessed 1 .*example\.com/.test(n)));
+});

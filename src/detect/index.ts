@@ -57,10 +57,15 @@ export function createDetector(config: Config): Detector {
       !cfg.trusted.hasIp(s.clientIp) &&
       !PRIVATE.hasIp(s.clientIp);
     if (inbound) {
-      const rcpts =
+      // Only recipients the MTA accepted: a rejected relay attempt to gmail.com says
+      // nothing about which domains are ours.
+      if (record.queueId === undefined || record.disposition === 'rejected') return finishLearning();
+      const refused = new Set(record.recipients.filter((r) => r.status === 'rejected').map((r) => r.to));
+      const rcpts = (
         record.envelope.recipients.length > 0
           ? record.envelope.recipients
-          : record.recipients.map((r) => r.to);
+          : record.recipients.map((r) => r.to)
+      ).filter((r) => !refused.has(r));
       for (const r of rcpts.slice(0, LEARN_RECIPIENTS_PER_RECORD)) {
         const d = domainOf(r);
         if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
@@ -69,6 +74,9 @@ export function createDetector(config: Config): Detector {
       const d = domainOf(record.envelope.from);
       if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
     }
+    finishLearning();
+  };
+  const finishLearning = (): void => {
     if (state.learnedProtected.size !== learnedSize) {
       learnedSize = state.learnedProtected.size;
       learnedSet = new Set(state.learnedProtected.keys());
