@@ -69,7 +69,7 @@ import {
   pendingForSender,
   takePendingSpf,
 } from './spf-join.js';
-import { activateExpected, expectHop, isLocalRelay, linkHops } from './links.js';
+import { activateExpected, expectHop, isLocalRelay, isLoopback, linkHops } from './links.js';
 
 export interface CorrelatorOptions {
   /** Idle time (log time) after which an open record is emitted as aged out. */
@@ -101,10 +101,6 @@ const WHOLE_MESSAGE_STAGES: ReadonlySet<string> = new Set([
   'body',
   'content',
 ]);
-
-function isLoopback(ip: string | undefined): boolean {
-  return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
-}
 
 function positive(v: number | undefined, fallback: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;

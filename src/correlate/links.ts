@@ -16,6 +16,11 @@ import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
 import { addAction, addRecipient, addSpf } from './fold.js';
 import { addDkimResult } from './dkim-join.js';
 
+/** A client address on this machine (a content filter re-injecting). */
+export function isLoopback(ip: string | undefined): boolean {
+  return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
+}
+
 /** A relay on this machine: the filter hop of a content-filter loop. */
 export function isLocalRelay(relay: string | undefined): boolean {
   if (relay === undefined) return false;
@@ -135,7 +140,7 @@ export function linkHops(
     a.session.clientIp === undefined
   ) {
     const ip = next.session.info.clientIp;
-    if (ip !== undefined && !ip.startsWith('127.') && ip !== '::1') {
+    if (ip !== undefined && !isLoopback(ip)) {
       // The first hop's client line is missing; the later hop came from a real client.
       first.session = next.session;
       a.session = next.session.info;

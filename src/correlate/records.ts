@@ -52,8 +52,6 @@ export function messageIdKey(id: string): string {
     : id;
 }
 
-export type Emit = (record: MessageRecord, r: OpenRecord, reason: EmitReason) => void;
-
 export class RecordTable {
   readonly hosts = new Map<string, HostState>();
   open = 0;
