@@ -17,6 +17,7 @@ import type { LogLine } from '../../src/ingest/line.js';
 import type { LogEvent } from '../../src/parse/event.js';
 import { parseSendmail } from '../../src/parse/sendmail.js';
 import { parseExim } from '../../src/parse/exim.js';
+import { parseHaproxy } from '../../src/parse/haproxy.js';
 import { producerOf } from '../../src/parse/index.js';
 import { createEnvelopeContext, parseEnvelope } from '../../src/ingest/envelope.js';
 
@@ -269,3 +270,31 @@ test('Sendmail and Exim parsers over the public corpus', { skip: SKIP }, (t) => 
   assert.ok(compared > 50, `too few upstream expectations compared (${compared})`);
   assert.ok(agreed / compared >= 0.97, `only ${agreed}/${compared} upstream fields agree`);
 });
+
+const LAB_HAPROXY = resolve(ROOT, 'lab/fixtures/haproxy-postfix-report-only.log');
+
+test(
+  'HAProxy: the lab capture (Debian 12 HAProxy in front of postscreen)',
+  {
+    skip: existsSync(LAB_HAPROXY) ? false : `lab capture not found at ${LAB_HAPROXY}`,
+  },
+  (t) => {
+    let lines = 0;
+    let sessions = 0;
+    for (const [i, raw] of readFileSync(LAB_HAPROXY, 'utf8').split('\n').entries()) {
+      if (!raw.includes(' haproxy[')) continue;
+      const line = parseEnvelope(raw, { file: 'lab', line: i + 1 }, envelopeContext);
+      assert.equal(line.program, 'haproxy');
+      lines++;
+      const ev = parseHaproxy(line);
+      assert.notEqual(ev.kind, 'unrecognised', raw);
+      if (ev.kind === 'proxy' && ev.action === 'session') {
+        sessions++;
+        assert.ok(ev.clientIp !== undefined && ev.clientPort !== undefined, raw);
+        assert.ok(ev.frontend !== undefined && ev.backend !== undefined && ev.termState !== undefined, raw);
+      }
+    }
+    t.diagnostic(`${lines} HAProxy lines, ${sessions} tcplog sessions, all recognised`);
+    assert.ok(lines > 0 && sessions > 0);
+  },
+);
