@@ -144,11 +144,10 @@ export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
     if (ar !== null) {
       for (const s of ar.spf) addSpf(r, s);
       for (const d of ar.dkim) addDkimResult(r, d);
-      if (ar.dmarc !== undefined && (rec.auth.dmarc === undefined || r.dmarcFromHeader)) {
-        if (rec.auth.dmarc === undefined) {
-          rec.auth.dmarc = ar.dmarc;
-          r.dmarcFromHeader = true;
-        }
+      // The first header result stands in until a log-native one arrives (setDmarc/setArc).
+      if (ar.dmarc !== undefined && rec.auth.dmarc === undefined) {
+        rec.auth.dmarc = ar.dmarc;
+        r.dmarcFromHeader = true;
       }
       if (ar.arc !== undefined && rec.auth.arc === undefined) {
         rec.auth.arc = ar.arc;
