@@ -12,6 +12,11 @@
  *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
  *                 shifted queue ids and times
  *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
+ *   --compare JS  also time `scan` with another build's CLI entry (e.g. a copy of an older
+ *                 dist/src/cli/entry.js kept under .bench/), for before/after in one run
+ *
+ * Besides wall seconds it prints CPU seconds (user + system, all threads): on a busy
+ * machine wall time swings with the load, CPU time much less.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
@@ -28,6 +33,7 @@ const { values } = parseArgs({
     real: { type: 'boolean', default: false },
     repeat: { type: 'string', default: '15' },
     memory: { type: 'boolean', default: false },
+    compare: { type: 'string' },
   },
 });
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
@@ -56,7 +62,7 @@ function countLines(file) {
 
 /** Runs a command with stdout to /dev/null; returns wall seconds and peak RSS (MiB). */
 function measure(cmd, args) {
-  const full = TIME ? [TIME, ['-f', '@@%e %M', cmd, ...args]] : [cmd, args];
+  const full = TIME ? [TIME, ['-f', '@@%e %M %U %S', cmd, ...args]] : [cmd, args];
   const started = process.hrtime.bigint();
   const r = spawnSync(full[0], full[1], {
     cwd: root,
@@ -65,11 +71,16 @@ function measure(cmd, args) {
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   const err = r.stderr.toString();
-  const m = /@@([\d.]+) (\d+)/.exec(err);
+  const m = /@@([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(err);
   if (r.status !== 0 && r.status !== 1) {
-    return { ok: false, wall, rss: null, err: err.split('\n').slice(-5).join('\n') };
+    return { ok: false, wall, rss: null, cpu: null, err: err.split('\n').slice(-5).join('\n') };
   }
-  return { ok: true, wall: m ? Number(m[1]) : wall, rss: m ? Number(m[2]) / 1024 : null };
+  return {
+    ok: true,
+    wall: m ? Number(m[1]) : wall,
+    rss: m ? Number(m[2]) / 1024 : null,
+    cpu: m ? Number(m[3]) + Number(m[4]) : null,
+  };
 }
 
 function fmt(n, digits = 0) {
@@ -109,6 +120,8 @@ function benchFile(label, file, hosts) {
     ['spoofwatch messages', process.execPath, [BIN, 'messages', file]],
     ['spoofwatch scan --format jsonl', process.execPath, scan],
   ];
+  if (values.compare)
+    runs.push(['scan --format jsonl (compared build)', process.execPath, [values.compare, ...scan.slice(1)]]);
   if (WORKERS > 1)
     runs.push([
       `spoofwatch scan --format jsonl --workers ${WORKERS}`,
@@ -123,7 +136,8 @@ function benchFile(label, file, hosts) {
   const many = results.find((r) => r.name.endsWith(`--workers ${WORKERS}`));
   if (one?.ok && many?.ok) {
     console.log(
-      `\nscan --workers ${WORKERS} vs 1 worker: ${fmt(one.wall / many.wall, 2)}×` +
+      `\nscan --workers ${WORKERS} vs 1 worker: ${fmt(one.wall / many.wall, 2)}× the throughput, ` +
+        `${fmt(many.cpu / one.cpu, 2)}× the CPU time` +
         (hosts === 1
           ? ' (one mail host: its lines cannot be spread over workers)'
           : ` (${hosts} mail hosts)`),
