@@ -102,18 +102,22 @@ export function buildContext(
   protectedGuessed: boolean,
 ): RuleContext {
   const orgMethods = new Set<OrgMethod>();
+  // Domains from auth results are as logged (case, trailing dot): normalise before comparing.
+  const norm = (d: string): string => normalizeDomain(d) ?? d.toLowerCase();
   const org = (d: string): string => {
-    const o = orgDomain(d);
+    const o = orgDomain(norm(d));
     orgMethods.add(o.method);
     return o.org;
   };
   const mode = cfg.config.alignment;
   const aligned = (a: string, b: string): boolean => {
+    const na = norm(a);
+    const nb = norm(b);
     if (mode === 'relaxed') {
-      org(a);
-      org(b);
+      org(na);
+      org(nb);
     }
-    return alignedDomains(a, b, mode);
+    return alignedDomains(na, nb, mode);
   };
   const header = (name: string): HeaderValue[] => record.headers[name] ?? NO_HEADERS;
   const origin = originOf(record, cfg);

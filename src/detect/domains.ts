@@ -54,7 +54,10 @@ export function normalizeDomain(input: string | undefined): string | undefined {
   }
   if (d.length === 0 || d.length > MAX_DOMAIN_CHARS) return undefined;
   if (d.startsWith('.') || d.includes('..')) return undefined;
-  if (isIP(d) !== 0) return undefined;
+  // isIP runs a long IPv6 pattern: only ask when the text could be an address at all
+  // (IPv4 ends in a digit, IPv6 has a colon); most domains end in a letter.
+  const last = d.charCodeAt(d.length - 1);
+  if (((last >= 48 && last <= 57) || d.includes(':')) && isIP(d) !== 0) return undefined;
   return d;
 }
 

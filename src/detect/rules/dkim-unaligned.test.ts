@@ -23,3 +23,10 @@ test('an aligned pass, a DMARC pass or no pass at all give nothing', () => {
   );
   assert.deepEqual(dkimUnaligned(ctxOf(rec())), []);
 });
+
+test('logged domains are compared case-insensitively', () => {
+  assert.deepEqual(
+    dkimUnaligned(ctxOf(rec({ auth: { dkim: [dkimPass('Sender.TEST.'), dkimPass('esp.example.net')] } }))),
+    [],
+  );
+});
