@@ -83,7 +83,8 @@ export function parseLine(line: LogLine): LogEvent {
       const base = BY_PROGRAM[program.slice(0, program.indexOf('/'))];
       if (base !== undefined) return base(line);
     }
-    // policyd-spf is often logged as "postfix/policy-spf" (handled above) or "policyd-spf[pid]"
+    // Sendmail's process titles vary (sm-mta-rx, sm-acceptingconnections, sendmail-in ...).
+    if (program.startsWith('sm-') || program.startsWith('sendmail')) return parseSendmail(line);
     return unrecognised(line, 'unknown');
   } catch (err) {
     // A parser bug must never stop the scan: count it, and call the line unrecognised.
