@@ -59,6 +59,7 @@ export function producerOf(program: string): Producer {
   if (p === parseHaproxy) return 'haproxy';
   const slash = program.lastIndexOf('/');
   if (slash > 0 && isPostfixDaemon(program.slice(slash + 1))) return 'postfix';
+  if (program.startsWith('sm-') || program.startsWith('sendmail')) return 'sendmail';
   return 'unknown';
 }
 
