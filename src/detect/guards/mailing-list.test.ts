@@ -27,7 +27,8 @@ test('a configured list is strong on its own', () => {
 test('one header sign alone is weak (a forger can add List-Id)', () => {
   const r = rec({ headers: { from: hv('<a@sender.test>'), precedence: hv('bulk') } });
   const [d] = mailingListGuard(ctxOf(r));
-  assert.equal(d?.factors['dmarc-fail'], 0.6);
+  assert.equal(d?.factors['header-from-envelope-mismatch'], 0.6);
+  assert.equal(d?.factors['dmarc-fail'], undefined);
   assert.match(d?.reason ?? '', /weak/);
 });
 

@@ -4,8 +4,8 @@
  * the list. Signs: List-Id, List-Unsubscribe, List-Post, Precedence: list|bulk, a Sender that
  * is a list address, a list bounce / VERP envelope (list-bounces+user=...@, owner-list@),
  * a From munged "X via List", or a configured list. Strong (x0.1) with a configured list or
- * at least two signs including the envelope or Sender; weak (x0.6) on one header sign alone,
- * since a forger can add a List-Id.
+ * at least two signs including the envelope or Sender; weak (x0.6, and not for DMARC/DKIM
+ * failures) on header signs alone, since a forger can add a List-Id.
  * Never lowers own-domain-from-outside, look-alike or display-name findings.
  */
 import { parseAddressHeader } from '../address.js';
@@ -101,12 +101,20 @@ export const mailingListGuard: Guard = (ctx) => {
       {
         name: 'mailing-list',
         reason: `possible mailing list (${all.join(', ')}; weak: headers alone can be forged)`,
-        factors: f(0.6),
+        factors: weak(),
       },
     ];
   }
   return [];
 };
+
+/** Header signs alone do not explain authentication failures: a forger can add them. */
+function weak(): Partial<Record<RuleId, number>> {
+  const out = f(0.6);
+  delete out['dmarc-fail'];
+  delete out['dkim-fail'];
+  return out;
+}
 
 function f(v: number): Partial<Record<RuleId, number>> {
   const out: Partial<Record<RuleId, number>> = {};
