@@ -98,6 +98,29 @@ function copySession(s: RecordSession): RecordSession {
   return out;
 }
 
+/**
+ * Evidence in log order. Lines are appended as they fold in, but a content-filter hop's
+ * lines join after the first hop's and session lines are put in front: within one file
+ * the line number is the log order.
+ */
+function sortEvidence(rec: MessageRecord): void {
+  const ev = rec.evidence;
+  const n = ev.length;
+  if (n < 2) return;
+  const file = ev[0]!.file;
+  let sorted = true;
+  for (let i = 1; i < n; i++) {
+    const e = ev[i]!;
+    if (e.file !== file) return;
+    if (e.line < ev[i - 1]!.line) sorted = false;
+  }
+  if (sorted) return;
+  const order = ev.map((_, i) => i).sort((a, b) => ev[a]!.line - ev[b]!.line);
+  const lines = rec.lines;
+  rec.evidence = order.map((i) => ev[i]!);
+  rec.lines = order.map((i) => lines[i]!);
+}
+
 /** The plain MessageRecord handed to the sink. */
 export function finalise(r: OpenRecord, reason: EmitReason): MessageRecord {
   const rec = r.rec;
@@ -105,6 +128,7 @@ export function finalise(r: OpenRecord, reason: EmitReason): MessageRecord {
   rec.session = copySession(rec.session);
   rec.mta = mtaOf(rec.producers);
   rec.disposition = computeDisposition(rec, stillOpen);
+  sortEvidence(rec);
   if (reason === 'aged' || reason === 'evicted') rec.agedOut = true;
   return rec;
 }

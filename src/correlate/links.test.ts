@@ -75,6 +75,13 @@ function assertOneMessage(recs: readonly import('./record.js').MessageRecord[]):
   assert.ok(rec.actions.some((a) => a.action === 'filtered'));
   assert.equal(rec.disposition, 'delivered');
   assert.deepEqual(rec.envelope.recipients, ['bob@example.org']);
+  const lineNos = rec.evidence.map((e) => e.line);
+  assert.deepEqual(
+    lineNos,
+    [...lineNos].sort((a, b) => a - b),
+    'evidence in log order across hops',
+  );
+  assert.equal(new Set(lineNos).size, lineNos.length, 'no line twice');
   assert.deepEqual(
     rec.recipients.map((x) => [x.to, x.relay]),
     [['bob@example.org', 'local']],
