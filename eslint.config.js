@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import regexp from 'eslint-plugin-regexp';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'lab/work/', 'lab/fixtures/', 'samples/'] },
+  { ignores: ['dist/', '.bench/', 'node_modules/', 'lab/work/', 'lab/fixtures/', 'samples/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   regexp.configs['flat/recommended'],

@@ -76,7 +76,7 @@ function flushIfNeeded() {
 }
 
 function message() {
-  mx = HOSTS === 1 ? 'mx1' : `mx${1 + (rnd(1 << 30) >>> 12) % HOSTS}`;
+  mx = HOSTS === 1 ? 'mx1' : `mx${1 + ((rnd(1 << 30) >>> 12) % HOSTS)}`;
   const qid = (qn++).toString(16).toUpperCase().padStart(10, '0');
   const pid = 1000 + rnd(30000);
   const psPid = 900;

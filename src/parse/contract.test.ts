@@ -59,7 +59,7 @@ function mutations(message: string): string[] {
     'x'.repeat(70_000),
     message + '; from=<'.repeat(2000),
     '<'.repeat(50_000) + message,
-    message.replace(/[0-9]/g, '9'.repeat(400)),
+    message.replace(/\d/g, '9'.repeat(400)),
   ];
   for (let i = 1; i < message.length; i += Math.max(1, Math.floor(message.length / 12))) {
     out.push(message.slice(0, i) + '#012' + message.slice(i));
