@@ -28,9 +28,17 @@ test('ARC from a trusted sealer that validated lowers; others are only noted', (
 });
 
 test('SRS envelope lowers DMARC and mismatch, not SPF, and not when its SPF failed', () => {
-  const srs = rec({ envelope: { from: 'SRS0=HHH=TT=sender.test=alice@fwd.example.net' } });
+  const srs = rec({
+    envelope: { from: 'SRS0=HHH=TT=sender.test=alice@fwd.example.net' },
+    auth: { spf: [], dkim: [{ result: 'fail', domain: 'sender.test', failure: 'body', source: 'opendkim' }] },
+  });
   const [d] = forwardingGuard(ctxOf(srs));
   assert.equal(d?.factors['dmarc-fail'], 0.3);
+  const unsigned = forwardingGuard(
+    ctxOf(rec({ envelope: { from: 'SRS0=HHH=TT=sender.test=alice@fwd.example.net' } })),
+  )[0];
+  assert.equal(unsigned?.factors['dmarc-fail'], undefined);
+  assert.equal(unsigned?.factors['header-from-envelope-mismatch'], 0.3);
   assert.equal(d?.factors['spf-fail'], undefined);
   const forged = rec({
     envelope: { from: 'SRS0=HHH=TT=sender.test=alice@fwd.example.net' },

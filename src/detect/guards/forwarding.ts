@@ -5,7 +5,8 @@
  * - an ARC chain sealed by a configured trusted sealer that validated (or OpenDMARC's ARC
  *   override); an ARC chain from any other sealer is only noted, never trusted;
  * - an SRS envelope (SRS0= / SRS1=) whose own SPF did not fail (anyone can write "SRS0=",
- *   so this lowers less and not SPF itself).
+ *   so this lowers less, not SPF itself, and a DMARC failure only when the From's owner
+ *   had signed the message).
  * Never lowers own-domain-from-outside or look-alike / display-name findings.
  */
 import type { RuleId } from '../rule-ids.js';
@@ -94,13 +95,26 @@ export const forwardingGuard: Guard = (ctx) => {
       (r) => r.scope !== 'helo' && (r.result === 'fail' || r.result === 'softfail'),
     );
     if (!spfFailed) {
+      // A DMARC failure is explained only when the From's owner had signed (the signature
+      // broke on the way); an unsigned From behind "SRS0=" may be a forger's disguise.
+      const from = ctx.fromDomain;
+      const ownerSigned =
+        from !== undefined &&
+        ctx.auth.dkim.some(
+          (k) => k.domain !== undefined && k.failure !== 'key' && ctx.aligned(k.domain, from),
+        );
+      const rules: RuleId[] = [
+        'header-from-envelope-mismatch',
+        'return-path-sender-divergence',
+        'dkim-unaligned',
+      ];
+      if (ownerSigned) rules.push('dmarc-fail');
       out.push({
         name: 'forwarding',
-        reason: `SRS envelope ${ctx.envFrom ?? ''}: rewritten by forwarder ${ctx.envDomain ?? ''}`,
-        factors: factors(
-          ['dmarc-fail', 'header-from-envelope-mismatch', 'return-path-sender-divergence', 'dkim-unaligned'],
-          0.3,
-        ),
+        reason:
+          `SRS envelope ${ctx.envFrom ?? ''}: rewritten by forwarder ${ctx.envDomain ?? ''}` +
+          (ownerSigned ? '' : ' (the From was not signed by its owner, so a DMARC failure stays)'),
+        factors: factors(rules, 0.3),
       });
     }
   }
