@@ -1,6 +1,14 @@
 /** The process entry: runs the CLI and maps its result to the exit code. */
 import { main } from './main.js';
 
+// The reader of our output went away (`spoofwatch scan | head -1`): nothing more can be
+// delivered, so stop at once, quietly, instead of reading the rest of the logs for nobody.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') return;
+  if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[2K'); // a progress line, if any
+  process.exit(0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
