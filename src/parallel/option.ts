@@ -3,9 +3,11 @@ import { SpoofwatchError } from '../errors.js';
 import { MAX_WORKERS } from './bounds.js';
 
 export const WORKERS_HELP = `      --workers N        spread the work over N threads by mail host (syslog host
-                           field); for central logs of several hosts. One host's lines
-                           stay in one thread, so a single-host log gains nothing; output
-                           lines of different hosts may interleave differently (default 1)`;
+                           field), for central logs of several hosts: one host's lines
+                           stay in one thread, so a single-host log gains nothing.
+                           Lines of different hosts may come out in another order, and
+                           what a run learns (protected domains guessed when none are
+                           configured, third-party pairs) is learned per thread (default 1)`;
 
 /** 1 when absent; a usage error unless an integer from 1 to MAX_WORKERS. */
 export function workersOption(value: string | undefined): number {
