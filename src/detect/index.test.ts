@@ -242,6 +242,30 @@ const CASES: Case[] = [
     rules: ['forged-auth-results', 'own-domain-from-outside'],
   },
   {
+    name: 'evasion: p=reject spoof dressed up with a List-Id header',
+    record: rec({
+      headers: {
+        from: hv('Bank <service@bank.test>'),
+        'list-id': hv('<news.bank.test>'),
+        precedence: hv('bulk'),
+      },
+      envelope: { from: 'x9@attacker.test' },
+      auth: { spf: [spfPass('attacker.test')], dmarc: dmarc('fail', 'bank.test', 'reject') },
+    }),
+    level: 'spoof',
+    rules: ['dmarc-fail'],
+  },
+  {
+    name: 'evasion: p=reject spoof behind a made-up SRS envelope',
+    record: rec({
+      headers: { from: hv('Bank <service@bank.test>') },
+      envelope: { from: 'SRS0=abcd=ZZ=bank.test=service@attacker.test' },
+      auth: { spf: [spfPass('attacker.test')], dmarc: dmarc('fail', 'bank.test', 'reject') },
+    }),
+    level: 'spoof',
+    rules: ['dmarc-fail'],
+  },
+  {
     name: 'connection rejected at CONNECT, nothing else known',
     record: rec({
       id: 'mx1.example.com/NOQUEUE/1',
