@@ -93,13 +93,17 @@ const PFLOGSUMM = spawnSync('sh', ['-c', 'command -v pflogsumm'], { encoding: 'u
 
 function printTable(results, lines) {
   const ref = results.find((r) => r.name === 'pflogsumm' && r.ok);
-  console.log('| command | seconds | lines/s | peak RSS MiB | × pflogsumm |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log(
+    '| command | seconds | lines/s | × pflogsumm | CPU s | lines/CPU s | × pflogsumm (CPU) | peak RSS MiB |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const rate = r.ok ? lines / r.wall : null;
     const ratio = ref && rate ? `${fmt(rate / (lines / ref.wall), 2)}×` : '';
+    const cpuRate = r.ok && r.cpu ? lines / r.cpu : null;
+    const cpuRatio = ref?.cpu && cpuRate ? `${fmt(cpuRate / (lines / ref.cpu), 2)}×` : '';
     console.log(
-      `| ${r.name} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${fmt(rate)} | ${fmt(r.rss, 0)} | ${ratio} |`,
+      `| ${r.name} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${fmt(rate)} | ${ratio} | ${fmt(r.cpu, 2)} | ${fmt(cpuRate)} | ${cpuRatio} | ${fmt(r.rss, 0)} |`,
     );
     if (!r.ok) console.log(`    ${r.err}`);
   }
@@ -170,11 +174,11 @@ function memoryRun(n, hosts) {
     const r = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', file]);
     rows.push({ size, lines, ...r });
   }
-  console.log('| lines | seconds | lines/s | peak RSS MiB |');
-  console.log('|---:|---:|---:|---:|');
+  console.log('| lines | seconds | lines/s | CPU s | peak RSS MiB |');
+  console.log('|---:|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${fmt(r.lines)} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.rss, 0)} |`,
+      `| ${fmt(r.lines)} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
     );
   const [a, b] = rows;
   if (a?.rss && b?.rss) console.log(`\npeak RSS at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);
