@@ -8,6 +8,8 @@ import type { MessageRecord } from '../correlate/record.js';
 import type { LogEvent } from '../parse/event.js';
 import type { PipelineStats } from '../pipeline.js';
 import { directionOf } from '../output/record-fields.js';
+import type { Config } from '../detect/config.js';
+import { ALWAYS_TRUSTED, NetSet } from '../detect/networks.js';
 import { FIELD_SPECS, locallyGenerated, type FieldId, type FieldSpec } from './fields.js';
 import { InventoryCollector, mtaOfHost, type HostInventory } from './inventory.js';
 import { POSTFIX_CUT_NOTE, remedyFor, type MtaFamily } from './remedies.js';
@@ -157,9 +159,38 @@ interface HostFieldCounts {
   present: Map<FieldId, number>;
 }
 
+export interface CoverageCollectorOptions {
+  /**
+   * The user's spoofwatch.yaml: with it a message's direction is decided as the detector
+   * decides it (SASL, local pickup and trustedNetworks are ours, every other client is
+   * from outside), so SPF/DKIM/DMARC shares are over the mail the rules judge as inbound.
+   * Without it, loopback and authenticated clients count as outbound.
+   */
+  config?: Pick<Config, 'trustedNetworks'>;
+}
+
 export class CoverageCollector {
   readonly inventory = new InventoryCollector();
   private readonly byHost = new Map<string, HostFieldCounts>();
+  private readonly trusted: NetSet | null;
+
+  constructor(opts: CoverageCollectorOptions = {}) {
+    this.trusted =
+      opts.config === undefined ? null : new NetSet([...ALWAYS_TRUSTED, ...opts.config.trustedNetworks]);
+  }
+
+  /** Inbound (from outside), outbound (ours) or unknown, as the detector sees the client. */
+  private directionOf(r: MessageRecord): 'inbound' | 'outbound' | 'unknown' {
+    // The MTA's own notifications (null sender, no client) go out: count them as outbound.
+    if (locallyGenerated(r)) return 'outbound';
+    if (this.trusted === null) return directionOf(r);
+    const s = r.session;
+    if (s.saslUsername !== undefined && s.saslUsername !== '') return 'outbound';
+    const ip = s.clientIp;
+    if (ip !== undefined && this.trusted.hasIp(ip)) return 'outbound';
+    if (ip !== undefined && ip !== '' && ip !== 'unknown') return 'inbound';
+    return s.clientHost !== undefined ? 'inbound' : 'unknown';
+  }
 
   onEvent = (e: LogEvent): void => {
     this.inventory.onEvent(e);
@@ -177,8 +208,7 @@ export class CoverageCollector {
     const accepted = r.queueId !== undefined;
     if (accepted) c.accepted++;
     else c.rejected++;
-    // The MTA's own notifications (null sender, no client) go out: count them as outbound.
-    const dir = locallyGenerated(r) ? 'outbound' : directionOf(r);
+    const dir = this.directionOf(r);
     if (dir === 'inbound') c.inbound++;
     else if (dir === 'outbound') c.outbound++;
     else c.unknownDirection++;

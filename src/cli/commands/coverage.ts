@@ -4,6 +4,7 @@ import { oneOf, parseCommandArgs, positiveNumber } from '../args.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { reportInputError, type CommandResult } from '../run.js';
+import { loadScanConfig } from './scan.js';
 
 export const COVERAGE_HELP = `Usage: spoofwatch coverage [options] [FILES...]
 
@@ -15,6 +16,7 @@ configuration lines that close it (Postfix header_checks, OpenDKIM/OpenDMARC, po
 Sendmail .mc, Exim ACLs).
 
 Options:
+  -c, --config FILE     spoofwatch.yaml (as for scan): trustedNetworks count as outbound
   -f, --format FORMAT   text | json | md (default text)
       --window DAYS     the analysis window you need; warns when the logs span less
   -h, --help            show this help
@@ -23,16 +25,19 @@ Options:
 export async function coverageCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
+    config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
     window: { type: 'string' },
   });
   if (values.help === true) return { stdout: COVERAGE_HELP, code: 0 };
   const format = oneOf(values.format, '--format', ['text', 'json', 'md'] as const, 'text');
   const windowDays = positiveNumber(values.window, '--window');
+  const config = await loadScanConfig(values.config);
   const inputs = await resolveInputs(positionals);
   let errors = 0;
   const report = await runCoverage(inputs, {
     windowDays,
+    config,
     onError: (e) => {
       errors++;
       reportInputError(e);
