@@ -34,7 +34,8 @@ export function authservIdOf(value: string, arc: boolean): string | undefined {
   return id === '' ? undefined : id;
 }
 
-const MILTER_MARKERS = ['milter-header-', 'Milter add', 'Milter insert', 'Milter change'];
+// Postfix `milter-header-warning:`; Sendmail `Milter (opendkim) insert (0): header:` / `Milter add: header:`.
+const MILTER_MARKERS = ['milter-header-', 'Milter (', 'Milter add', 'Milter insert', 'Milter change'];
 const MATCH_CHARS = 40;
 
 /**

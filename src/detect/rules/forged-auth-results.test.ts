@@ -59,3 +59,14 @@ test('a milter-added header is recognised from its own log line when the flag is
   });
   assert.deepEqual(forgedAuthResults(ctxOf(r)), []);
 });
+
+test('a Sendmail milter insert line marks the header as ours', () => {
+  const value = ' mx1.example.com;\\n\\tdkim=pass header.d=sender.test';
+  const r = rec({
+    headers: { 'authentication-results': hv(value) },
+    lines: [
+      `Jan  5 10:00:01 mx1 sendmail[1809]: 6ARMBaQP018091: Milter (opendkim) insert (0): header: Authentication-Results: ${value}`,
+    ],
+  });
+  assert.deepEqual(forgedAuthResults(ctxOf(r)), []);
+});
