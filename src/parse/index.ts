@@ -20,8 +20,11 @@ import { parseHaproxy } from './haproxy.js';
 
 type Parse = (line: LogLine) => LogEvent;
 
-/** Program names (without instance prefix) -> parser. */
-const BY_PROGRAM: Record<string, Parse> = {
+/**
+ * Program names (without instance prefix) -> parser. No prototype: a line tagged
+ * `toString` or `constructor` (any local user can log one) must not find Object's methods.
+ */
+const BY_PROGRAM: Record<string, Parse> = Object.assign(Object.create(null) as Record<string, Parse>, {
   opendkim: parseOpendkim,
   opendmarc: parseOpendmarc,
   'policyd-spf': parsePolicydSpf,
@@ -43,7 +46,7 @@ const BY_PROGRAM: Record<string, Parse> = {
   exim: parseExim,
   exim4: parseExim,
   haproxy: parseHaproxy,
-};
+});
 
 /** Which producer a program tag belongs to, without parsing the message. */
 export function producerOf(program: string): Producer {
