@@ -13,7 +13,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'public');
 const CASES = [
   { file: 'lightmeter-controlcenter/postfix.log', mta: 'postfix', remedy: /header_checks = regexp:/ },
-  { file: 'exim-test-suite/exim.log', mta: 'exim', remedy: /logwrite {2}= :main:header From: \$h_from:/ },
+  { file: 'exim-test-suite/exim.log', mta: 'exim', remedy: /logwrite = :main:header From: \$h_from:/ },
   {
     file: 'fluent-plugin-sendmail/sendmail.log',
     mta: 'sendmail',

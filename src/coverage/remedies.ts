@@ -5,6 +5,8 @@
  * WARN; Exim `<id> header From: ...` from an ACL logwrite; Sendmail `Milter add: header:`).
  */
 import type { FieldId } from './fields.js';
+import { EXIM_LOGGING_ADVICE } from '../parse/exim.js';
+import { SENDMAIL_HEADER_LOGGING_MC } from '../parse/sendmail.js';
 
 export type MtaFamily = 'postfix' | 'sendmail' | 'exim' | 'unknown';
 
@@ -100,16 +102,12 @@ export const SENDMAIL_MILTERS = [
 export const SENDMAIL_HEADER_FROM = [
   'Sendmail cannot log the header From by itself: it logs the envelope (from=, to=, relay=,',
   'msgid=) and, at LogLevel 14 with milters, the headers milters add ("Milter add: header:").',
-  'Options: (1) OpenDMARC as a milter (above) logs the header From domain it evaluates;',
-  '(2) a header check ruleset that writes the From to syslog, e.g. in sendmail.mc:',
-  'LOCAL_CONFIG',
-  'Klog syslog',
-  'HFrom: $>LogHeaderFrom',
-  'LOCAL_RULESETS',
-  'SLogHeaderFrom',
-  'R$*          $: $(log header From: $1 $) $1',
-  '(test it on a staging host: spoofwatch reads such lines once the Sendmail parser does);',
-  '(3) feed a content filter (amavis, rspamd) that logs the From.',
+  'Add a header ruleset that writes the From (and Reply-To) to syslog under the queue id',
+  '("QID: header.From:..."; spoofwatch reads these lines). In /etc/mail/sendmail.mc:',
+  SENDMAIL_HEADER_LOGGING_MC,
+  'dnl then: m4 sendmail.mc > sendmail.cf; restart sendmail (try it on a staging host first).',
+  'Also: OpenDMARC as a milter (INPUT_MAIL_FILTER, below) logs the header From domain it',
+  'evaluates, and a content filter (amavis, rspamd) logs the From.',
 ].join('\n');
 
 export const SENDMAIL_SPF = [
@@ -119,22 +117,11 @@ export const SENDMAIL_SPF = [
   '(opendmarc.conf: SPFSelfValidate true).',
 ].join('\n');
 
-function eximHeader(name: string, optional: boolean): string {
-  const h = `$h_${name.toLowerCase()}:`;
-  return optional
-    ? `  warn  condition = \${if def:h_${name.toLowerCase()}: {yes}{no}}\n        logwrite  = :main:header ${name}: ${h}`
-    : `  warn  logwrite  = :main:header ${name}: ${h}`;
-}
-
 export const EXIM_HEADERS = [
-  '# Exim configure: in the DATA ACL (acl_smtp_data, e.g. acl_check_data), before "accept".',
-  '# Each line is logged as "<message id> header From: <value>", which spoofwatch reads.',
-  eximHeader('From', false),
-  eximHeader('Reply-To', true),
-  eximHeader('Sender', true),
-  eximHeader('Return-Path', true),
-  eximHeader('List-Id', true),
-  eximHeader('Message-ID', false),
+  '# Exim configure: log_selector in the main section; the logwrite lines in the DATA ACL',
+  '# (acl_smtp_data, e.g. acl_check_data), before "accept". Each is logged as',
+  '# "<message id> header From: <value>", which spoofwatch reads.',
+  EXIM_LOGGING_ADVICE,
 ].join('\n');
 
 export const EXIM_LOG_SELECTOR = [
@@ -199,12 +186,8 @@ export function remedyFor(field: FieldId, mta: MtaFamily): string {
         ].join('\n');
       return POSTFIX_LOGGING_BASICS;
     case 'sendmail':
-      if (field === 'header.from') return SENDMAIL_HEADER_FROM;
-      if (POSTFIX_HEADER_NAMES[field] !== undefined)
-        return SENDMAIL_HEADER_FROM.replaceAll(
-          'header From',
-          `header ${POSTFIX_HEADER_NAMES[field]}`,
-        ).replace('HFrom:', `H${POSTFIX_HEADER_NAMES[field]}:`);
+      // One ruleset per header: the .mc lines for From and Reply-To show the pattern.
+      if (POSTFIX_HEADER_NAMES[field] !== undefined) return SENDMAIL_HEADER_FROM;
       if (field === 'auth.spf') return SENDMAIL_SPF;
       if (
         field === 'auth.dkim' ||
