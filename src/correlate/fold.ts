@@ -72,7 +72,8 @@ export function markQueued(r: OpenRecord, time: number | null): void {
 }
 
 export function addRecipient(r: OpenRecord, to: string): void {
-  if (r.rcptSeen.has(to)) return;
+  if (r.rcptSeen === null) r.rcptSeen = new Set();
+  else if (r.rcptSeen.has(to)) return;
   if (r.rcptSeen.size >= MAX_RECIPIENTS) {
     r.rec.capped = true;
     return;

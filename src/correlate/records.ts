@@ -143,9 +143,9 @@ export class RecordTable {
     const r: OpenRecord = {
       rec,
       session: null,
-      openIds: new Set(queueId === undefined ? [] : [queueId]),
+      openIds: new Set(),
       expectedIds: null,
-      rcptSeen: new Set(),
+      rcptSeen: null,
       finalRcpts: 0,
       lastTouch: time ?? h.clock,
       state: 'open',
@@ -159,7 +159,10 @@ export class RecordTable {
       lruNext: null,
       lruList: null,
     };
-    if (queueId !== undefined) h.byQid.set(queueId, r);
+    if (queueId !== undefined) {
+      r.openIds.add(queueId);
+      h.byQid.set(queueId, r);
+    }
     h.order.push(r);
     this.open++;
     this.counters.records++;

@@ -20,7 +20,7 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   /** Queue ids announced by a content-filter hop whose own lines have not appeared yet. */
   expectedIds: Set<string> | null;
   /** Envelope recipients already listed (dedupe), bounded by MAX_RECIPIENTS. */
-  rcptSeen: Set<string>;
+  rcptSeen: Set<string> | null;
   /** Sendmail: recipients that reached a final status (sent / bounced / expired / discarded). */
   finalRcpts: number;
   /** Log time of the last contributing line (host clock when the line had no time). */
