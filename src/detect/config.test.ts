@@ -108,3 +108,17 @@ test('the shipped example config is valid', () => {
   const c = parseConfig(readFileSync(path, 'utf8'), path);
   assert.ok(c.protectedDomains.length > 0);
 });
+
+test('an alias bomb is refused, not expanded', () => {
+  const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+  for (let i = 1; i < 12; i++)
+    lines.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}, *${String.fromCharCode(96 + i)}]`,
+    );
+  const t = Date.now();
+  assert.throws(
+    () => parseConfig(lines.join('\n'), 'bomb.yaml'),
+    (e: unknown) => e instanceof SpoofwatchError && e.code === 'CONFIG_INVALID',
+  );
+  assert.ok(Date.now() - t < 2000);
+});
