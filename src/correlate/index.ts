@@ -30,7 +30,8 @@
  * record yet opens one anyway (mta 'unknown' until an MTA line arrives): when the MTA's
  * lines are missing the result still surfaces as a record. Such openings are counted in
  * stats.orphanEvents; so are lines that could not be placed at all (a policyd-spf result
- * with no open session, a close for an unknown queue id, a proxy line with no session).
+ * with no open session, a proxy line with no session, a scanner line with no queue id
+ * whose Message-ID matches no open record).
  */
 import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.js';
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
@@ -476,10 +477,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     if (ev.kind === 'noise' || ev.kind === 'unrecognised') return;
     if (ev.kind === 'message.closed') {
       const r = recordFor(ev, qid, h, false);
-      if (r === null) {
-        counters.orphanEvents++;
-        return;
-      }
+      // A close for a queue id with no record (already emitted, e.g. Sendmail's `done` after
+      // the last recipient's status closed it, or its lines predate the input): nothing to do.
+      if (r === null) return;
       if (ev.reason === 'expired') {
         addAction(r, { action: 'expired', time });
         // Postfix logs `removed` after returning the message to its sender.
