@@ -16,7 +16,10 @@
  *                 dist/src/cli/entry.js kept under .bench/), for before/after in one run
  *
  * Besides wall seconds it prints CPU seconds (user + system, all threads): on a busy
- * machine wall time swings with the load, CPU time much less.
+ * machine wall time swings with the load, CPU time much less. A single-threaded scan
+ * already keeps a second core partly busy (V8's garbage-collector and compiler threads,
+ * about a quarter of its CPU time), so on a 2-core machine --workers can gain at most
+ * what the total CPU time allows; it scales further with more cores.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
