@@ -55,7 +55,7 @@ function renderText(r: CoverageReport): string {
     out.push(`  relay        ${t(x.from)} → ${t(x.to)} (${x.messages} deliveries)`);
   const m = inv.messages;
   out.push(
-    `  messages     ${m.total}: ${m.accepted} accepted, ${m.rejected} rejected before queueing; ` +
+    `  messages     ${m.total}: ${m.accepted} accepted, ${m.rejected} refused before DATA; ` +
       `${m.inbound} inbound, ${m.outbound} outbound, ${m.unknownDirection} direction unknown`,
   );
   for (const h of inv.hosts) {
@@ -120,7 +120,7 @@ function renderMarkdown(r: CoverageReport): string {
   );
   const m = inv.messages;
   out.push(
-    `- Messages: ${m.total} (${m.accepted} accepted, ${m.rejected} rejected before queueing; ` +
+    `- Messages: ${m.total} (${m.accepted} accepted, ${m.rejected} refused before DATA; ` +
       `${m.inbound} inbound, ${m.outbound} outbound, ${m.unknownDirection} unknown)`,
     '',
   );

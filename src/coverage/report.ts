@@ -79,9 +79,9 @@ export interface Gap {
 
 export interface MessageCounts {
   total: number;
-  /** With a queue id (accepted into the queue). */
+  /** Accepted with content: a queue id and not refused before DATA. */
   accepted: number;
-  /** Rejected before a queue id (NOQUEUE). */
+  /** Refused before DATA (NOQUEUE, or a Sendmail check_mail reject under a queue id). */
   rejected: number;
   inbound: number;
   outbound: number;
@@ -157,6 +157,8 @@ interface HostFieldCounts {
   /** Accepted messages from the network: the denominator for SPF/DKIM/DMARC. */
   inboundAccepted: number;
   present: Map<FieldId, number>;
+  /** Messages in the DKIM scope with a DMARC verdict but no DKIM line (see dkimPresent). */
+  dmarcWithoutDkim: number;
 }
 
 export interface CoverageCollectorOptions {
@@ -200,12 +202,12 @@ export class CoverageCollector {
     const key = r.host === '' ? '(no host)' : r.host;
     let h = this.byHost.get(key);
     if (h === undefined) {
-      h = { counts: emptyCounts(), inboundAccepted: 0, present: new Map() };
+      h = { counts: emptyCounts(), inboundAccepted: 0, present: new Map(), dmarcWithoutDkim: 0 };
       this.byHost.set(key, h);
     }
     const c = h.counts;
     c.total++;
-    const accepted = r.queueId !== undefined;
+    const accepted = acceptedForData(r);
     if (accepted) c.accepted++;
     else c.rejected++;
     const dir = this.directionOf(r);
@@ -216,6 +218,7 @@ export class CoverageCollector {
     for (const spec of FIELD_SPECS) {
       if (!inScope(spec, accepted, dir)) continue;
       if (spec.present(r)) h.present.set(spec.id, (h.present.get(spec.id) ?? 0) + 1);
+      else if (spec.id === 'auth.dkim' && r.auth.dmarc !== undefined) h.dmarcWithoutDkim++;
     }
   };
 
@@ -227,6 +230,37 @@ export class CoverageCollector {
   hostCounts(): Map<string, HostFieldCounts> {
     return this.byHost;
   }
+}
+
+/** Stages at which a reject leaves no message content behind (no DATA, no headers). */
+const BEFORE_DATA = new Set(['connect', 'helo', 'ehlo', 'mail', 'rcpt']);
+
+/**
+ * Accepted into the queue with its content: a queue id, and not refused before DATA.
+ * Sendmail gives a session its queue id at MAIL FROM, so a sender refused by check_mail
+ * has one (`from=<...>, size=0, nrcpts=0`) yet never sent a header to log.
+ */
+export function acceptedForData(r: MessageRecord): boolean {
+  if (r.queueId === undefined) return false;
+  if (r.disposition !== 'rejected') return true;
+  for (const a of r.actions)
+    if (a.action === 'rejected' && a.stage !== undefined && BEFORE_DATA.has(a.stage)) return false;
+  return true;
+}
+
+/**
+ * Messages whose DKIM question the logs answer. OpenDKIM (without LogWhy) and Exim (its
+ * DKIM ACL, default on) log every signature they check, pass or fail, and nothing for an
+ * unsigned message. So on a host whose verifier is seen logging (some message has a DKIM
+ * line), a message without one had no signature: its DKIM state (none) is known. For Exim,
+ * which verifies every message in-process, that holds for all its messages; behind a
+ * milter only for those with a DMARC verdict (the milter saw them). On a host with no DKIM
+ * line at all nothing shows a verifier runs, and those messages stay unanswered.
+ */
+function dkimPresent(hc: HostFieldCounts, mta: MtaFamily): number {
+  const seen = hc.present.get('auth.dkim') ?? 0;
+  if (seen === 0) return 0;
+  return mta === 'exim' ? hc.inboundAccepted : seen + hc.dmarcWithoutDkim;
 }
 
 function inScope(spec: FieldSpec, accepted: boolean, dir: string): boolean {
@@ -345,6 +379,7 @@ function buildReport(
       counts: emptyCounts(),
       inboundAccepted: 0,
       present: new Map<FieldId, number>(),
+      dmarcWithoutDkim: 0,
     };
     const mta: MtaFamily = inv === undefined ? 'unknown' : mtaOfHost(inv);
     if (inv !== undefined) {
@@ -378,7 +413,7 @@ function buildReport(
 
     FIELD_SPECS.forEach((spec, i) => {
       const total = denominator(spec, hc.counts, inboundAccepted);
-      const present = hc.present.get(spec.id) ?? 0;
+      const present = spec.id === 'auth.dkim' ? dkimPresent(hc, mta) : (hc.present.get(spec.id) ?? 0);
       const s = share(present, total);
       const fc = fields[i]!;
       fc.byHost[name] = s;
