@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INPUT_TRUNCATED_GZIP'
   | 'CONFIG_INVALID'
   | 'CONFIG_UNREADABLE'
+  | 'OUTPUT_UNWRITABLE'
   | 'NOT_FOUND';
 
 export class SpoofwatchError extends Error {

@@ -1,6 +1,7 @@
 /** What a command returns, and how input errors are told to the user. */
 import type { SpoofwatchError } from '../errors.js';
 import { terminalSafe } from '../output/safe-text.js';
+import { clearProgressLine } from './terminal.js';
 
 export interface CommandResult {
   code: number;
@@ -18,6 +19,7 @@ export function reportError(err: SpoofwatchError): void {
   const lines = err.message
     .split('\n')
     .map((l, i) => (i > 0 && !l.startsWith(' ') ? '  ' : '') + terminalSafe(l));
+  clearProgressLine();
   process.stderr.write(`spoofwatch: ${lines.join('\n')}\n`);
 }
 

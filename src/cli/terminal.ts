@@ -3,30 +3,58 @@
 export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.TERM === 'dumb') return false;
-  if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') return false;
+  if (ciSet(env)) return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true;
 }
 
-/** A progress line on stderr, only when stderr is a TTY; rewritten at most every 250 ms. */
+function ciSet(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== '' && env.CI !== 'false';
+}
+
+/**
+ * A progress line on stderr, only when stderr is a TTY (and not under CI); rewritten at most
+ * every 250 ms. Under NO_COLOR or TERM=dumb it uses no escape sequence at all: a carriage
+ * return and spaces wipe the previous text instead of "erase line".
+ */
+/** The progress line on screen, if any: output to the same terminal wipes it first. */
+const onScreen = new Set<Progress>();
+
+/** Wipe the progress line before text goes to stdout on the same terminal (they share a line). */
+export function clearProgressLine(): void {
+  for (const p of onScreen) p.clear();
+}
+
 export class Progress {
   private last = 0;
-  private shown = false;
+  private shownWidth = 0;
   private readonly enabled: boolean;
-  constructor(enabled = process.stderr.isTTY === true && process.env.CI === undefined) {
+  private readonly plain: boolean;
+  constructor(
+    enabled = process.stderr.isTTY === true && !ciSet(process.env),
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.enabled = enabled;
+    this.plain = env.TERM === 'dumb' || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
   }
   update(lines: number, records: number | null): void {
     if (!this.enabled) return;
     const now = Date.now();
     if (now - this.last < 250) return;
     this.last = now;
-    this.shown = true;
     const recs = records === null ? '' : `, ${records.toLocaleString('en')} messages`;
-    process.stderr.write(`\r\x1b[2Kspoofwatch: ${lines.toLocaleString('en')} lines${recs}`);
+    const text = `spoofwatch: ${lines.toLocaleString('en')} lines${recs}`;
+    process.stderr.write(this.wipe() + text);
+    this.shownWidth = text.length;
+    onScreen.add(this);
   }
   clear(): void {
-    if (this.enabled && this.shown) process.stderr.write('\r\x1b[2K');
-    this.shown = false;
+    if (this.enabled && this.shownWidth > 0) process.stderr.write(this.wipe());
+    this.shownWidth = 0;
+    onScreen.delete(this);
+  }
+  private wipe(): string {
+    if (!this.plain) return '\r\x1b[2K';
+    return this.shownWidth > 0 ? `\r${' '.repeat(this.shownWidth)}\r` : '\r';
   }
 }
