@@ -35,7 +35,8 @@ function producerOf(prog: string): { producer: Producer; daemon: string; instanc
   if (prog === 'exim') return { producer: 'exim', daemon: 'exim', instance: '' };
   if (prog === 'haproxy') return { producer: 'haproxy', daemon: 'haproxy', instance: '' };
   if (prog === 'amavis') return { producer: 'amavis', daemon: 'amavis', instance: '' };
-  if (prog === 'policyd-spf') return { producer: 'policyd-spf', daemon: 'policyd-spf', instance: '' };
+  if (prog === 'policyd-spf' || prog === 'pyspf-milter')
+    return { producer: 'policyd-spf', daemon: prog, instance: '' };
   if (prog === 'opendkim' || prog === 'opendmarc' || prog === 'rspamd' || prog === 'spamd') {
     return { producer: prog, daemon: prog, instance: '' };
   }

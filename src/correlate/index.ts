@@ -42,6 +42,7 @@ import { finalise } from './emit.js';
 import { RecordTable, messageIdKey, type HostState } from './records.js';
 import { SessionTable, sessionKey } from './sessions.js';
 import { ProxyJoin } from './proxy-join.js';
+import { UnjoinedSpf } from './spf-pending.js';
 import {
   addLine,
   addSpf,
@@ -140,6 +141,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     maxSessions,
   );
   const proxies = new ProxyJoin(sessions);
+  const unjoined = new UnjoinedSpf();
 
   function nowOf(h: HostState, time: number | null): number {
     if (time !== null) return time;
@@ -267,6 +269,15 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       else fillSession(r.rec.session, ev);
     }
     markQueued(target, ev.line.time);
+    takeUnjoined(h.name, target, now);
+  }
+
+  function takeUnjoined(host: string, r: OpenRecord, now: number): void {
+    // A session seen from its connect line would have taken the result while open: a
+    // result that found no session belongs to an earlier connection, never to this one.
+    if (r.session !== null && r.session.lines[0]?.kind === 'session.connect') return;
+    const before = r.rec.auth.spf.length;
+    if (unjoined.take(host, r, now)) counters.orphanEvents -= r.rec.auth.spf.length - before;
   }
 
   function onNoqueue(ev: RejectEvent, h: HostState, now: number): void {
@@ -449,7 +460,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         }
         const s = findSpfSession(sessions, ev);
         if (s === null) {
+          // No open session (Sendmail logs none): wait for a record of this client.
           counters.orphanEvents++;
+          if (ev.clientIp !== undefined) unjoined.add(line.host, ev.clientIp, { spf, ev }, now);
           return;
         }
         sessions.touch(s, now);
@@ -507,6 +520,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         const hadId = r.rec.messageId !== undefined;
         foldEnvelope(r, ev);
         if (!hadId && r.rec.messageId !== undefined) h.byMessageId.set(messageIdKey(r.rec.messageId), r);
+        takeUnjoined(line.host, r, now);
         dropForeignSpf(r);
         if (ev.producer === 'sendmail') sendmailDone(r);
         return;

@@ -126,3 +126,58 @@ test('OpenDMARC SPF lines carry the queue id and fold directly', () => {
   ]);
   assert.equal(r.stats().orphanEvents, 0);
 });
+
+test('Sendmail logs no session: a milter SPF result joins the next message of that client and sender', () => {
+  const r = run();
+  const sm = (t: number) => ({ t, prog: 'sendmail', pid: 26627 });
+  r.push(
+    ev({ t: 0, prog: 'pyspf-milter', pid: 26431 }, 'auth.spf', {
+      result: 'softfail',
+      scope: 'mfrom',
+      clientIp: '198.51.100.10',
+      helo: 'mail.example.com',
+      envelopeFrom: 'ceo@example.com',
+      domain: 'example.com',
+    }),
+    // Another client's message in between takes nothing.
+    ev(sm(0), 'envelope', { queueId: 'SM0', from: 'x@example.net', nrcpt: 1, clientIp: '192.0.2.99' }),
+    ev(sm(1), 'envelope', {
+      queueId: 'SM1',
+      from: 'ceo@example.com',
+      nrcpt: 1,
+      clientIp: '198.51.100.10',
+      clientHost: 'mail.example.com',
+    }),
+  );
+  const recs = r.flush();
+  assert.deepEqual(r.byQueueId('SM0')[0]?.auth.spf, []);
+  const sm1 = r.byQueueId('SM1')[0];
+  assert.deepEqual(
+    sm1?.auth.spf.map((s) => [s.source, s.result]),
+    [['policyd-spf', 'softfail']],
+  );
+  assert.equal(sm1?.evidence.length, 2, 'the milter line is evidence');
+  assert.equal(recs.length, 2);
+  assert.equal(r.stats().orphanEvents, 0);
+});
+
+test('an unjoined result waits only a minute', () => {
+  const r = run();
+  r.push(
+    ev({ t: 0, prog: 'pyspf-milter', pid: 1 }, 'auth.spf', {
+      result: 'fail',
+      scope: 'mfrom',
+      clientIp: '198.51.100.11',
+      envelopeFrom: 'a@example.com',
+    }),
+    ev({ t: 120, prog: 'sendmail', pid: 2 }, 'envelope', {
+      queueId: 'SM2',
+      from: 'a@example.com',
+      nrcpt: 1,
+      clientIp: '198.51.100.11',
+    }),
+  );
+  r.flush();
+  assert.deepEqual(r.byQueueId('SM2')[0]?.auth.spf, []);
+  assert.equal(r.stats().orphanEvents, 1);
+});
