@@ -21,6 +21,7 @@ NS_IP=127.0.53.53
 MX_IP=127.0.10.25
 EDGE_IP=127.0.10.30
 EXIM_IP=127.0.10.26
+SM_IP=127.0.10.27
 CHROOTS=$WORK/chroots
 PFETC=$WORK/postfix/etc
 PFSPOOL=$WORK/postfix/spool
@@ -29,8 +30,10 @@ MODES=(report-only enforce content-filter haproxy-report-only)
 # Exim runs in its own Debian chroot (it conflicts with Postfix as a package); LAB_NO_EXIM=1
 # or a failed debootstrap leaves these modes out.
 EXIM_MODES=(exim-report-only exim-enforce)
+# Sendmail likewise (LAB_NO_SENDMAIL=1), with OpenDKIM, pyspf-milter and OpenDMARC as milters.
+SENDMAIL_MODES=(sendmail-report-only sendmail-enforce)
 PACKAGES=(postfix opendkim opendkim-tools opendmarc dbconfig-no-thanks postfix-policyd-spf-python
-  nsd rsyslog swaks haproxy iproute2)
+  nsd rsyslog swaks haproxy pyspf-milter debootstrap iproute2)
 
 say() { printf '[lab %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -307,7 +310,7 @@ write_opendmarc() { # mode
   [[ $1 == enforce ]] && reject=true
   cat >"$WORK/opendmarc/opendmarc.conf" <<EOF
 AuthservID mx.corp.example
-TrustedAuthservIDs mx.corp.example
+TrustedAuthservIDs mx.corp.example, mx3.corp.example
 Socket inet:8893@127.0.0.1
 PidFile $WORK/opendmarc/opendmarc.pid
 UserID opendmarc
@@ -337,7 +340,7 @@ postfix_running() { [[ -f $PFSPOOL/pid/master.pid ]] && kill -0 "$(tr -d ' ' <"$
 # The settings a mode runs with (haproxy-report-only = report-only, reached through HAProxy).
 base_mode() {
   case $1 in
-    haproxy-* | exim-*) echo "${1#*-}" ;;
+    haproxy-* | exim-* | sendmail-*) echo "${1#*-}" ;;
     *) echo "$1" ;;
   esac
 }
@@ -345,7 +348,7 @@ base_mode() {
 log_name() {
   case $1 in
     haproxy-*) echo "haproxy-postfix-${1#haproxy-}.log" ;;
-    exim-*) echo "$1.log" ;;
+    exim-* | sendmail-*) echo "$1.log" ;;
     *) echo "postfix-$1.log" ;;
   esac
 }
@@ -358,6 +361,20 @@ configure_mode() { # mode: rewrite the per-mode settings and make every daemon t
     write_exim_config "$mode"
     stop_pid exim
     start_exim
+    return 0
+  fi
+  if [[ $1 == sendmail-* ]]; then
+    stop_pid exim
+    write_opendmarc "$mode"
+    stop_pid opendmarc
+    start_opendmarc
+    write_pyspf_milter "$mode"
+    stop_pid pyspf-milter
+    start_bg pyspf-milter pyspf-milter "$WORK/pyspf/pyspf-milter.conf"
+    wait_for "pyspf-milter on :8895" 50 nsx bash -c 'exec 3<>/dev/tcp/127.0.0.1/8895'
+    write_sendmail_config
+    stop_pid sendmail
+    start_sendmail
     return 0
   fi
   write_postfix_main "$mode"
@@ -384,9 +401,6 @@ apt_mirror() {
 
 exim_chroot() { # build once (about 2 minutes), kept under lab/work/chroots
   [[ -x $EXIM_CH/usr/sbin/exim4 && -x $EXIM_CH/usr/bin/spfquery.mail-spf-perl ]] && return 0
-  dpkg-query -W -f='${Status}' debootstrap 2>/dev/null | grep -q 'install ok installed' ||
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >>"$WORK/logs/apt.log" 2>&1 ||
-    return 1
   say "debootstrap bookworm for Exim (once; $(apt_mirror))"
   rm -rf "$EXIM_CH"
   mkdir -p "$CHROOTS"
@@ -495,6 +509,113 @@ exim_queue_empty() {
   [[ $n -eq 0 ]]
 }
 
+# ---------------------------------------------------------------- Sendmail (Debian chroot)
+SM_CH=$CHROOTS/sendmail
+
+sendmail_chroot() { # build once, kept under lab/work/chroots
+  [[ -x $SM_CH/usr/libexec/sendmail/sendmail && -f $SM_CH/usr/share/sendmail/cf/m4/cf.m4 ]] && return 0
+  say "debootstrap bookworm for Sendmail (once; $(apt_mirror))"
+  rm -rf "$SM_CH"
+  mkdir -p "$CHROOTS"
+  debootstrap --variant=minbase --include=sendmail,m4,make,procps bookworm "$SM_CH" "$(apt_mirror)" \
+    >"$WORK/logs/debootstrap-sendmail.log" 2>&1
+}
+
+write_pyspf_milter() { # mode: SPF for Sendmail (the same engine as policyd-spf, as a milter)
+  local reject=False
+  [[ $1 == enforce ]] && reject=Fail
+  mkdir -p "$WORK/pyspf"
+  rm -f "$WORK/pyspf/pyspf-milter.pid" # it refuses to start over a stale one
+  cat >"$WORK/pyspf/pyspf-milter.conf" <<EOF
+debugLevel = 1
+TestOnly = 1
+HELO_reject = $reject
+Mail_From_reject = $reject
+PermError_reject = False
+TempError_Defer = False
+skip_addresses = 127.0.0.1/32,::1
+Socket = inet:8895@127.0.0.1
+PidFile = $WORK/pyspf/pyspf-milter.pid
+UserID = pyspf-milter
+InternalHosts = 127.0.0.1
+Authserv_Id = mx3.corp.example
+EOF
+}
+
+write_sendmail_config() {
+  printf 'nameserver %s\n' "$NS_IP" >"$SM_CH/etc/resolv.conf"
+  printf '127.0.0.1\tlocalhost\n%s\tmx3.corp.example mx3\n' "$SM_IP" >"$SM_CH/etc/hosts"
+  printf 'corp.example\nmx3.corp.example\n' >"$SM_CH/etc/mail/local-host-names"
+  # Debian's postinst (sendmailconfig) would set these up; the lab does it for its chroot.
+  chroot "$SM_CH" sh -c 'chown root:smmsp /var/spool/mqueue && chmod 0770 /var/spool/mqueue &&
+    mkdir -p /run/sendmail/mta && chown smmta:smmsp /run/sendmail/mta && mkdir -p /var/lib/sendmail/host_status'
+  local u
+  for u in alice bob finance ceo; do
+    chroot "$SM_CH" id "$u" >/dev/null 2>&1 || chroot "$SM_CH" useradd -M -N -s /usr/sbin/nologin "$u"
+  done
+  cat >"$SM_CH/etc/mail/lab.mc" <<'EOF'
+divert(-1)
+# spoofwatch lab: Sendmail as mx3.corp.example -- generated by lab/run.sh
+divert(0)dnl
+include(`/usr/share/sendmail/cf/m4/cf.m4')dnl
+VERSIONID(`spoofwatch lab')dnl
+OSTYPE(`debian')dnl
+define(`confDOMAIN_NAME', `mx3.corp.example')dnl
+define(`confDONT_PROBE_INTERFACES', `True')dnl
+define(`confLOG_LEVEL', `9')dnl
+define(`confMILTER_LOG_LEVEL', `9')dnl
+define(`confPRIVACY_FLAGS', `goaway')dnl
+define(`confTO_IDENT', `0s')dnl
+define(`confTO_CONNECT', `10s')dnl
+FEATURE(`no_default_msa')dnl
+FEATURE(`use_cw_file')dnl
+DAEMON_OPTIONS(`Family=inet, Name=MTA-v4, Addr=127.0.10.27, Port=smtp')dnl
+INPUT_MAIL_FILTER(`opendkim', `S=inet:8891@127.0.0.1, F=T, T=S:30s;R:30s;E:1m')dnl
+INPUT_MAIL_FILTER(`pyspf', `S=inet:8895@127.0.0.1, F=T, T=S:30s;R:30s;E:1m')dnl
+INPUT_MAIL_FILTER(`opendmarc', `S=inet:8893@127.0.0.1, F=T, T=S:30s;R:30s;E:1m')dnl
+MAILER(`local')dnl
+MAILER(`smtp')dnl
+dnl Sendmail logs no header by itself: a syslog map called from header rulesets does
+dnl (the convention src/parse/sendmail.ts reads: "QID: header.From:...").
+LOCAL_CONFIG
+Klog syslog -L info
+HFrom: $>+LogHeaderFrom
+HReply-To: $>+LogHeaderReplyTo
+HSender: $>+LogHeaderSender
+HList-Id: $>+LogHeaderListId
+HAuthentication-Results: $>+LogHeaderAR
+LOCAL_RULESETS
+SLogHeaderFrom
+R$*	$: $(log header From: $1 $) $1
+SLogHeaderReplyTo
+R$*	$: $(log header Reply-To: $1 $) $1
+SLogHeaderSender
+R$*	$: $(log header Sender: $1 $) $1
+SLogHeaderListId
+R$*	$: $(log header List-Id: $1 $) $1
+SLogHeaderAR
+R$*	$: $(log header Authentication-Results: $1 $) $1
+EOF
+  chroot "$SM_CH" sh -c 'm4 /etc/mail/lab.mc > /etc/mail/sendmail.cf' 2>>"$WORK/logs/sendmail.stderr"
+}
+
+start_sendmail() {
+  touch "$SM_CH/dev/log"
+  # Own mount and UTS namespaces: /dev/log bind-mounted into the chroot, and the host name
+  # Sendmail looks up at start is mx3's (the machine's own name is left alone).
+  ip netns exec "$NS" unshare -m -u --propagation private sh -c \
+    "hostname mx3.corp.example && mount --bind /dev/log '$SM_CH/dev/log' && exec chroot '$SM_CH' /usr/libexec/sendmail/sendmail -bD -q1m" \
+    >"$WORK/logs/sendmail.stderr" 2>&1 &
+  echo $! >"$STATE/sendmail.pid"
+  wait_for "sendmail on $SM_IP:25" 100 nsx bash -c "exec 3<>/dev/tcp/$SM_IP/25"
+}
+
+sendmail_queue_empty() {
+  local n
+  n=$(find "$SM_CH/var/spool/mqueue" -type f -name 'qf*' 2>/dev/null | wc -l)
+  [[ $n -eq 0 ]]
+}
+
 check_dev_log() {
   if [[ -e /dev/log || -L /dev/log ]]; then
     if [[ -f $STATE/devlog-ours ]] && ! pid_alive rsyslogd; then
@@ -514,12 +635,25 @@ cmd_up() {
     mkdir -p "$WORK/logs" "$STATE"
   fi
   install_packages
-  rm -f "$STATE/exim-ok"
+  # The Exim and Sendmail chroots (built once, about 2-3 minutes each) are built side by side.
+  rm -f "$STATE/exim-ok" "$STATE/sendmail-ok"
+  local exim_job='' sm_job=''
   if [[ -z ${LAB_NO_EXIM:-} ]]; then
-    if exim_chroot; then
-      touch "$STATE/exim-ok"
-    else
+    exim_chroot &
+    exim_job=$!
+  fi
+  if [[ -z ${LAB_NO_SENDMAIL:-} ]]; then
+    sendmail_chroot &
+    sm_job=$!
+  fi
+  if [[ -n $exim_job ]]; then
+    if wait "$exim_job"; then touch "$STATE/exim-ok"; else
       say "warning: no Exim chroot (see $WORK/logs/debootstrap-exim.log): exim modes left out"
+    fi
+  fi
+  if [[ -n $sm_job ]]; then
+    if wait "$sm_job"; then touch "$STATE/sendmail-ok"; else
+      say "warning: no Sendmail chroot (see $WORK/logs/debootstrap-sendmail.log): sendmail modes left out"
     fi
   fi
   check_dev_log
@@ -571,12 +705,13 @@ cmd_up() {
 queue_empty() {
   local n
   n=$(find "$PFSPOOL"/{maildrop,incoming,active,deferred} -type f 2>/dev/null | wc -l)
-  [[ $n -eq 0 ]] && exim_queue_empty
+  [[ $n -eq 0 ]] && exim_queue_empty && sendmail_queue_empty
 }
 
 all_modes() { # the modes this run can do
   echo "${MODES[@]}"
   [[ -f $STATE/exim-ok ]] && echo "${EXIM_MODES[@]}"
+  [[ -f $STATE/sendmail-ok ]] && echo "${SENDMAIL_MODES[@]}"
   return 0
 }
 
@@ -604,6 +739,7 @@ cmd_send() {
     server=$MX_IP
     [[ $mode == haproxy-* ]] && server=$EDGE_IP
     [[ $mode == exim-* ]] && server=$EXIM_IP
+    [[ $mode == sendmail-* ]] && server=$SM_IP
     nsx node "$LAB_DIR/sender/send.mjs" --mode "$mode" --server "$server" --work "$WORK" --scenarios "$LAB_DIR/scenarios.yaml" ||
       die "sending ($mode) failed"
     wait_quiet
@@ -639,6 +775,8 @@ cmd_down() {
     if postfix_running; then kill "$(tr -d ' ' <"$PFSPOOL/pid/master.pid")" 2>/dev/null || true; fi
   fi
   stop_pid exim
+  stop_pid sendmail
+  stop_pid pyspf-milter
   stop_pid haproxy
   stop_pid opendmarc
   stop_pid opendkim

@@ -8,6 +8,8 @@ export const MX = { name: 'mx.corp.example', ip: '127.0.10.25' };
 export const EDGE = { name: 'edge.corp.example', ip: '127.0.10.30' };
 /** Exim 4.96 (Debian chroot) as a second MX (the exim-* modes). */
 export const EXIM = { name: 'mx2.corp.example', ip: '127.0.10.26' };
+/** Sendmail 8.17 (Debian chroot) as a third MX, with the lab's milters (the sendmail-* modes). */
+export const SENDMAIL = { name: 'mx3.corp.example', ip: '127.0.10.27' };
 export const AUTHSERV_ID = 'mx.corp.example';
 export const PROTECTED = 'corp.example';
 
@@ -20,6 +22,7 @@ export const HOSTS = [
   { name: MX.name, ip: MX.ip },
   { name: EDGE.name, ip: EDGE.ip },
   { name: EXIM.name, ip: EXIM.ip },
+  { name: SENDMAIL.name, ip: SENDMAIL.ip },
   { name: 'app.corp.example', ip: '127.0.20.5' },
   { name: 'mail.bank.example', ip: '127.0.11.10' },
   { name: 'o1.esp.example', ip: '127.0.12.10' },
@@ -76,6 +79,7 @@ export const ZONES = {
     ['_dmarc', 'TXT', 'v=DMARC1; p=reject; adkim=r; aspf=r'],
   ],
   'esp.example': [
+    ['@', 'MX', '10 o1.esp.example.'],
     ['@', 'TXT', 'v=spf1 ip4:127.0.12.0/24 -all'],
     ['_dmarc', 'TXT', 'v=DMARC1; p=none'],
   ],

@@ -23,7 +23,7 @@ const sent = readFileSync(sentPath, 'utf8')
 
 function logName(mode) {
   if (mode.startsWith('haproxy-')) return `haproxy-postfix-${mode.slice(8)}.log`;
-  if (mode.startsWith('exim-')) return `${mode}.log`;
+  if (mode.startsWith('exim-') || mode.startsWith('sendmail-')) return `${mode}.log`;
   return `postfix-${mode}.log`;
 }
 
@@ -34,9 +34,14 @@ function expectedOutcome(sc, mode) {
       ? { disposition: 'rejected', blocked: true, stage: 'rcpt', by: 'exim' }
       : { disposition: 'delivered', blocked: false };
   }
+  // Sendmail's SPF milter (pyspf-milter) rejects at MAIL FROM; OpenDMARC as with Postfix.
+  if (mode === 'sendmail-enforce' && sc.enforce?.by === 'policyd-spf') {
+    return { disposition: 'rejected', blocked: true, stage: 'mail', by: 'pyspf-milter' };
+  }
   // Scenarios sent in a single mode (the postscreen bot) are blocked whatever the mode.
   const always = sc.modes !== undefined;
-  if (mode !== 'enforce' && !always) return { disposition: 'delivered', blocked: false };
+  if (mode !== 'enforce' && mode !== 'sendmail-enforce' && !always)
+    return { disposition: 'delivered', blocked: false };
   const e = sc.enforce ?? { disposition: 'delivered' };
   return {
     disposition: e.disposition,

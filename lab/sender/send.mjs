@@ -39,8 +39,12 @@ function envelopeFrom(value) {
 }
 
 function smtpOutcome(out) {
-  // Postfix: "250 2.0.0 Ok: queued as ID"; Exim: "250 OK id=ID".
-  const queued = /<-\s+250 (?:[\d.]+ Ok: queued as |OK id=)([0-9A-Za-z-]+)/.exec(out);
+  // Postfix "250 2.0.0 Ok: queued as ID", Exim "250 OK id=ID", Sendmail "250 2.0.0 ID Message accepted".
+  const q =
+    /<-\s+250 (?:[\d.]+ Ok: queued as ([0-9A-Za-z]+)|OK id=([0-9A-Za-z-]+)|[\d.]+ ([0-9A-Za-z]+) Message accepted)/.exec(
+      out,
+    );
+  const queued = q === null ? null : [q[0], q[1] ?? q[2] ?? q[3]];
   const errs = [...out.matchAll(/^<\*\*\s+(\d{3}.*)$/gm)].map((m) => m[1]);
   // The command swaks sent just before the first error tells the SMTP stage.
   let stage;
