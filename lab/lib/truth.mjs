@@ -87,5 +87,11 @@ const truth = {
     };
   }),
 };
-writeFileSync(outPath, `${JSON.stringify(truth, null, 2)}\n`);
+// One message per line keeps the committed file small and its diffs readable.
+const head = JSON.stringify({ ...truth, messages: [] }, null, 2).replace(
+  /"messages": \[\]\n\}$/,
+  '"messages": [',
+);
+const body = truth.messages.map((m) => `    ${JSON.stringify(m)}`).join(',\n');
+writeFileSync(outPath, `${head}\n${body}\n  ]\n}\n`);
 console.error(`truth: ${truth.scenarios.length} scenarios, ${truth.messages.length} messages`);
