@@ -33,6 +33,10 @@ import {
 import { evidenceFromLine, refKey, type EvidenceLine } from './evidence.js';
 import { identitiesOf, type Identities } from './identities.js';
 import { SessionLookback } from './session-lookback.js';
+import { HopLinker } from './hops.js';
+
+/** How a record came to be part of the story: the query itself, or a hop of a match on another host. */
+export type MatchedBy = 'queue-id' | 'message-id' | 'hop';
 
 export interface InvestigateOptions {
   config: Config;
@@ -47,7 +51,7 @@ export interface MessageStory {
   id: string;
   host: string;
   mta: string;
-  matchedBy: 'queue-id' | 'message-id';
+  matchedBy: MatchedBy;
   queueIds: string[];
   messageId?: string;
   disposition: string;
@@ -74,7 +78,7 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-export function storyOf(v: Verdict, matchedBy: 'queue-id' | 'message-id'): MessageStory {
+export function storyOf(v: Verdict, matchedBy: MatchedBy): MessageStory {
   const r = v.record;
   return {
     id: r.id,
@@ -179,6 +183,7 @@ export class TimelineBuilder {
       return;
     }
     this.add(e, attachedTo);
+    this.sessions.close(e);
     // The message is bound to an SMTP session: bring in that session's lines (connect,
     // HELO, TLS, the SPF check, the proxy in front) that carry no queue id.
     if (e.kind === 'message.client' || (e.kind === 'envelope' && e.clientIp !== undefined))
@@ -252,23 +257,34 @@ async function investigateInputs(
   opts: InvestigateOptions,
 ): Promise<InvestigateReport> {
   const detector = opts.detector ?? createDetector(opts.config);
-  const matched: { v: Verdict; by: 'queue-id' | 'message-id' }[] = [];
+  const matched: { v: Verdict; by: MatchedBy }[] = [];
   let tooMany = 0;
   const { stdin: _stdin, ...read } = opts.read ?? {};
   const pipelineBase = {
     ...(opts.onError !== undefined ? { onError: opts.onError } : {}),
     read,
   };
-  // Pass 1: every record through the detector in scan order (it learns as it goes), keep the matches.
+  const hops = new HopLinker();
+  const take = (v: Verdict, by: MatchedBy): void => {
+    if (matched.length >= MAX_INVESTIGATE_RECORDS) tooMany++;
+    else matched.push({ v, by });
+    hops.absorb(v.record);
+  };
+  // Pass 1: every record through the detector in scan order (it learns as it goes), keep the
+  // matches and their hops on other hosts (handed on by "queued as", or the same Message-ID).
   await runPipeline(inputs, {
     ...pipelineBase,
     ...(opts.correlator !== undefined ? { correlator: opts.correlator } : {}),
     onRecord: (record) => {
       const v = detector.detect(record);
-      const by = recordMatches(record, q);
-      if (by === null) return;
-      if (matched.length >= MAX_INVESTIGATE_RECORDS) tooMany++;
-      else matched.push({ v, by });
+      const direct = recordMatches(record, q);
+      const by: MatchedBy | null = direct ?? (matched.length > 0 && hops.links(record) ? 'hop' : null);
+      if (by === null) {
+        hops.remember(v);
+        return;
+      }
+      take(v, by);
+      for (const earlier of hops.drain()) take(earlier, 'hop');
     },
   });
   if (matched.length === 0) {
@@ -292,12 +308,10 @@ async function investigateInputs(
       'A record was capped by a limit (evidence or recipients): the second look may add lines it dropped.',
     );
   const timeline = builder.timeline();
-  const mids = [
-    ...new Set(verdicts.map((v) => bareMessageId(v.record.messageId)).filter((x) => x !== undefined)),
-  ];
-  if (matched.every((m) => m.by === 'queue-id') && mids.length > 0)
+  const hopHosts = [...new Set(matched.filter((m) => m.by === 'hop').map((m) => m.v.record.host))];
+  if (hopHosts.length > 0)
     notes.push(
-      `Queue ids are per host: to follow this message to other hosts, investigate its Message-ID <${mids[0]}>.`,
+      `Followed to ${hopHosts.length === 1 ? 'another host' : 'other hosts'} (${hopHosts.map((h) => terminalSafe(h)).join(', ')}) by "queued as" or the same Message-ID.`,
     );
   if (timeline.some((l) => !l.exact))
     notes.push(

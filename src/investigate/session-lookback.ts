@@ -53,6 +53,9 @@ export class SessionLookback {
   observe(e: LogEvent, emit: Emit): void {
     if (!isSessionish(e)) return;
     const key = sessionKey(e);
+    // A new connect on a bound process means the bound session is over (its disconnect
+    // line was lost, or was taken as evidence): the new session is someone else's.
+    if (e.kind === 'session.connect') this.open.delete(key);
     if (this.open.has(key)) {
       emit(e);
       if (e.kind === 'session.disconnect') this.open.delete(key);
@@ -79,6 +82,11 @@ export class SessionLookback {
     if (ring.length > LOOKBACK_LINES_PER_HOST) ring.shift();
   }
 
+  /** A line of the message that ends its session (taken as evidence, not through observe). */
+  close(e: LogEvent): void {
+    if (e.kind === 'session.disconnect') this.open.delete(sessionKey(e));
+  }
+
   /** `binder` ties a queue id of the message to a session: emit that session's earlier lines. */
   bind(binder: LogEvent, emit: Emit): void {
     const key = sessionKey(binder);
@@ -86,16 +94,24 @@ export class SessionLookback {
     const ring = this.rings.get(binder.line.host);
     const t = binder.line.time;
     if (ring !== undefined) {
-      // The session's own lines since its last connect.
+      // The session's own lines since its last connect. A disconnect of the same process
+      // met first means that session ended: this one's connect was taken as evidence (it
+      // is not in the ring), and nothing earlier belongs to it.
       let start = 0;
+      let connectTime: number | null = null;
       for (let i = ring.length - 1; i >= 0; i--) {
         const e = ring[i]!;
-        if (sessionKey(e) === key && e.kind === 'session.connect') {
+        if (sessionKey(e) !== key) continue;
+        if (e.kind === 'session.connect') {
           start = i;
+          connectTime = e.line.time;
+          break;
+        }
+        if (e.kind === 'session.disconnect') {
+          start = i + 1;
           break;
         }
       }
-      const connectTime = ring[start]?.line.time ?? null;
       for (let i = 0; i < ring.length; i++) {
         const e = ring[i]!;
         if (sessionKey(e) === key) {
