@@ -71,7 +71,7 @@ import {
   pendingForSender,
   takePendingSpf,
 } from './spf-join.js';
-import { activateExpected, expectHop, isLocalRelay, isLoopback, linkHops } from './links.js';
+import { activateExpected, expectHop, isHopBack, isLocalRelay, isLoopback, linkHops } from './links.js';
 
 export interface CorrelatorOptions {
   /** Idle time (log time) after which an open record is emitted as aged out. */
@@ -533,7 +533,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         const next = ev.queuedAs;
         if (next !== undefined && next !== qid) {
           const other = table.findHop(h, next);
-          if (other !== undefined) {
+          // The "queued as" text is the next server's reply: only a hop back into this host
+          // (the relay is local, or is the client the other queue id came from) may merge.
+          if (other !== undefined && isHopBack(ev.relay, other)) {
             addRecipient(r, ev.to);
             linkHops(table, r, other, ev.relay, time);
             return;

@@ -203,3 +203,21 @@ test('before-queue filter: proxy-accept binds the real client although the filte
   assert.ok(recs[0]?.actions.some((a) => a.action === 'filtered' && a.by === '127.0.0.1'));
   assert.equal(recs[0]?.disposition, 'delivered');
 });
+
+test('a remote server naming one of our queue ids in its reply cannot merge two messages', () => {
+  const r = run();
+  r.push(
+    ev(smtpd(0, 100), 'message.client', { queueId: 'VICTIM1', clientIp: '192.0.2.7' }),
+    ev(smtpd(0, 101), 'message.client', { queueId: 'OUT9', clientIp: '192.0.2.8' }),
+    ev({ t: 1, prog: 'postfix/smtp', pid: 500 }, 'delivery', {
+      queueId: 'OUT9',
+      to: 'carol@example.com',
+      relay: 'mx.example.com[198.51.100.25]:25',
+      status: 'sent',
+      queuedAs: 'VICTIM1',
+    }),
+  );
+  const recs = r.flush();
+  assert.equal(recs.length, 2);
+  assert.deepEqual(r.byQueueId('OUT9')[0]?.queueIds, ['OUT9']);
+});

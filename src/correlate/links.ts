@@ -33,6 +33,17 @@ export function isLocalRelay(relay: string | undefined): boolean {
 }
 
 /**
+ * Whether a delivery's "queued as" names a queue id of this host that came back from that
+ * relay: the relay is local, or the other record's client is the relay's address. A remote
+ * server writes its reply itself, so it must not be able to merge two of our messages.
+ */
+export function isHopBack(relay: string | undefined, other: OpenRecord): boolean {
+  if (isLocalRelay(relay)) return true;
+  const ip = other.rec.session.clientIp;
+  return relay !== undefined && ip !== undefined && relay.includes('[' + ip + ']');
+}
+
+/**
  * `first` handed the message on as `nextId` (not seen yet): its lines will fold into
  * `first`, which stays open until they close.
  */
