@@ -2,7 +2,7 @@
  * spoofwatch's command line: a thin shell that wires the stages together.
  * Data goes to stdout, everything else to stderr. Exit: 0 ran, 1 --fail-on met, 2 usage/input error.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SpoofwatchError } from '../errors.js';
 import { reportError, type CommandResult } from './run.js';
 
@@ -90,6 +90,11 @@ export async function main(argv: string[]): Promise<number> {
     } else if (COMMANDS.has(first)) {
       usageOf = first;
       result = await run(first, rest);
+    } else if (looksLikeCommand(first)) {
+      throw new SpoofwatchError(
+        'USAGE',
+        `unknown command "${first}" (commands: ${[...COMMANDS.keys()].join(', ')}; a log file named so: ./${first})`,
+      );
     } else {
       // Anything else (a file, an option) is read as `scan ...`, the command people want.
       result = await run('scan', argv);
@@ -105,6 +110,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * A bare word that is no file here ("sacn", "report") is a mistyped or future command, not
+ * a log to scan: saying "cannot read sacn" would hide the real mistake.
+ */
+function looksLikeCommand(word: string): boolean {
+  return /^[a-z][a-z-]{1,30}$/.test(word) && !existsSync(word);
 }
 
 async function helpOf(command: string): Promise<string> {

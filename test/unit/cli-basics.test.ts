@@ -75,7 +75,14 @@ describe('usage errors: exit 2, message on stderr, nothing on stdout', { concurr
   }
 
   test('an unknown option with no command, and an unknown short option', async () => {
-    const [a, b] = await Promise.all([runCli(['--bogus', log]), runCli(['scan', '-Z', log])]);
+    const [a, b, typo] = await Promise.all([
+      runCli(['--bogus', log]),
+      runCli(['scan', '-Z', log]),
+      runCli(['sacn', log]),
+    ]);
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stdout, '', 'a mistyped command scans nothing');
+    assert.match(typo.stderr, /^spoofwatch: unknown command "sacn" \(commands: scan, parse, messages/);
     for (const [r, opt] of [
       [a, '--bogus'],
       [b, '-Z'],

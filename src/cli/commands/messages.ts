@@ -16,11 +16,11 @@ policy results, header lines, deliveries, content-filter hops) and prints one JS
 per message, in the order messages close. NOQUEUE rejects are records too.
 
 Options:
-  --window MINUTES   emit a record that saw no line for this long (log time; default 120)
-  --with-lines       include the raw log lines of each record (default: file:line refs only)
-      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+      --window MINUTES     emit a record that saw no line for this long (log time; default 120)
+      --with-lines         include the raw log lines of each record (default: file:line refs only)
+      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
 ${WORKERS_HELP}
-  -h, --help         show this help
+  -h, --help               show this help
 `;
 
 export function recordToJson(record: MessageRecord, withLines: boolean): Record<string, unknown> {

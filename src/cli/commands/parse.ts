@@ -16,10 +16,10 @@ FILES may be plain or .gz, rotated sets (mail.log.2.gz mail.log.1 mail.log) are 
 oldest first, "-" reads stdin. With no FILES: stdin when piped, else /var/log/mail.log*.
 
 Options:
-  --summary     print only {"lines","recognised","unrecognised","byProgram",...} as JSON
-      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+      --summary            print only {"lines","recognised","unrecognised","byProgram",...}
+      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
 ${WORKERS_HELP}
-  -h, --help    show this help
+  -h, --help               show this help
 `;
 
 /** An event as JSON: the envelope flattened, the raw text left out (it is in the file). */

@@ -37,7 +37,7 @@ Options:
       --fail-on LEVEL      exit 1 when any message reaches LEVEL
       --window MINUTES     emit a message that saw no line for this long (log time; default 120)
       --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
-      --tz local|UTC     time zone of log stamps that carry none (default: this machine's)
+      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
 ${WORKERS_HELP}
   -h, --help               show this help
 
