@@ -31,6 +31,7 @@ export function queuedAsOf(r: MessageRecord): string[] {
     let j = i + 10;
     const end = Math.min(d.length, j + MAX_QUEUE_ID_CHARS);
     while (j < end && isIdChar(d.charCodeAt(j))) j++;
+    if (j < d.length && isIdChar(d.charCodeAt(j))) continue; // longer than any queue id
     const id = d.slice(i + 10, j);
     if (id.length >= 5 && !out.includes(id)) out.push(id);
   }

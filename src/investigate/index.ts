@@ -177,7 +177,7 @@ export class TimelineBuilder {
     if (
       attachedTo === undefined &&
       !eventMatches(e, this.queueIds, this.messageIds) &&
-      !mentionsAny(e.line.message, this.needles)
+      !(e.queueId === undefined && mentionsAny(e.line.message, this.needles))
     ) {
       this.sessions.observe(e, (found) => this.add(found, undefined));
       return;

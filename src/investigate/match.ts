@@ -80,7 +80,10 @@ export function eventMatches(
     default:
       break;
   }
-  if (messageIds.size > 0) {
+  // The Message-ID ties only lines that carry no queue id (header loggers, milters logging
+  // without one): a line under another queue id is another message reusing the Message-ID
+  // (a resend), unless that message was matched too (then its queue id is in the set).
+  if (messageIds.size > 0 && e.queueId === undefined) {
     const mid = eventMessageId(e);
     if (mid !== undefined && messageIds.has(mid)) return true;
   }
