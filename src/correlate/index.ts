@@ -39,7 +39,7 @@ import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
 import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF, MAX_SESSION_LINES } from './bounds.js';
 import { finalise } from './emit.js';
-import { RecordTable, messageIdKey, type HostState } from './records.js';
+import { RecordTable, indexMessageId, messageIdKey, type HostState } from './records.js';
 import { SessionTable, sessionKey } from './sessions.js';
 import { ProxyJoin } from './proxy-join.js';
 import { UnjoinedSpf } from './spf-pending.js';
@@ -477,7 +477,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     if (qid === undefined) {
       if (ev.kind === 'filter' && ev.messageId !== undefined) {
         const r = h.byMessageId.get(messageIdKey(ev.messageId));
-        if (r !== undefined && r.state === 'open') {
+        if (r !== undefined && r !== null && r.state === 'open') {
           addLine(r, ev);
           table.touch(h, r, time);
           foldFilter(r, ev);
@@ -513,13 +513,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'message.id':
         if (r.rec.messageId === undefined) {
           r.rec.messageId = ev.messageId;
-          h.byMessageId.set(messageIdKey(ev.messageId), r);
+          indexMessageId(h, ev.messageId, r);
         }
         return;
       case 'envelope': {
         const hadId = r.rec.messageId !== undefined;
         foldEnvelope(r, ev);
-        if (!hadId && r.rec.messageId !== undefined) h.byMessageId.set(messageIdKey(r.rec.messageId), r);
+        if (!hadId && r.rec.messageId !== undefined) indexMessageId(h, r.rec.messageId, r);
         takeUnjoined(line.host, r, now);
         dropForeignSpf(r);
         if (ev.producer === 'sendmail') sendmailDone(r);

@@ -9,7 +9,7 @@
  * Y's lines usually come before X's "queued as Y" line, and either queue id may have
  * logged its `removed` already (the record then waits, held, and is taken back).
  */
-import { messageIdKey, type RecordTable } from './records.js';
+import { indexMessageId, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
@@ -92,10 +92,9 @@ export function linkHops(
   }
   if (next.expectedIds !== null) for (const q of next.expectedIds) expectHop(table, first, q);
 
-  if (a.messageId === undefined && b.messageId !== undefined) {
-    a.messageId = b.messageId;
-    h.byMessageId.set(messageIdKey(b.messageId), first);
-  }
+  if (a.messageId === undefined && b.messageId !== undefined) a.messageId = b.messageId;
+  // Both hops carry the same Message-ID: the merged message is its one record again.
+  if (a.messageId !== undefined && first.state === 'open') indexMessageId(h, a.messageId, first);
   if (b.firstSeen !== null && (a.firstSeen === null || b.firstSeen < a.firstSeen)) a.firstSeen = b.firstSeen;
   if (b.lastSeen !== null && (a.lastSeen === null || b.lastSeen > a.lastSeen)) a.lastSeen = b.lastSeen;
   if (a.local === undefined && b.local !== undefined && first.session === null) a.local = b.local;

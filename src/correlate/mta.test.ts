@@ -169,3 +169,26 @@ test('spamd results with no queue id join by Message-ID (with or without angle b
   assert.deepEqual(rec?.filters, [{ source: 'spamd', action: 'spam', score: 9.1 }]);
   assert.equal(r.stats().orphanEvents, 1);
 });
+
+test('two open messages claiming one Message-ID: a spamd line with only that id joins neither', () => {
+  const r = run();
+  r.push(
+    ev({ t: 0, prog: 'postfix/cleanup', pid: 200 }, 'message.id', {
+      queueId: 'DUP1',
+      messageId: 'same@example.com',
+    }),
+    ev({ t: 0, prog: 'postfix/cleanup', pid: 200 }, 'message.id', {
+      queueId: 'DUP2',
+      messageId: 'same@example.com',
+    }),
+    ev({ t: 1, prog: 'spamd', pid: 3 }, 'filter', {
+      action: 'clean',
+      score: 0.1,
+      messageId: '<same@example.com>',
+    }),
+  );
+  r.flush();
+  assert.deepEqual(r.byQueueId('DUP1')[0]?.filters, []);
+  assert.deepEqual(r.byQueueId('DUP2')[0]?.filters, []);
+  assert.equal(r.stats().orphanEvents, 1);
+});

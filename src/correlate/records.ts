@@ -28,8 +28,11 @@ export interface HostState {
   byQid: Map<string, OpenRecord>;
   /** Queue ids of held (closed, not yet emitted) records, so a late hop link still finds them. */
   heldByQid: Map<string, OpenRecord>;
-  /** Message-ID -> open record, for scanners that log no queue id (spamd). */
-  byMessageId: Map<string, OpenRecord>;
+  /**
+   * Message-ID -> open record, for scanners that log no queue id (spamd); null when two
+   * open messages claim the same Message-ID (the sender writes it: no join then).
+   */
+  byMessageId: Map<string, OpenRecord | null>;
   /** Closed records waiting for their release time, in release order. */
   grace: Fifo<OpenRecord>;
   /** NOQUEUE records numbered per host: ids stay the same whatever other hosts log. */
@@ -45,6 +48,13 @@ export interface TableCounters {
 /** Message-ID as an index key: angle brackets off (producers log it with and without). */
 /** Host count below which the host table is never pruned. */
 const MIN_HOST_PRUNE = 1024;
+
+/** Index a record by its Message-ID; a second open record with the same one makes it ambiguous. */
+export function indexMessageId(h: HostState, messageId: string, r: OpenRecord): void {
+  const k = messageIdKey(messageId);
+  const cur = h.byMessageId.get(k);
+  h.byMessageId.set(k, cur === undefined || cur === r ? r : null);
+}
 
 export function messageIdKey(id: string): string {
   return id.length >= 2 && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62
@@ -197,7 +207,8 @@ export class RecordTable {
     const mid = r.rec.messageId;
     if (mid !== undefined) {
       const k = messageIdKey(mid);
-      if (h.byMessageId.get(k) === r) h.byMessageId.delete(k);
+      const v = h.byMessageId.get(k);
+      if (v === r || v === null) h.byMessageId.delete(k);
     }
     h.order.remove(r);
     h.waiting.remove(r);
@@ -251,7 +262,7 @@ export class RecordTable {
     r.state = 'open';
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.byQid.set(q, r);
-    if (r.rec.messageId !== undefined) h.byMessageId.set(messageIdKey(r.rec.messageId), r);
+    if (r.rec.messageId !== undefined) indexMessageId(h, r.rec.messageId, r);
     (r.waiting ? h.waiting : h.order).push(r);
     this.open++;
   }
