@@ -68,6 +68,21 @@ describe('parse and messages', { concurrency: true }, () => {
     );
   });
 
+  test('--tz: stamps without a zone read as local time or as UTC', async () => {
+    const env = { TZ: 'America/New_York' };
+    const [local, utc] = await Promise.all([
+      runCli(['parse', log], { env }),
+      runCli(['parse', '--tz', 'UTC', log], { env }),
+    ]);
+    assert.equal(local.code, 0, local.stderr);
+    assert.equal(utc.code, 0, utc.stderr);
+    const first = (out: string): string =>
+      (JSON.parse(out.slice(0, out.indexOf('\n'))) as { time: string }).time;
+    // Nov 27 10:00:01 in New York (EST, UTC-5) is 15:00:01 UTC.
+    assert.match(first(local.stdout), /^\d{4}-11-27T15:00:01\.000Z$/);
+    assert.match(first(utc.stdout), /^\d{4}-11-27T10:00:01\.000Z$/);
+  });
+
   test('messages: one record per message, NOQUEUE and content-filter hops included', async () => {
     const [plain, withLines] = await Promise.all([
       runCli(['messages', log]),
