@@ -48,6 +48,14 @@ export class SessionLookback {
   private readonly rings = new Map<string, LogEvent[]>();
   /** Sessions bound to the message -> their host+client: later lines are taken until disconnect. */
   private readonly open = new Map<string, string | undefined>();
+  /**
+   * Bound sessions that ended: host+client -> when. HAProxy logs a connection when it
+   * closes, after the MTA's disconnect: such a proxy line for the same client (and the
+   * same client port, when a proxy line of the session gave one) still belongs to it.
+   */
+  private readonly ended = new Map<string, number | null>();
+  /** Client ports seen on the proxy lines of bound sessions, per host+client. */
+  private readonly ports = new Map<string, Set<number>>();
 
   /** An event that did not match by id: remember it, or take it if its session is bound. */
   observe(e: LogEvent, emit: Emit): void {
@@ -58,14 +66,19 @@ export class SessionLookback {
     if (e.kind === 'session.connect') this.open.delete(key);
     if (this.open.has(key)) {
       emit(e);
-      if (e.kind === 'session.disconnect') this.open.delete(key);
+      if (e.kind === 'session.disconnect') this.end(key, e);
       return;
     }
     const ip = clientIpOf(e);
+    if (e.kind === 'proxy' && ip !== undefined && this.ended.size > 0 && this.endedProxy(e, ip)) {
+      emit(e);
+      return;
+    }
     if ((e.kind === 'auth.spf' || e.kind === 'proxy') && ip !== undefined && this.open.size > 0) {
       const hostIp = `${e.line.host}\u0000${ip}`;
       for (const v of this.open.values()) {
         if (v === hostIp) {
+          this.notePort(e, hostIp);
           emit(e);
           return;
         }
@@ -84,7 +97,38 @@ export class SessionLookback {
 
   /** A line of the message that ends its session (taken as evidence, not through observe). */
   close(e: LogEvent): void {
-    if (e.kind === 'session.disconnect') this.open.delete(sessionKey(e));
+    if (e.kind === 'session.disconnect') this.end(sessionKey(e), e);
+  }
+
+  private end(key: string, e: LogEvent): void {
+    const hostIp = this.open.get(key);
+    this.open.delete(key);
+    if (hostIp !== undefined && this.ended.size < LOOKBACK_HOSTS) this.ended.set(hostIp, e.line.time);
+  }
+
+  private notePort(e: LogEvent, hostIp: string): void {
+    if (e.kind !== 'proxy' || e.clientPort === undefined) return;
+    let set = this.ports.get(hostIp);
+    if (set === undefined) {
+      if (this.ports.size >= LOOKBACK_HOSTS) return;
+      set = new Set();
+      this.ports.set(hostIp, set);
+    }
+    if (set.size < LOOKBACK_LINES_PER_HOST) set.add(e.clientPort);
+  }
+
+  /** A proxy line logged after a bound session ended, for its client (and port). */
+  private endedProxy(e: LogEvent & { kind: 'proxy' }, ip: string): boolean {
+    const hostIp = `${e.line.host}\u0000${ip}`;
+    if (!this.ended.has(hostIp)) return false;
+    const at = this.ended.get(hostIp) ?? null;
+    const t = e.line.time;
+    if (at !== null && t !== null && (t < at - 1000 || t > at + LOOKBACK_WINDOW_MS)) return false;
+    const ports = this.ports.get(hostIp);
+    if (ports !== undefined && ports.size > 0 && e.clientPort !== undefined && !ports.has(e.clientPort))
+      return false;
+    this.ended.delete(hostIp);
+    return true;
   }
 
   /** `binder` ties a queue id of the message to a session: emit that session's earlier lines. */
@@ -122,8 +166,10 @@ export class SessionLookback {
         if ((e.kind === 'proxy' || e.kind === 'auth.spf') && ip !== undefined && clientIpOf(e) === ip) {
           const et = e.line.time;
           const from = connectTime ?? (t === null ? null : t - LOOKBACK_WINDOW_MS);
-          if (et === null || from === null || (et >= from - LOOKBACK_WINDOW_MS && (t === null || et <= t)))
+          if (et === null || from === null || (et >= from - LOOKBACK_WINDOW_MS && (t === null || et <= t))) {
+            this.notePort(e, `${binder.line.host}\u0000${ip}`);
             emit(e);
+          }
         }
       }
     }

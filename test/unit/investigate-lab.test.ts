@@ -104,6 +104,22 @@ function expectedFromFile(raw: string[], seed: { queueId?: string; messageId?: s
       if (ip !== undefined && t.tag.startsWith('policyd-spf[') && t.rest.includes(`client-ip=${ip};`))
         out.add(k);
     }
+    // A proxy in front: postscreen's lines for the client's address and port (its last
+    // CONNECT before the smtpd session), and HAProxy's line for that connection.
+    if (ip === undefined) continue;
+    let port: string | undefined;
+    for (let k = c; k >= 0 && port === undefined; k--) {
+      const t = split(raw[k]!);
+      if (t.tag.startsWith('postfix/postscreen[') && t.rest.startsWith(`CONNECT from [${ip}]:`))
+        port = /^CONNECT from \[[^\]]+\]:(\d+) /.exec(t.rest)?.[1];
+    }
+    if (port === undefined) continue;
+    raw.forEach((l, k) => {
+      const t = split(l);
+      const ps = t.tag.startsWith('postfix/postscreen[');
+      if (ps && (t.rest.includes(`[${ip}]:${port} `) || t.rest.endsWith(`[${ip}]:${port}`))) out.add(k);
+      if (t.tag.startsWith('haproxy[') && t.rest.startsWith(`${ip}:${port} `)) out.add(k);
+    });
   }
   return { queueIds: [...ids].sort(), lines: [...out].sort((a, b) => a - b).map((i) => i + 1) };
 }
@@ -186,6 +202,8 @@ describe('investigate on the lab logs', () => {
     { mode: 'content-filter', scenario: 'spoof-own-domain-outside', hops: 2 },
     { mode: 'content-filter', scenario: 'legit-esp-aligned', hops: 2 },
     { mode: 'enforce', scenario: 'spoof-own-domain-outside', hops: 1, rejected: true },
+    { mode: 'haproxy-report-only', scenario: 'legit-direct', hops: 1, proxied: true },
+    { mode: 'haproxy-report-only', scenario: 'spoof-display-name', hops: 1, proxied: true },
   ];
   for (const c of cases) {
     test(`${c.mode} ${c.scenario}: by queue id and by Message-ID, all its lines, hashed, scan's verdict`, async () => {
@@ -212,6 +230,16 @@ describe('investigate on the lab logs', () => {
       if (c.rejected === true) {
         assert.equal(story.disposition, 'rejected');
         assert.ok(byQid.timeline.some((l) => l.raw.includes('milter-reject: END-OF-MESSAGE')));
+      }
+      if (c.proxied === true) {
+        assert.ok(
+          byQid.timeline.some((l) => l.program === 'haproxy'),
+          'the HAProxy connection',
+        );
+        assert.ok(
+          byQid.timeline.some((l) => l.program === 'postfix/postscreen'),
+          'postscreen',
+        );
       }
       const header = story.identities.find((i) => i.name === 'header From');
       assert.ok(header, 'header From among the identities');
