@@ -74,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     let result: CommandResult;
     if (first === undefined) {
+      // Run bare by a person at a terminal: show what the tool does. Piped, or from cron: scan.
       if (process.stdin.isTTY === true) {
         process.stdout.write(MAIN_HELP);
         return 0;

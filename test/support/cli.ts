@@ -22,7 +22,13 @@ const TSX = import.meta.resolve('tsx');
 
 export function runCli(
   args: string[],
-  opts: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv; measureRss?: boolean; cwd?: string } = {},
+  opts: {
+    /** Text piped on stdin; null: stdin is /dev/null (as under cron); default: an empty pipe. */
+    stdin?: string | Buffer | null;
+    env?: NodeJS.ProcessEnv;
+    measureRss?: boolean;
+    cwd?: string;
+  } = {},
 ): Promise<CliResult> {
   const entry = join(REPO_ROOT, 'src', 'cli', 'entry.ts');
   const nodeArgs = ['--import', TSX, entry, ...args];
@@ -34,12 +40,12 @@ export function runCli(
     const child = spawn(cmd, argv, {
       cwd: opts.cwd ?? REPO_ROOT,
       env: { ...process.env, NO_COLOR: '', CI: '', FORCE_COLOR: '', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [opts.stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => {
       let stderr = Buffer.concat(err).toString('utf8');
@@ -51,7 +57,8 @@ export function runCli(
       }
       resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr, peakRssMiB });
     });
-    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
-    else child.stdin.end();
+    if (opts.stdin === null) return;
+    if (opts.stdin !== undefined) child.stdin!.end(opts.stdin);
+    else child.stdin!.end();
   });
 }

@@ -120,6 +120,17 @@ describe('inputs', { concurrency: true }, () => {
     assert.deepEqual(JSON.parse(piped.stdout), want);
   });
 
+  test('stdin on /dev/null (cron) is not an input: the system logs are, or a clear error', async () => {
+    const r = await runCli(['parse', '--summary'], { stdin: null });
+    if (r.code === 2) {
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^spoofwatch: no input: name log files/);
+    } else {
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok((JSON.parse(r.stdout) as Summary).lines > 0, 'read /var/log/mail.log*');
+    }
+  });
+
   test('a directory and a missing file: exit 2, named on stderr, the other file still scanned', async () => {
     const r = await runCli(['scan', p('logs.d'), p('absent.log'), p('plain.log')]);
     assert.equal(r.code, 2);
