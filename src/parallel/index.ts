@@ -7,6 +7,9 @@
  * lines across hosts may differ. A log of a single host cannot be spread this way: it runs
  * in one worker, no faster than without --workers.
  *
+ * Each worker's correlator holds 1/N of the open records and sessions a single thread may
+ * hold, so the memory bound of a run does not grow with N.
+ *
  * What workers do not share: state learned during a run (protected domains guessed from
  * recipients when none are configured, third-party sender pairs, per-client campaign
  * windows) is learned per worker, and an HAProxy line logged under another host name than
@@ -19,7 +22,8 @@ import type { CorrelatorStats } from '../correlate/record.js';
 import type { SpoofwatchError } from '../errors.js';
 import type { VerdictLevel } from '../detect/verdict.js';
 import type { SpoofOutcomes } from '../output/index.js';
-import type { JobResult, JobSpec } from './job.js';
+import type { JobLimits, JobResult, JobSpec } from './job.js';
+import { MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
 import type { ToMain, ToWorker } from './messages.js';
 import { HostRouter } from './route.js';
 import { WireBuilder } from './wire.js';
@@ -53,15 +57,23 @@ export interface ParallelResult {
  * through tsx), the worker registers tsx itself and imports worker.ts: Node starts no .ts
  * file, and hooks given with --import do not reach worker threads on Node 20.
  */
-function startWorker(spec: JobSpec): Worker {
+function startWorker(spec: JobSpec, limits: JobLimits): Worker {
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), { workerData: { spec } });
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData: { spec, limits } });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const src = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
   return new Worker(`import(${tsx}).then((t) => { t.register(); return import(${src}); });`, {
     eval: true,
-    workerData: { spec },
+    workerData: { spec, limits },
   });
+}
+
+/** Each worker holds 1/n of the open records and sessions one thread may hold. */
+export function workerLimits(n: number): JobLimits {
+  return {
+    maxOpenRecords: Math.ceil(MAX_OPEN_RECORDS / n),
+    maxOpenSessions: Math.ceil(MAX_OPEN_SESSIONS / n),
+  };
 }
 
 interface Slot {
@@ -75,10 +87,11 @@ interface Slot {
 
 export async function runParallel(paths: string[], opts: ParallelOptions): Promise<ParallelResult> {
   const n = Math.max(1, Math.min(MAX_WORKERS, Math.floor(opts.workers)));
+  const limits = workerLimits(n);
   let failure: unknown = null;
   const slots: Slot[] = [];
   for (let i = 0; i < n; i++) {
-    const worker = startWorker(opts.spec);
+    const worker = startWorker(opts.spec, limits);
     const slot: Slot = {
       worker,
       builder: new WireBuilder(WIRE_BATCH_LINES),

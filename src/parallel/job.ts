@@ -48,7 +48,16 @@ export interface Job {
   readonly records: number;
 }
 
-export function createJob(spec: JobSpec): Job {
+/**
+ * Correlator bounds of one worker. runParallel gives each of N workers 1/N of the
+ * single-threaded limits, so --workers does not multiply the memory a run may hold.
+ */
+export interface JobLimits {
+  maxOpenRecords?: number;
+  maxOpenSessions?: number;
+}
+
+export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
   let out: string[] = [];
   const firstSeen: Record<string, number> = Object.create(null) as Record<string, number>;
   const firstUnrecognised: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -108,7 +117,7 @@ export function createJob(spec: JobSpec): Job {
   const windowMs = spec.kind === 'parse' ? undefined : spec.windowMs;
   const pipeline = createLinePipeline({
     correlate: spec.kind !== 'parse',
-    correlator: windowMs === undefined ? {} : { windowMs },
+    correlator: { ...limits, ...(windowMs === undefined ? {} : { windowMs }) },
     onRecord,
     onEvent,
   });

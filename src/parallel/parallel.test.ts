@@ -13,7 +13,9 @@ import { parseConfig } from '../detect/config.js';
 import { createFormatter } from '../output/index.js';
 import { recordToJson } from '../cli/commands/messages.js';
 import { eventToJson } from '../cli/commands/parse.js';
-import { runParallel } from './index.js';
+import { runParallel, workerLimits } from './index.js';
+import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
+import { MAX_OPEN_RECORDS } from '../limits.js';
 import { createJob } from './job.js';
 import { scanParallel } from './scan.js';
 
@@ -210,4 +212,25 @@ test('the job alone (no thread) writes what the single-threaded scan writes, bat
   assert.equal(text, '');
   assert.equal(result.records, 0);
   assert.equal(result.stats.lines, 0);
+});
+
+test('N workers hold 1/N of the open records each: the memory bound does not grow with --workers', () => {
+  assert.equal(workerLimits(1).maxOpenRecords, MAX_OPEN_RECORDS);
+  assert.equal(workerLimits(4).maxOpenRecords, Math.ceil(MAX_OPEN_RECORDS / 4));
+  const job = createJob({ kind: 'messages', withLines: false }, { maxOpenRecords: 2 });
+  const ctx = createEnvelopeContext(Date.UTC(2026, 10, 27), 'UTC');
+  const lines = [0, 1, 2, 3, 4].map((i) =>
+    parseEnvelope(
+      `Nov 27 10:00:0${i} mx1.example.com postfix/qmgr[1100]: 3F2A1C0D5${i}: from=<a@example.net>, size=100, nrcpt=1 (queue active)`,
+      { file: 'mail.log', line: i + 1 },
+      ctx,
+    ),
+  );
+  const text = job.push(lines, [0, 1, 2, 3, 4]);
+  assert.equal(
+    text.split('\n').filter((l) => l !== '').length,
+    3,
+    'the three oldest open records were evicted',
+  );
+  assert.equal(job.finish().result.stats.correlator?.evicted, 3);
 });

@@ -3,13 +3,14 @@
  * thread routes here, and answers each batch with the output text it produced.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createJob, type JobSpec } from './job.js';
+import { createJob, type JobLimits, type JobSpec } from './job.js';
 import { readWireBatch, type WireBatch } from './wire.js';
 import type { ToMain, ToWorker } from './messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('src/parallel/worker.ts runs only as a worker thread');
-const job = createJob((workerData as { spec: JobSpec }).spec);
+const data = workerData as { spec: JobSpec; limits: JobLimits };
+const job = createJob(data.spec, data.limits);
 
 function send(msg: ToMain): void {
   port!.postMessage(msg);
