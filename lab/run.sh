@@ -117,7 +117,10 @@ write_static_configs() {
   cat >"$WORK/rsyslog/rsyslog.conf" <<EOF
 global(workDirectory="$WORK/rsyslog" localHostName="mx" maxMessageSize="64k")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0" SysSock.Unlink="on")
-mail.* action(type="omfile" file="$WORK/mail.log" template="RSYSLOG_TraditionalFileFormat")
+# /dev/log is the host's: keep only the lab's own programs, so nothing else lands in a capture.
+if \$syslogfacility-text == "mail" and (\$programname startswith "postfix" or \$programname == "opendkim" or \$programname == "opendmarc" or \$programname == "policyd-spf" or \$programname == "pyspf-milter" or \$programname == "haproxy" or \$programname == "exim" or \$programname == "sendmail") then {
+  action(type="omfile" file="$WORK/mail.log" template="RSYSLOG_TraditionalFileFormat")
+}
 EOF
 
   cat >"$WORK/opendkim/unbound.conf" <<EOF
