@@ -32,7 +32,7 @@ import {
 } from './match.js';
 import { evidenceFromLine, refKey, type EvidenceLine } from './evidence.js';
 import { identitiesOf, type Identities } from './identities.js';
-import { SessionLookback } from './session-lookback.js';
+import { LOOKBACK_WINDOW_MS, SessionLookback } from './session-lookback.js';
 import { HopLinker } from './hops.js';
 
 /** How a record came to be part of the story: the query itself, or a hop of a match on another host. */
@@ -105,6 +105,13 @@ export function storyOf(v: Verdict, matchedBy: MatchedBy): MessageStory {
   };
 }
 
+/** Logging processes whose last line is remembered (for a milter's connect line). */
+const MAX_PROCESSES_REMEMBERED = 4096;
+
+function processKey(e: LogEvent): string {
+  return `${e.line.host}\u0000${e.line.program}\u0000${e.line.pid ?? ''}`;
+}
+
 /** Queue ids / Message-IDs searched as text in lines no parser tied to the message. */
 const MAX_NEEDLES = 32;
 
@@ -142,6 +149,8 @@ export class TimelineBuilder {
   private readonly sessions = new SessionLookback();
   private readonly fileOrder = new Map<string, number>();
   private readonly needles: string[];
+  /** The last line no id tied, per logging process (host, program, pid), bounded. */
+  private readonly lastByProcess = new Map<string, LogEvent>();
   capped = false;
 
   constructor(verdicts: readonly Verdict[], q: Query) {
@@ -180,15 +189,38 @@ export class TimelineBuilder {
       !(e.queueId === undefined && mentionsAny(e.line.message, this.needles))
     ) {
       this.sessions.observe(e, (found) => this.add(found, undefined));
+      this.rememberProcess(e);
       return;
     }
     this.add(e, attachedTo);
     this.sessions.close(e);
+    this.takeMilterConnect(e);
     // The message is bound to an SMTP session: bring in that session's lines (connect,
     // HELO, TLS, the SPF check, the proxy in front) that carry no queue id.
     if (e.kind === 'message.client' || (e.kind === 'envelope' && e.clientIp !== undefined))
       this.sessions.bind(e, (found) => this.add(found, undefined));
   };
+
+  private rememberProcess(e: LogEvent): void {
+    const key = processKey(e);
+    if (this.lastByProcess.has(key) || this.lastByProcess.size < MAX_PROCESSES_REMEMBERED)
+      this.lastByProcess.set(key, e);
+  }
+
+  /**
+   * An SPF milter or policy service logs the client it is asked about on a line of its own
+   * just before its result (pyspf-milter: "connect from NAME at ('192.0.2.1', 51234)"): when
+   * the result is the message's, that process's previous line naming the same client is too.
+   */
+  private takeMilterConnect(e: LogEvent): void {
+    if (e.kind !== 'auth.spf' || e.clientIp === undefined) return;
+    const prev = this.lastByProcess.get(processKey(e));
+    if (prev === undefined) return;
+    const t = e.line.time;
+    const pt = prev.line.time;
+    if (t !== null && pt !== null && t - pt > LOOKBACK_WINDOW_MS) return;
+    if (mentionsAny(prev.line.message, [e.clientIp])) this.add(prev, undefined);
+  }
 
   private add(e: LogEvent, attachedTo: string[] | undefined): void {
     const src = e.line.src;

@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInvestigate, type InvestigateReport } from '../../src/investigate/index.js';
@@ -248,5 +248,67 @@ describe('investigate on the lab logs', () => {
         'the SPF check of its session',
       );
     });
+  }
+});
+
+/**
+ * Sendmail and Exim: every line naming the queue id and, for Sendmail, the SPF milter's
+ * lines for the client just before it (pyspf-milter logs "connect from NAME at ('IP',
+ * PORT)" and its result without a queue id). Exim's lab log carries no session lines.
+ */
+function expectedOtherMta(raw: string[], messageId: string, mta: 'sendmail' | 'exim'): Expected {
+  const mid = bare(messageId);
+  let qid: string | undefined;
+  let ip: string | undefined;
+  for (const l of raw) {
+    const { rest } = split(l);
+    if (mta === 'sendmail' && rest.includes(`msgid=<${mid}>`)) {
+      qid = rest.slice(0, rest.indexOf(':'));
+      ip = /relay=\S* ?\[([\d.]+)\]/.exec(rest)?.[1];
+    }
+    if (mta === 'exim' && rest.includes(' <= ') && rest.includes(` id=${mid} `)) qid = rest.split(' ')[0];
+  }
+  assert.ok(qid, `queue id of ${messageId}`);
+  const out = new Set<number>();
+  raw.forEach((l, i) => {
+    if (names(l, qid)) out.add(i);
+  });
+  const first = Math.min(...out);
+  for (let k = first - 1; k >= 0 && ip !== undefined; k--) {
+    const t = split(raw[k]!);
+    if (!t.tag.startsWith('pyspf-milter[')) break;
+    if (t.rest.includes(`('${ip}',`) || t.rest.includes(`client-ip=${ip};`)) out.add(k);
+  }
+  return { queueIds: [qid], lines: [...out].sort((a, b) => a - b).map((i) => i + 1) };
+}
+
+describe('investigate on the lab Sendmail and Exim logs', () => {
+  for (const mode of ['sendmail-report-only', 'exim-report-only']) {
+    const log = logOf(mode);
+    const mta = mode.startsWith('sendmail') ? 'sendmail' : 'exim';
+    for (const scenario of ['legit-direct', 'spoof-display-name']) {
+      test(
+        `${mode} ${scenario}: by queue id and Message-ID, all its lines, hashed, scan's verdict`,
+        {
+          skip:
+            existsSync(log) && truth.messages.some((x) => x.mode === mode)
+              ? false
+              : `no lab ${mode} log (${log}) or no ${mode} messages in truth.json`,
+        },
+        async () => {
+          const m = sent(mode, scenario);
+          const raw = readFileSync(log, 'utf8').split('\n');
+          const exp = expectedOtherMta(raw, m.messageId, mta);
+          const byQid = await check(log, exp.queueIds[0]!, exp);
+          await check(log, m.messageId, exp);
+          assert.equal(byQid.messages[0]!.mta, mta);
+          assert.equal(byQid.messages[0]!.verdict.verdict, m.verdict, 'the lab truth agrees');
+          if (mta === 'sendmail')
+            assert.ok(
+              byQid.timeline.some((l) => l.program === 'pyspf-milter' && l.raw.includes(' connect from ')),
+            );
+        },
+      );
+    }
   }
 });
