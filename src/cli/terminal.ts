@@ -1,4 +1,5 @@
 /** What the terminal allows: colour and progress only where a person is watching. */
+import { terminalSafe } from '../output/safe-text.js';
 
 export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
@@ -57,4 +58,27 @@ export class Progress {
     if (!this.plain) return '\r\x1b[2K';
     return this.shownWidth > 0 ? `\r${' '.repeat(this.shownWidth)}\r` : '\r';
   }
+}
+
+/**
+ * One closing line on stderr for a person at a terminal when the results went elsewhere (a
+ * file, or JSON on stdout): what was read and how the verdicts fell. Never under CI or into
+ * a pipe or a log file, where stderr is for errors.
+ */
+export function reportDone(
+  s: {
+    lines: number;
+    records: number;
+    byVerdict: Record<'spoof' | 'suspicious' | 'unknown' | 'clean', number>;
+  },
+  outPath: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (process.stderr.isTTY !== true || ciSet(env)) return;
+  const v = s.byVerdict;
+  const to = outPath === undefined ? '' : ` (written to ${terminalSafe(outPath)})`;
+  process.stderr.write(
+    `spoofwatch: ${s.lines.toLocaleString('en')} lines, ${s.records.toLocaleString('en')} messages: ` +
+      `spoof ${v.spoof}, suspicious ${v.suspicious}, unknown ${v.unknown}, clean ${v.clean}${to}\n`,
+  );
 }

@@ -65,6 +65,16 @@ describe('on a terminal', { concurrency: true, skip: noPty }, () => {
     assert.doesNotMatch(ci.screen, /spoofwatch: [\d,]+ lines/, 'CI: no progress line');
   });
 
+  test('results written to a file: one closing line on the terminal says how they fell', async () => {
+    const out = join(dir, 'out.jsonl');
+    const r = await onTerminal(['scan', '-c', config, '-o', out, log]);
+    assert.equal(r.code, 0, r.screen);
+    assert.ok(
+      r.screen.includes(`4 messages: spoof 2, suspicious 0, unknown 1, clean 1 (written to ${out})`),
+      r.screen,
+    );
+  });
+
   test('no command and no input on a terminal prints the help', async () => {
     const r = await onTerminal([]);
     assert.equal(r.code, 0);

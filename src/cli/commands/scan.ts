@@ -9,7 +9,7 @@ import { createFormatter, type OutputFormat, type ScanSummary } from '../../outp
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
-import { colorAllowed, Progress } from '../terminal.js';
+import { colorAllowed, Progress, reportDone } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
 import { scanParallel } from '../../parallel/scan.js';
@@ -172,6 +172,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   if (parallel !== null) parallel.end(summary);
   else formatter.end(summary);
   await out.end();
+  if (format !== 'table' || outPath !== undefined) reportDone(summary, outPath);
   if (stats.errors > 0) return { code: 2 };
   return { code: failed ? 1 : 0 };
 }
