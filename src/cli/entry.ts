@@ -1,5 +1,12 @@
 /** The process entry: runs the CLI and maps its result to the exit code. */
 import { main } from './main.js';
+import { clearProgressLine } from './terminal.js';
+
+// Ctrl-C: leave the terminal clean (no half-drawn progress line) and exit as shells expect.
+process.once('SIGINT', () => {
+  clearProgressLine();
+  process.exit(130);
+});
 
 // The reader of our output went away (`spoofwatch scan | head -1`): nothing more can be
 // delivered, so stop at once, quietly, instead of reading the rest of the logs for nobody.

@@ -83,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
       result = await run('scan', []);
     } else if (first === '-h' || first === '--help' || first === 'help') {
       const topic = rest[0];
+      if (topic !== undefined && !topic.startsWith('-') && !COMMANDS.has(topic))
+        throw new SpoofwatchError(
+          'USAGE',
+          `no help on "${topic}": commands are ${[...COMMANDS.keys()].join(', ')}`,
+        );
       process.stdout.write(topic !== undefined && COMMANDS.has(topic) ? await helpOf(topic) : MAIN_HELP);
       return 0;
     } else if (first === '-V' || first === '--version') {

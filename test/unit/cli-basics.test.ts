@@ -25,6 +25,13 @@ function jsonLines(text: string): Record<string, unknown>[] {
 }
 
 describe('help and version', { concurrency: true }, () => {
+  test('help on something that is no command: exit 2', async () => {
+    const r = await runCli(['help', 'report']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^spoofwatch: no help on "report": commands are scan, parse/);
+  });
+
   test('--help lists every command on stdout', async () => {
     for (const args of [['--help'], ['help']]) {
       const r = await runCli(args);
