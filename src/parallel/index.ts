@@ -5,7 +5,7 @@
  * thread writes as it arrives. One host's lines stay in order in one worker, so its
  * messages are assembled exactly as in a single-threaded run; only the order of output
  * lines across hosts may differ. A log of a single host cannot be spread this way: it runs
- * in one worker, no faster than without --workers.
+ * in one worker, and only the reading (the main thread) overlaps with the rest.
  *
  * Each worker's correlator holds 1/N of the open records and sessions a single thread may
  * hold, so the memory bound of a run does not grow with N.

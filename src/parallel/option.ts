@@ -4,7 +4,8 @@ import { MAX_WORKERS } from './bounds.js';
 
 export const WORKERS_HELP = `      --workers N        spread the work over N threads by mail host (syslog host
                            field), for central logs of several hosts: one host's lines
-                           stay in one thread, so a single-host log gains nothing.
+                           stay in one thread, so for a single-host log only the reading
+                           runs beside the rest.
                            Lines of different hosts may come out in another order, and
                            what a run learns (protected domains guessed when none are
                            configured, third-party pairs) is learned per thread (default 1)`;
