@@ -110,6 +110,13 @@ export const SENDMAIL_HEADER_FROM = [
   'evaluates, and a content filter (amavis, rspamd) logs the From.',
 ].join('\n');
 
+export const SENDMAIL_HELO = [
+  'Sendmail does not log the HELO/EHLO name on its own lines (from= gives relay=NAME [IP],',
+  'the reverse name, not the HELO). It is in the Received: header Sendmail adds, and SPF',
+  'milters check it and log it with their result (pyspf-milter: "helo=NAME"); run one:',
+  "INPUT_MAIL_FILTER(`spf-milter', `S=unix:/run/spf-milter/spf-milter.sock, F=T')dnl",
+].join('\n');
+
 export const SENDMAIL_SPF = [
   'Sendmail has no SPF check of its own: add a milter that logs the result, e.g.',
   "INPUT_MAIL_FILTER(`spf-milter', `S=unix:/run/spf-milter/spf-milter.sock, F=T')dnl",
@@ -196,6 +203,7 @@ export function remedyFor(field: FieldId, mta: MtaFamily): string {
         field === 'header.authentication-results'
       )
         return SENDMAIL_MILTERS;
+      if (field === 'helo') return SENDMAIL_HELO;
       return ['dnl /etc/mail/sendmail.mc', "define(`confLOG_LEVEL', `14')dnl"].join('\n');
     case 'exim':
       if (POSTFIX_HEADER_NAMES[field] !== undefined) return EXIM_HEADERS;

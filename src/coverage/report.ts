@@ -159,6 +159,8 @@ interface HostFieldCounts {
   present: Map<FieldId, number>;
   /** Messages in the DKIM scope with a DMARC verdict but no DKIM line (see dkimPresent). */
   dmarcWithoutDkim: number;
+  /** Messages with a client address but no reverse name (see rdnsPresent). */
+  ipWithoutName: number;
 }
 
 export interface CoverageCollectorOptions {
@@ -202,7 +204,13 @@ export class CoverageCollector {
     const key = r.host === '' ? '(no host)' : r.host;
     let h = this.byHost.get(key);
     if (h === undefined) {
-      h = { counts: emptyCounts(), inboundAccepted: 0, present: new Map(), dmarcWithoutDkim: 0 };
+      h = {
+        counts: emptyCounts(),
+        inboundAccepted: 0,
+        present: new Map(),
+        dmarcWithoutDkim: 0,
+        ipWithoutName: 0,
+      };
       this.byHost.set(key, h);
     }
     const c = h.counts;
@@ -219,6 +227,7 @@ export class CoverageCollector {
       if (!inScope(spec, accepted, dir)) continue;
       if (spec.present(r)) h.present.set(spec.id, (h.present.get(spec.id) ?? 0) + 1);
       else if (spec.id === 'auth.dkim' && r.auth.dmarc !== undefined) h.dmarcWithoutDkim++;
+      else if (spec.id === 'client.rdns' && r.session.clientIp !== undefined) h.ipWithoutName++;
     }
   };
 
@@ -261,6 +270,17 @@ function dkimPresent(hc: HostFieldCounts, mta: MtaFamily): number {
   const seen = hc.present.get('auth.dkim') ?? 0;
   if (seen === 0) return 0;
   return mta === 'exim' ? hc.inboundAccepted : seen + hc.dmarcWithoutDkim;
+}
+
+/**
+ * Messages whose client's reverse name the logs answer. Postfix writes "unknown[ip]" for a
+ * client without one; Sendmail (relay=[ip]) and Exim (H=[ip]) just leave the name out. On
+ * a host that logs names for some clients, reverse lookups are on, so a client logged
+ * with its address alone had no name: that is known, and is what helo-anomaly weighs.
+ */
+function rdnsPresent(hc: HostFieldCounts): number {
+  const named = hc.present.get('client.rdns') ?? 0;
+  return named > 0 ? named + hc.ipWithoutName : 0;
 }
 
 function inScope(spec: FieldSpec, accepted: boolean, dir: string): boolean {
@@ -380,6 +400,7 @@ function buildReport(
       inboundAccepted: 0,
       present: new Map<FieldId, number>(),
       dmarcWithoutDkim: 0,
+      ipWithoutName: 0,
     };
     const mta: MtaFamily = inv === undefined ? 'unknown' : mtaOfHost(inv);
     if (inv !== undefined) {
@@ -413,7 +434,12 @@ function buildReport(
 
     FIELD_SPECS.forEach((spec, i) => {
       const total = denominator(spec, hc.counts, inboundAccepted);
-      const present = spec.id === 'auth.dkim' ? dkimPresent(hc, mta) : (hc.present.get(spec.id) ?? 0);
+      const present =
+        spec.id === 'auth.dkim'
+          ? dkimPresent(hc, mta)
+          : spec.id === 'client.rdns'
+            ? rdnsPresent(hc)
+            : (hc.present.get(spec.id) ?? 0);
       const s = share(present, total);
       const fc = fields[i]!;
       fc.byHost[name] = s;

@@ -236,6 +236,14 @@ describe('Sendmail', () => {
     assert.equal(gapOf(r, 'header.from'), undefined);
     assert.equal(field(r, 'header.from').share, 1);
     for (const id of ['auth.spf', 'auth.dkim', 'auth.dmarc']) assert.equal(gapOf(r, id), undefined, id);
+    // Clients without a reverse name are logged as relay=[IP]: known, not a gap.
+    assert.equal(gapOf(r, 'client.rdns'), undefined);
+    // Sendmail logs no HELO: the gap says so instead of pointing at a log level.
+    const helo = gapOf(r, 'helo');
+    if (field(r, 'helo').share === 0) {
+      assert.ok(helo, 'HELO gap');
+      assert.match(helo.remedy, /Sendmail does not log the HELO/);
+    }
   });
 
   test(
@@ -307,7 +315,7 @@ describe('Exim', () => {
     assert.deepEqual(r.inventory.mtas, ['exim']);
     assert.equal(gapOf(r, 'header.from'), undefined);
     assert.equal(field(r, 'header.from').present, n.accepted);
-    for (const id of ['auth.spf', 'auth.dkim']) assert.equal(gapOf(r, id), undefined, id);
+    for (const id of ['auth.spf', 'auth.dkim', 'client.rdns']) assert.equal(gapOf(r, id), undefined, id);
     // Exim logs a line per DKIM signature it checks: unsigned mail is known unsigned.
     assert.deepEqual(
       [field(r, 'auth.dkim').present, field(r, 'auth.dkim').total],
