@@ -120,7 +120,7 @@ describe('scan', { concurrency: true }, () => {
       runCli(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } }),
       runCli(args, { env: { CI: 'true', FORCE_COLOR: '1' } }),
       runCli(args, { env: { TERM: 'dumb', FORCE_COLOR: '1' } }),
-      runCli(args, { env: { FORCE_COLOR: '1' } }),
+      runCli(args, { env: { FORCE_COLOR: '1', TERM: 'xterm-256color' } }),
     ]);
     for (const r of [noColor, ci, dumb]) {
       assert.equal(r.code, 0, r.stderr);
