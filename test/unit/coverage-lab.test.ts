@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/detect/config.js';
 import { EXIM_LOGGING_ADVICE } from '../../src/parse/exim.js';
 import { SENDMAIL_HEADER_LOGGING_MC } from '../../src/parse/sendmail.js';
 import { loadTruth, type Truth } from '../lab/lab-verdicts.js';
+import { runCli } from '../support/cli.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURES = join(REPO, 'lab', 'fixtures');
@@ -340,5 +341,43 @@ describe('Exim', () => {
     assert.match(remedy, /logwrite = :main:header From: \$h_from:/);
     assert.match(remedy, /^log_selector = /m);
     assert.doesNotMatch(remedy, /header_checks|sendmail\.mc/);
+  });
+});
+
+describe('spoofwatch coverage --config', () => {
+  test('the lab config makes the lab clients inbound, as scan judges them', async () => {
+    const log = join(FIXTURES, 'postfix-report-only.log');
+    const cfg = join(FIXTURES, 'spoofwatch.yaml');
+    const [withCfg, short, bare] = await Promise.all([
+      runCli(['coverage', '--config', cfg, '-f', 'json', log], { cwd: tmp }),
+      runCli(['coverage', '-c', cfg, log], { cwd: tmp }),
+      runCli(['coverage', '-f', 'json', log], { cwd: tmp }),
+    ]);
+    assert.equal(withCfg.code, 0, withCfg.stderr);
+    const n = sentCounts('report-only');
+    const r = JSON.parse(withCfg.stdout) as CoverageReport;
+    assert.equal(r.inventory.messages.inbound, n.inboundAccepted);
+    assert.equal(field(r, 'auth.dmarc').share, 1);
+    assert.equal(short.code, 0, short.stderr);
+    assert.match(
+      short.stdout,
+      new RegExp(`DMARC result\\s+100% \\(${n.inboundAccepted}/${n.inboundAccepted}\\)`),
+    );
+    // No config (and none in the working directory): as scan, every client but 127.0.0.1 is
+    // from outside, the application server too (trustedNetworks is what makes it ours).
+    assert.equal(bare.code, 0, bare.stderr);
+    assert.equal((JSON.parse(bare.stdout) as CoverageReport).inventory.messages.inbound, n.sent);
+  });
+
+  test("a missing config file is the user's mistake: exit 2, named on stderr", async () => {
+    const res = await runCli(
+      ['coverage', '-c', join(tmp, 'nope.yaml'), join(FIXTURES, 'postfix-report-only.log')],
+      {
+        cwd: tmp,
+      },
+    );
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /nope\.yaml/);
+    assert.equal(res.stdout, '');
   });
 });
