@@ -202,6 +202,8 @@ export class TimelineBuilder {
   };
 
   private rememberProcess(e: LogEvent): void {
+    // Only SPF checkers' lines are asked for later: no key built for every other line.
+    if (e.producer !== 'policyd-spf') return;
     const key = processKey(e);
     if (this.lastByProcess.has(key) || this.lastByProcess.size < MAX_PROCESSES_REMEMBERED)
       this.lastByProcess.set(key, e);
