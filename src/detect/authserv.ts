@@ -51,6 +51,9 @@ export function milterAdded(record: MessageRecord, h: HeaderValue): boolean {
   if (probe.length === 0) return false;
   const later = record.queueIds.slice(1);
   let seen = false;
+  let firstHop = false;
+  // Every line quoting it is read: the milter's own log of what it will add (pyspf-milter's
+  // "prepend Authentication-Results: ...") may come before the MTA's "Milter (pyspf) insert".
   for (const line of record.lines) {
     if (!line.includes(probe)) continue;
     if (h.milter === undefined) for (const m of MILTER_MARKERS) if (line.includes(m)) return true;
@@ -61,11 +64,11 @@ export function milterAdded(record: MessageRecord, h: HeaderValue): boolean {
         break;
       }
     }
-    // Logged as received on the first hop: the sender's header.
-    if (!onLaterHop) return false;
-    seen = true;
+    if (onLaterHop) seen = true;
+    else firstHop = true;
   }
-  return seen;
+  // Logged as received on the first hop: the sender's header.
+  return seen && !firstHop;
 }
 
 /**

@@ -88,6 +88,8 @@ export function createDetector(config: Config): Detector {
       state.records++;
       if (guessing) learnProtected(record);
       const protectedOrgs = guessing ? learnedSet : cfg.protectedOrgs;
+      if (record.mta === 'exim' && record.auth.dkim.some((k) => k.source === 'exim'))
+        state.learnDkimLoggingHost(record.host);
       const ctx = buildContext(record, cfg, state, protectedOrgs, guessing);
       if (ctx.outside && PRIVATE.hasIp(record.session.clientIp)) {
         state.privateOutside++;

@@ -17,6 +17,8 @@ export const MAX_LOOKALIKE_CACHE = 20_000;
 export const MAX_LEARNED_PROTECTED = 200;
 /** (header-From org, envelope org) pairs learned from DMARC passes. */
 export const MAX_LEARNED_PAIRS = 10_000;
+/** Mail hosts remembered as logging every DKIM signature they verify (Exim +dkim_verbose). */
+export const MAX_DKIM_LOGGING_HOSTS = 1_000;
 /** Client addresses tracked by the campaign-burst rule. */
 export const MAX_CAMPAIGN_CLIENTS = 20_000;
 /** From domains remembered per client address inside the campaign window. */

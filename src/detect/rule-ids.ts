@@ -5,6 +5,7 @@
  */
 export const DEFAULT_WEIGHTS = {
   'dmarc-fail': 50,
+  'dmarc-fail-derived': 50,
   'spf-fail': 25,
   'spf-softfail': 8,
   'dkim-fail': 20,

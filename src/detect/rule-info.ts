@@ -18,6 +18,12 @@ export const RULE_INFO: Readonly<Record<RuleId, RuleInfo>> = {
       'The header-From domain failed DMARC, weighted by its published policy; enforced rejects are blocked spoofs.',
     anchors: ['RFC 7489 6.6', 'Rspamd DMARC_POLICY_REJECT', 'SpamAssassin DMARC_REJECT'],
   },
+  'dmarc-fail-derived': {
+    title: 'DMARC failure derived from SPF/DKIM results',
+    description:
+      'No DMARC verifier logged, but the logged SPF and DKIM results show neither passed aligned with the header-From domain (relaxed alignment); the published policy is unknown from logs.',
+    anchors: ['RFC 7489 3.1', 'RFC 7489 4.2'],
+  },
   'spf-fail': {
     title: 'SPF fail',
     description: 'The client is not authorised by the SPF record of the envelope sender (or HELO) domain.',

@@ -7,6 +7,7 @@
 import {
   MAX_CAMPAIGN_CLIENTS,
   MAX_CAMPAIGN_ENTRIES_PER_CLIENT,
+  MAX_DKIM_LOGGING_HOSTS,
   MAX_LEARNED_PAIRS,
   MAX_LEARNED_PROTECTED,
 } from './limits.js';
@@ -23,6 +24,11 @@ export class DetectorState {
   /** "fromOrg envOrg" keys. */
   readonly pairs = new Set<string>();
   pairsFull = false;
+  /**
+   * Exim hosts seen logging a DKIM verification line of their own: they log one for every
+   * signature they verify, so a message of theirs without one carried no signature.
+   */
+  readonly dkimLoggingHosts = new Set<string>();
   readonly campaign = new Map<string, CampaignEntry[]>();
   campaignEvicted = 0;
   records = 0;
@@ -51,6 +57,10 @@ export class DetectorState {
       return;
     }
     this.pairs.add(key);
+  }
+
+  learnDkimLoggingHost(host: string): void {
+    if (this.dkimLoggingHosts.size < MAX_DKIM_LOGGING_HOSTS) this.dkimLoggingHosts.add(host);
   }
 
   hasPair(fromOrg: string, envOrg: string): boolean {

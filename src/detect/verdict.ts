@@ -33,6 +33,8 @@ export interface Finding {
   attack: string[];
   /** Present when a guard lowered this finding. */
   guard?: { name: string; reason: string };
+  /** Fields this finding had to do without (e.g. "auth.dmarc.policy" for a derived DMARC fail). */
+  missing?: string[];
 }
 
 export interface Verdict {

@@ -18,6 +18,7 @@ const FORWARD_RULES: RuleId[] = [
   'spf-fail',
   'spf-softfail',
   'dmarc-fail',
+  'dmarc-fail-derived',
   'header-from-envelope-mismatch',
   'return-path-sender-divergence',
   'dkim-unaligned',
@@ -108,7 +109,7 @@ export const forwardingGuard: Guard = (ctx) => {
         'return-path-sender-divergence',
         'dkim-unaligned',
       ];
-      if (ownerSigned) rules.push('dmarc-fail');
+      if (ownerSigned) rules.push('dmarc-fail', 'dmarc-fail-derived');
       out.push({
         name: 'forwarding',
         reason:

@@ -15,6 +15,7 @@ import type { Guard } from './guard.js';
 
 const LIST_RULES: RuleId[] = [
   'dmarc-fail',
+  'dmarc-fail-derived',
   'dkim-fail',
   'dkim-unaligned',
   'header-from-envelope-mismatch',
@@ -112,6 +113,7 @@ export const mailingListGuard: Guard = (ctx) => {
 function weak(): Partial<Record<RuleId, number>> {
   const out = f(0.6);
   delete out['dmarc-fail'];
+  delete out['dmarc-fail-derived'];
   delete out['dkim-fail'];
   return out;
 }

@@ -21,6 +21,7 @@ const CONFIGURED: Partial<Record<RuleId, number>> = {
   'spf-fail': 0.3,
   'spf-softfail': 0.3,
   'dmarc-fail': 0.3,
+  'dmarc-fail-derived': 0.3,
 };
 
 const LEARNED: Partial<Record<RuleId, number>> = {

@@ -8,8 +8,8 @@
  * Spares: p=none (or no policy logged) is weighed low — unless nothing of the domain
  * owner's touched the message (no DKIM signature of the From's organisation, envelope of
  * another): then the From is simply unauthenticated and weighs in full whatever the policy.
- * Forwarding and lists are lowered by guards. Without any DMARC line, the alignment is computed
- * for the one pattern the logs decide alone (see computedAlignmentFail).
+ * Forwarding and lists are lowered by guards. Without any DMARC line, dmarc-fail-derived
+ * evaluates the alignment from the logged SPF and DKIM results.
  * Anchors: RFC 7489 section 6.6; Rspamd DMARC_POLICY_REJECT / _QUARANTINE / _SOFTFAIL;
  * SpamAssassin DMARC_REJECT / DMARC_QUAR / DMARC_NONE.
  */
@@ -92,45 +92,5 @@ export const dmarcFail: Rule = (ctx) => {
       ];
     }
   }
-  if (d === undefined) return computedAlignmentFail(ctx);
   return [];
 };
-
-/**
- * No DMARC evaluator logged (Exim or Sendmail without OpenDMARC): apply RFC 7489's
- * alignment to the logged results, but only for the pattern that needs no DNS to judge —
- * the From domain's own DKIM signature was there and broke, nothing else aligned passed,
- * and the envelope is another organisation's (a replayed or edited message). Weighed as a
- * DMARC fail of unknown policy.
- */
-function computedAlignmentFail(ctx: Parameters<Rule>[0]): ReturnType<Rule> {
-  const from = ctx.fromDomain;
-  if (from === undefined || ctx.alignedDkimPass || ctx.alignedSpfPass) return [];
-  if (ctx.envOrg === undefined || ctx.envOrg === ctx.fromOrg) return [];
-  const broken = ctx.auth.dkim.find(
-    (k) =>
-      k.result === 'fail' && k.failure !== 'key' && k.domain !== undefined && ctx.aligned(k.domain, from),
-  );
-  if (broken === undefined) return [];
-  return [
-    finding(ctx, 'dmarc-fail', {
-      severity: 'high',
-      factor: 0.6,
-      summary:
-        `Header From ${from} is not authenticated: its own DKIM signature (d=${broken.domain ?? ''}) failed and the ` +
-        `envelope sender is of ${ctx.envOrg} (DMARC alignment computed from the logged results; no DMARC evaluator logged)`,
-      fields: {
-        header_from: from,
-        dmarc_result: 'fail',
-        evaluated_by: 'spoofwatch',
-        policy: null,
-        envelope_from: ctx.envFrom ?? null,
-        dkim_domain: broken.domain ?? null,
-        dkim_failure: broken.failure ?? null,
-        spf_aligned: false,
-        dkim_aligned: false,
-      },
-      attack: SPOOFING,
-    }),
-  ];
-}

@@ -70,3 +70,16 @@ test('a Sendmail milter insert line marks the header as ours', () => {
   });
   assert.deepEqual(forgedAuthResults(ctxOf(r)), []);
 });
+
+test("the SPF milter's own prepend line before Sendmail's insert line does not make our header the sender's", () => {
+  const value = 'mx1.example.com; spf=none (no SPF record) smtp.mailfrom=sender.test';
+  const lines = [
+    `Jan  5 10:00:01 mx1 pyspf-milter[9092]: prepend Authentication-Results: ${value}`,
+    `Jan  5 10:00:01 mx1 sendmail[1809]: 6ARMBaQP018091: Milter (pyspf) insert (0): header: Authentication-Results: ${value}`,
+  ];
+  const ours = rec({ headers: { 'authentication-results': hv(value) }, lines });
+  assert.deepEqual(forgedAuthResults(ctxOf(ours)), []);
+  // Without the MTA's insert line the header is what the sender sent.
+  const sent = rec({ headers: { 'authentication-results': hv(value) }, lines: lines.slice(0, 1) });
+  assert.equal(forgedAuthResults(ctxOf(sent))[0]?.rule, 'forged-auth-results');
+});

@@ -6,6 +6,7 @@ import { dkimUnaligned } from './dkim-unaligned.js';
 import { displayNameAddress } from './display-name-address.js';
 import { displayNameVip } from './display-name-vip.js';
 import { dmarcFail } from './dmarc-fail.js';
+import { dmarcFailDerived } from './dmarc-fail-derived.js';
 import { forgedAuthResults } from './forged-auth-results.js';
 import { fromMalformed } from './from-malformed.js';
 import { headerFromEnvelopeMismatch } from './header-from-envelope-mismatch.js';
@@ -22,6 +23,7 @@ import { spfSoftfail } from './spf-softfail.js';
 
 export const RULES: readonly Rule[] = [
   dmarcFail,
+  dmarcFailDerived,
   ownDomainFromOutside,
   forgedAuthResults,
   spfFail,
