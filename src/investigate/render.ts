@@ -51,7 +51,9 @@ function renderMarkdown(r: InvestigateReport): string {
   out.push(`${r.messages.length} message record(s), ${r.timeline.length} line(s).`, '');
   for (const m of r.messages) {
     out.push(`## ${s(m.id)} (${s(m.mta)} on ${s(m.host)})`, '');
-    out.push(`- Matched by: ${m.matchedBy}`);
+    out.push(
+      `- Matched by: ${m.matchedBy === 'hop' ? 'hop (the same message on another host: "queued as" or its Message-ID)' : m.matchedBy}`,
+    );
     out.push(`- Queue ids: ${m.queueIds.map(s).join(', ') || 'none (rejected before queueing)'}`);
     if (m.messageId !== undefined) out.push(`- Message-ID: ${s(m.messageId)}`);
     out.push(`- Disposition: ${s(m.disposition)}${m.agedOut ? ' (aged out: no final line seen)' : ''}`);

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runInvestigate } from '../../src/investigate/index.js';
+import { renderInvestigate, runInvestigate } from '../../src/investigate/index.js';
 import { queuedAsOf } from '../../src/investigate/hops.js';
 import { runPipeline } from '../../src/pipeline.js';
 import { createDetector } from '../../src/detect/index.js';
@@ -97,6 +97,12 @@ for (const q of ['1A2B3C4D5E', '9F8E7D6C5B', '0C1D2E3F4A']) {
     }
   });
 }
+
+test('the Markdown report says which records are hops', async () => {
+  const md = renderInvestigate(await runInvestigate('1A2B3C4D5E', [log], { config: defaultConfig() }), 'md');
+  assert.equal(md.match(/^- Matched by: hop \(the same message on another host/gm)?.length, 2);
+  assert.equal(md.match(/^- Matched by: queue-id$/gm)?.length, 1);
+});
 
 test('by Message-ID: every record carrying it, the resend included', async () => {
   const r = await runInvestigate(`<${MID}>`, [log], { config: defaultConfig() });
