@@ -1,5 +1,5 @@
 /** Which inputs a command reads when the user names none. */
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { defaultInputs } from '../ingest/index.js';
 import { SpoofwatchError } from '../errors.js';
 
@@ -27,4 +27,22 @@ export async function resolveInputs(positionals: string[]): Promise<string[]> {
     'USAGE',
     'no input: name log files (plain or .gz), or pipe a log on stdin (no /var/log/mail.log* or /var/log/maillog* found)',
   );
+}
+
+/**
+ * `-o` naming one of the logs being read would truncate it before a line is read: evidence
+ * destroyed. Compared by device and inode, so another path to the same file is caught too.
+ */
+export function refuseOverwritingInput(outPath: string, inputs: readonly string[]): void {
+  const out = statSync(outPath, { throwIfNoEntry: false });
+  if (out === undefined || !out.isFile()) return;
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const st = statSync(input, { throwIfNoEntry: false });
+    if (st !== undefined && st.dev === out.dev && st.ino === out.ino)
+      throw new SpoofwatchError(
+        'USAGE',
+        `-o ${outPath} is an input (${input}): refusing to overwrite a log being read`,
+      );
+  }
 }

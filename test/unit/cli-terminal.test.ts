@@ -7,7 +7,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { CONFIG_YAML, mixedLog, tempDir } from '../support/mail-fixtures.js';
@@ -82,7 +82,20 @@ describe('on a terminal', { concurrency: true, skip: noPty }, () => {
   });
 });
 
-describe('output that cannot be written', () => {
+describe('output that cannot be written', { concurrency: true }, () => {
+  test('-o naming a log being read is refused and the log left intact; -o - is stdout', async () => {
+    const [refused, dash] = await Promise.all([
+      runCli(['scan', log, '-o', join(dir, '.', 'mail.log')]),
+      runCli(['scan', '-o', '-', log]),
+    ]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /is an input .*refusing to overwrite a log being read/);
+    assert.equal(readFileSync(log, 'utf8'), mixedLog(), 'the log is untouched');
+    assert.equal(dash.code, 0, dash.stderr);
+    assert.equal(dash.stdout.split('\n').filter((l) => l !== '').length, 4);
+    assert.equal(existsSync(join(REPO_ROOT, '-')), false, 'no file named "-"');
+  });
+
   test('-o into a missing directory or onto a directory: exit 2, no stack trace', async () => {
     const targets = [join(dir, 'no', 'such', 'out.jsonl'), dir];
     const results = await Promise.all(targets.map((t) => runCli(['scan', '-o', t, log])));

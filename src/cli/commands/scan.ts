@@ -7,7 +7,7 @@ import { defaultConfig, loadConfig } from '../../detect/config.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
 import { createFormatter, type OutputFormat, type ScanSummary } from '../../output/index.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
-import { resolveInputs } from '../inputs.js';
+import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress, reportDone } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
@@ -81,7 +81,8 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   });
   if (values.help === true) return { stdout: SCAN_HELP, code: 0 };
 
-  const outPath = values.output;
+  // `-o -` is stdout, as in most Unix tools.
+  const outPath = values.output === '-' ? undefined : values.output;
   const toTty = outPath === undefined && process.stdout.isTTY === true;
   const inferred = outPath === undefined ? undefined : formatFromPath(outPath);
   const format = oneOf(values.format, '--format', FORMATS, inferred ?? (toTty ? 'table' : 'jsonl'));
@@ -97,6 +98,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
+  if (outPath !== undefined) refuseOverwritingInput(outPath, inputs);
 
   const detector = createDetector(config);
   const out = outPath === undefined ? new BufferedSink(process.stdout) : BufferedSink.toFile(outPath);
