@@ -31,7 +31,8 @@ Options:
   -c, --config FILE        spoofwatch.yaml (protected domains, trusted networks, ...);
                            default: ./spoofwatch.yaml if present, else built-in defaults
   -f, --format FORMAT      table | jsonl | ecs | ocsf (default: table on a terminal, else jsonl)
-  -o, --output FILE        write results to FILE (format from .jsonl/.ecs.json/.ocsf.json)
+  -o, --output FILE        write results to FILE (format from .jsonl/.ecs.json/.ocsf.json;
+                           "-" is stdout; a file being read is refused)
       --min-verdict LEVEL  only output verdicts at or above LEVEL
                            (clean < unknown < suspicious < spoof; default: table unknown, else clean)
       --fail-on LEVEL      exit 1 when any message reaches LEVEL
