@@ -8,9 +8,9 @@ export const MAX_LINE_BYTES = 64 * 1024;
 /** A header value longer than this is cut and marked truncated. */
 export const MAX_HEADER_VALUE_CHARS = 8 * 1024;
 /** Open message records held by the correlator before the oldest are evicted. */
-export const MAX_OPEN_RECORDS = 200_000;
+export const MAX_OPEN_RECORDS = 20_000;
 /** Open SMTP sessions held before the oldest are evicted. */
-export const MAX_OPEN_SESSIONS = 100_000;
+export const MAX_OPEN_SESSIONS = 10_000;
 /** Records idle longer than this (log time) are emitted as aged out. */
 export const DEFAULT_RECORD_WINDOW_MS = 2 * 60 * 60 * 1000;
 /** Evidence lines kept per record (further lines are counted, not kept). */

@@ -157,6 +157,13 @@ export class SessionTable {
     this.open--;
     this.ended.push(s);
     this.onEnd(s);
+    // Bounded by count as well as by log time: a log whose clock stands still (or runs
+    // backwards) must not keep every ended session findable.
+    while (this.ended.size > this.maxOpen) {
+      const old = this.ended.shift();
+      if (old === undefined) break;
+      this.unindex(old);
+    }
   }
 
   /** Age out idle sessions of one host and forget ended ones past the proxy window. */
