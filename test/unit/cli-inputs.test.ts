@@ -6,7 +6,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.js';
@@ -51,6 +51,17 @@ writeFileSync(
   cleanMessage('Nov 25', 'C00000000C') + straddling.slice(0, 10).join('\n') + '\n',
 );
 writeFileSync(p('mail.log'), straddling.slice(10).join('\n') + '\n' + deliveredSpoof('Nov 27'));
+// Yearless stamps take their year from the file's mtime: pin each generation's mtime to the
+// end of its last day, as logrotate leaves it, so the test does not depend on today's date.
+for (const [name, day] of [
+  ['mail.log.3.gz', 23],
+  ['mail.log.2.gz', 24],
+  ['mail.log.1', 26],
+  ['mail.log', 27],
+] as const) {
+  const t = new Date(2026, 10, day, 23, 59, 0);
+  utimesSync(p(name), t, t);
+}
 
 mkdirSync(p('logs.d'));
 const binary = Buffer.alloc(4096);
