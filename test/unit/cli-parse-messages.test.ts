@@ -49,7 +49,7 @@ describe('parse and messages', { concurrency: true }, () => {
   });
 
   test('parse: one JSON event per line, in input order', async () => {
-    const r = await runCli(['parse', log]);
+    const r = await runCli(['parse', '--tz', 'UTC', log]);
     assert.equal(r.code, 0, r.stderr);
     const events = jsonLines(r.stdout);
     assert.equal(events.length, INPUT.length);
