@@ -561,6 +561,13 @@ function buildReport(
       entries.length > 1 ? ` (${entries.map(([h, x]) => `${h}: ${x.present}/${x.total}`).join(', ')})` : '';
     g.impact = impactText(spec, agg, perHost) + (hints.get(key) ?? '');
     g.severity = entries.some(([, x]) => x.present === 0) ? 'high' : 'medium';
+    if (g.field === 'auth.dmarc' && entries.every(([h]) => derivesDmarc(fields, h))) {
+      // Without a DMARC verifier the detector still judges alignment from SPF and DKIM.
+      g.impact +=
+        ' SPF and DKIM results are logged here, so dmarc-fail-derived still judges alignment from them;' +
+        " what stays unknown is the domain's published policy (p=) and the verifier's own result.";
+      g.severity = 'medium';
+    }
   }
 
   const totals = sumCounts(hosts.map((h) => h.messages));
@@ -682,6 +689,15 @@ function buildReport(
     notes,
     ...(opts.windowDays !== undefined ? { windowDays: opts.windowDays } : {}),
   };
+}
+
+/** True when SPF and DKIM are logged well enough on `host` for the derived DMARC check. */
+function derivesDmarc(fields: FieldCoverage[], host: string): boolean {
+  const ok = (id: FieldId): boolean => {
+    const sh = fields.find((f) => f.field === id)?.byHost[host]?.share;
+    return sh !== undefined && sh !== null && sh >= CORE_FIELD_MIN_SHARE;
+  };
+  return ok('auth.spf') && ok('auth.dkim');
 }
 
 /** The host part of a Postfix/Sendmail relay value: "mx2.example.com[192.0.2.5]:25" -> "mx2.example.com". */
