@@ -19,3 +19,8 @@ export const MAX_EVIDENCE_LINES = 500;
 export const MAX_RECIPIENTS = 1000;
 /** Values kept per header name per record. */
 export const MAX_HEADER_VALUES = 20;
+/**
+ * Characters of raw evidence lines held by all open records together; past it the oldest
+ * records are emitted early (aged out). Bounds memory however long the logged lines are.
+ */
+export const MAX_OPEN_EVIDENCE_CHARS = 32 * 1024 * 1024;

@@ -17,7 +17,7 @@ import type {
   SpfEvent,
 } from '../parse/event.js';
 import type { RecordAction, RecordSession, SpfResult } from './record.js';
-import type { OpenRecord } from './state.js';
+import { chargeEvidence, type OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
 import { addDkimResult } from './dkim-join.js';
@@ -35,6 +35,7 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
   if (rec.evidence.length < MAX_EVIDENCE_LINES) {
     rec.evidence.push(ev.line.src);
     rec.lines.push(ev.line.raw);
+    chargeEvidence(r, ev.line.raw.length);
   } else {
     rec.capped = true;
   }
@@ -51,6 +52,7 @@ export function prependLines(r: OpenRecord, evs: readonly LogEvent[]): void {
   if (take.length < evs.length) rec.capped = true;
   rec.evidence.unshift(...take.map((e) => e.line.src));
   rec.lines.unshift(...take.map((e) => e.line.raw));
+  for (const e of take) chargeEvidence(r, e.line.raw.length);
   for (const e of take) {
     const t = e.line.time;
     if (t !== null && (rec.firstSeen === null || t < rec.firstSeen)) rec.firstSeen = t;

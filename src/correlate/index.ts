@@ -36,7 +36,12 @@
 import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.js';
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
-import { DEFAULT_RECORD_WINDOW_MS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
+import {
+  DEFAULT_RECORD_WINDOW_MS,
+  MAX_OPEN_RECORDS,
+  MAX_OPEN_SESSIONS,
+  MAX_OPEN_EVIDENCE_CHARS,
+} from '../limits.js';
 import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF, MAX_SESSION_LINES } from './bounds.js';
 import { finalise } from './emit.js';
 import { RecordTable, indexMessageId, messageIdKey, type HostState } from './records.js';
@@ -342,6 +347,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         table.close(r, 'closed');
       }
     }
+    if (table.budget.chars > MAX_OPEN_EVIDENCE_CHARS) table.enforceBudget(table.host(ev.line.host));
   }
 
   function handle(ev: LogEvent): void {

@@ -11,6 +11,7 @@
  */
 import { indexMessageId, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
+import { chargeEvidence } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
 import { addAction, addRecipient, addSpf } from './fold.js';
@@ -141,6 +142,7 @@ export function linkHops(
     }
     a.evidence.push(b.evidence[i]!);
     a.lines.push(b.lines[i]!);
+    chargeEvidence(first, b.lines[i]!.length);
   }
   if (b.capped === true) a.capped = true;
   if (

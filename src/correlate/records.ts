@@ -11,7 +11,9 @@
  */
 import type { MessageRecord } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
+import { settleEvidence, type EvidenceBudget } from './state.js';
 import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, RETRY_WINDOW_MS, SWEEP_STEP_MS } from './bounds.js';
+import { MAX_OPEN_EVIDENCE_CHARS } from '../limits.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
 
@@ -67,6 +69,8 @@ export class RecordTable {
   open = 0;
   held = 0;
   private nextHostPrune = MIN_HOST_PRUNE;
+  /** Evidence characters held by open and held records. */
+  readonly budget: EvidenceBudget = { chars: 0 };
   /** Closed records held for a late proxy line at most; past it they are emitted at once. */
   private readonly maxHeld: number;
 
@@ -165,6 +169,8 @@ export class RecordTable {
       dmarcFromHeader: false,
       arcFromHeader: false,
       dkimTrack: null,
+      bytes: 0,
+      budget: this.budget,
       lruPrev: null,
       lruNext: null,
       lruList: null,
@@ -197,6 +203,7 @@ export class RecordTable {
       return;
     }
     r.state = 'done';
+    settleEvidence(r);
     this.finish(r, reason);
   }
 
@@ -246,6 +253,7 @@ export class RecordTable {
     if (r.state !== 'held') return;
     this.unhold(r);
     r.state = 'done';
+    settleEvidence(r);
     this.finish(r, 'closed');
   }
 
@@ -272,6 +280,7 @@ export class RecordTable {
     if (r.state === 'open') this.detach(r);
     else if (r.state === 'held') this.unhold(r);
     r.state = 'done';
+    settleEvidence(r);
     this.counters.records--;
   }
 
@@ -305,6 +314,17 @@ export class RecordTable {
       if (r.state === 'held' && r.releaseAt > h.clock) break;
       h.grace.shift();
       this.release(r);
+    }
+  }
+
+  /**
+   * Keep the raw evidence held in memory under MAX_OPEN_EVIDENCE_CHARS: long lines (an
+   * attacker can write huge header values) evict the oldest records early instead of
+   * growing memory. Cheap when under budget: one comparison per event.
+   */
+  enforceBudget(preferred: HostState): void {
+    while (this.budget.chars > MAX_OPEN_EVIDENCE_CHARS && this.evictOldest(preferred)) {
+      /* evicted one */
     }
   }
 

@@ -40,6 +40,10 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   arcFromHeader: boolean;
   /** OpenDKIM lines joined so far (null until the first one). */
   dkimTrack: DkimTrack[] | null;
+  /** Characters of raw evidence lines this record holds (charged to `budget`). */
+  bytes: number;
+  /** The table-wide account of evidence characters held by open and held records. */
+  budget: EvidenceBudget;
 }
 
 /** An SPF result joined by session, with the line that said it (evidence). */
@@ -73,4 +77,21 @@ export interface SessionState extends LruNode<SessionState> {
   noqueue: OpenRecord[];
   /** Closed records waiting for the session's end (a proxy logs the connection when it ends). */
   held: OpenRecord[];
+}
+
+/** Evidence characters held by all open and held records (bounded by MAX_OPEN_EVIDENCE_CHARS). */
+export interface EvidenceBudget {
+  chars: number;
+}
+
+/** Charge `n` evidence characters to a record and to the table-wide budget. */
+export function chargeEvidence(r: OpenRecord, n: number): void {
+  r.bytes += n;
+  r.budget.chars += n;
+}
+
+/** The record leaves the table (emitted or merged): its evidence no longer counts. */
+export function settleEvidence(r: OpenRecord): void {
+  r.budget.chars -= r.bytes;
+  r.bytes = 0;
 }
