@@ -89,3 +89,21 @@ test('a pass for another identity alone does not make the From clean', () => {
   const bounce: Finding = { ...f(2), guard: { name: 'bounce', reason: 'null sender' } };
   assert.equal(scoreFindings([bounce], ctxOf(r), T).level, 'unknown');
 });
+
+test('a From domain known only from the DMARC line is not enough for clean from outside', () => {
+  const noHeader = rec({
+    headers: {},
+    auth: {
+      spf: [spfPass()],
+      dkim: [dkimPass()],
+      dmarc: { result: 'pass', domain: 'sender.test', source: 'opendmarc' },
+    },
+  });
+  const s = scoreFindings([], ctxOf(noHeader), T);
+  assert.equal(s.level, 'unknown');
+  assert.ok(s.missing.includes('header.from'));
+  assert.match(s.explanation, /header From was not logged/);
+  // from a trusted network the domain is enough, as before
+  const trusted = ctxOf(noHeader, { protectedDomains: ['example.com'], trustedNetworks: ['203.0.113.0/24'] });
+  assert.equal(scoreFindings([], trusted, T).level, 'clean');
+});

@@ -28,13 +28,16 @@ export interface Score {
 export function missingFields(ctx: RuleContext): string[] {
   const r = ctx.record;
   const missing: string[] = [];
-  if (ctx.fromDomain === undefined) missing.push('header.from');
+  const trusted = ctx.origin === 'sasl' || ctx.origin === 'trusted-network' || ctx.origin === 'local';
+  // A From domain known only from the DMARC verifier's line: the header itself (display
+  // name, several From) was not logged, so the rules that read it could not run.
+  if (ctx.fromDomain === undefined || (!trusted && ctx.fromDomainSource !== 'header'))
+    missing.push('header.from');
   if (r.envelope.from === undefined) missing.push('envelope.from');
   const smtp = r.local !== true;
   if (smtp && (r.session.clientIp === undefined || r.session.clientIp === ''))
     missing.push('session.client_ip');
   if (smtp && r.session.helo === undefined) missing.push('session.helo');
-  const trusted = ctx.origin === 'sasl' || ctx.origin === 'trusted-network' || ctx.origin === 'local';
   if (!trusted) {
     if (ctx.auth.spf.length === 0) missing.push('auth.spf');
     if (ctx.auth.dkim.length === 0) missing.push('auth.dkim');
@@ -117,6 +120,14 @@ export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t:
     };
   }
   const trusted = ctx.origin === 'sasl' || ctx.origin === 'trusted-network' || ctx.origin === 'local';
+  if (!trusted && ctx.fromDomainSource !== 'header') {
+    return {
+      level: 'unknown',
+      score: total,
+      missing,
+      explanation: `The header From was not logged (its domain ${ctx.fromDomain} is known only from the DMARC verifier's line), so the display name and the From header itself could not be checked.`,
+    };
+  }
   if (trusted) {
     return {
       level: 'clean',

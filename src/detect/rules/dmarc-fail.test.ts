@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ctxOf, dmarc, rec } from '../test-support.js';
+import { ctxOf, dmarc, hv, rec } from '../test-support.js';
 import { dmarcFail } from './dmarc-fail.js';
 
 test('DMARC fail under p=reject weighs in full and says the reject was enforced', () => {
@@ -59,4 +59,20 @@ test('without a DMARC line dmarc-fail stays silent (dmarc-fail-derived evaluates
     },
   });
   assert.deepEqual(dmarcFail(ctxOf(r)), []);
+});
+
+test('from_domain_signed says whether the From organisation signed, whatever the envelope', () => {
+  const sameEnvUnsigned = rec({
+    headers: { from: hv('CEO <ceo@example.com>') },
+    envelope: { from: 'ceo@example.com' },
+    auth: { dkim: [{ result: 'none', source: 'opendkim' }], dmarc: dmarc('fail', 'example.com', 'reject') },
+  });
+  assert.equal(dmarcFail(ctxOf(sameEnvUnsigned))[0]?.fields.from_domain_signed, false);
+  const signed = rec({
+    auth: {
+      dkim: [{ result: 'fail', domain: 'sender.test', failure: 'body', source: 'opendkim' }],
+      dmarc: dmarc('fail', 'sender.test', 'reject'),
+    },
+  });
+  assert.equal(dmarcFail(ctxOf(signed))[0]?.fields.from_domain_signed, true);
 });

@@ -35,11 +35,11 @@ export const dmarcFail: Rule = (ctx) => {
     // Nothing of the domain owner's touched the message: no DKIM signature of the From's
     // organisation at all (not even a broken one) and an envelope of another organisation.
     const fromDomain = ctx.fromDomain;
-    const unsigned =
+    const ownerSigned =
       fromDomain !== undefined &&
-      !ctx.auth.dkim.some((k) => k.domain !== undefined && ctx.aligned(k.domain, fromDomain)) &&
-      ctx.envOrg !== undefined &&
-      ctx.envOrg !== ctx.fromOrg;
+      ctx.auth.dkim.some((k) => k.domain !== undefined && ctx.aligned(k.domain, fromDomain));
+    const unsigned =
+      fromDomain !== undefined && !ownerSigned && ctx.envOrg !== undefined && ctx.envOrg !== ctx.fromOrg;
     const factor = strong || unsigned ? 1 : policy === 'none' ? 0.4 : 0.6;
     let summary = `Header From ${domain ?? '(unknown domain)'} failed DMARC`;
     summary += policy !== undefined ? ` (published policy p=${policy}` : ' (policy not logged';
@@ -62,7 +62,7 @@ export const dmarcFail: Rule = (ctx) => {
           envelope_from: ctx.envFrom ?? null,
           spf_aligned: ctx.alignedSpfPass,
           dkim_aligned: ctx.alignedDkimPass,
-          from_domain_signed: !unsigned,
+          from_domain_signed: ownerSigned,
           arc_override: d.arcOverride ?? false,
           enforced,
           source: d.source,
