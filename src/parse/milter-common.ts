@@ -3,7 +3,7 @@
  * policyd-spf, Amavis, Rspamd, spamd). Everything here reads attacker-written text:
  * plain index scans, no regex that could backtrack, every output bounded.
  */
-import type { AuthResult } from './event.js';
+import type { AuthResult, LogEvent } from './event.js';
 
 /** Longest queue id accepted at the start of a milter line (Postfix long ids are 15-20). */
 export const MAX_QUEUE_ID_CHARS = 40;
@@ -71,6 +71,12 @@ export function splitQueueId(msg: string, allowSpace = false): QidSplit | null {
   }
   if (allowSpace && c === 32) return { queueId: msg.slice(0, n), rest: msg.slice(n + 1) };
   return null;
+}
+
+/** Sets the queue id a milter line named (left unset for `(unknown-jobid)` / `NOQUEUE`). */
+export function withQueue<T extends LogEvent>(ev: T, queueId: string | undefined): T {
+  if (queueId !== undefined) ev.queueId = queueId;
+  return ev;
 }
 
 function trimStartOne(s: string): string {

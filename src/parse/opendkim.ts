@@ -13,7 +13,7 @@
 import type { LogLine } from '../ingest/line.js';
 import type { AuthResult, DkimEvent, DkimNoteEvent, LogEvent, MessageNoteEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
-import { splitQueueId } from './milter-common.js';
+import { splitQueueId, withQueue } from './milter-common.js';
 
 const P = 'opendkim' as const;
 /** Longest free-text detail kept from a line. */
@@ -61,11 +61,6 @@ function note(
   if (extra.selector !== undefined) ev.selector = extra.selector;
   if (extra.failure !== undefined) ev.failure = extra.failure;
   if (extra.detail !== undefined && extra.detail !== '') ev.detail = cut(extra.detail);
-  return ev;
-}
-
-function withQueue<T extends LogEvent>(ev: T, queueId: string | undefined): T {
-  if (queueId !== undefined) ev.queueId = queueId;
   return ev;
 }
 

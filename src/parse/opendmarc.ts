@@ -10,7 +10,7 @@
 import type { LogLine } from '../ingest/line.js';
 import type { ArcEvent, AuthResult, DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
 import { noise, unrecognised } from './base.js';
-import { authResultOf, domainOfAddress, splitQueueId } from './milter-common.js';
+import { authResultOf, domainOfAddress, splitQueueId, withQueue } from './milter-common.js';
 
 const P = 'opendmarc' as const;
 /** Longest free-text detail kept from a line. */
@@ -37,11 +37,6 @@ function messageNote(line: LogLine, queueId: string | undefined, note: string): 
     instance: '',
     note: cut(note),
   };
-  if (queueId !== undefined) ev.queueId = queueId;
-  return ev;
-}
-
-function withQueue<T extends LogEvent>(ev: T, queueId: string | undefined): T {
   if (queueId !== undefined) ev.queueId = queueId;
   return ev;
 }
