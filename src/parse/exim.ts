@@ -29,10 +29,9 @@ import type {
   DkimEvent,
   DmarcEvent,
   EnvelopeEvent,
-  EventBase,
-  EventKind,
   FilterEvent,
   HeaderEvent,
+  EventKind,
   LogEvent,
   MessageNoteEvent,
   ProxyEvent,
@@ -50,7 +49,10 @@ import {
   readSmtpReply,
   stripAngles,
   toInt,
+  cut,
+  make,
   type HostSpec,
+  type MtaCtx,
   MAX_ADDRESS_CHARS,
   MAX_LINE_RECIPIENTS,
 } from './mta-fields.js';
@@ -68,8 +70,6 @@ export const EXIM_LOGGING_ADVICE = [
   '  warn  logwrite = :main:${authresults{$primary_hostname}}',
 ].join('\n');
 
-/** Longest free text kept in notes, reasons and details. */
-const MAX_TEXT_CHARS = 1024;
 /** Fields read from one line. */
 const MAX_FIELDS = 48;
 /** Longest field name (`dmarc_domain=`). */
@@ -77,32 +77,11 @@ const MAX_KEY_CHARS = 24;
 /** Longest quoted value (T="subject", C="250 ...") scanned. */
 const MAX_QUOTED_CHARS = 4096;
 
-interface Ctx {
-  line: LogLine;
-  queueId?: string;
-}
+type Ctx = MtaCtx;
 
-type EventOf<K extends EventKind> = Extract<LogEvent, { kind: K }>;
-type FieldsOf<K extends EventKind> = Omit<EventOf<K>, keyof EventBase | 'kind'>;
-
-/**
- * Builds an event: the common fields first, then the kind's own. (Object.assign onto a
- * literal; object spread of the shared part was ~50x slower on the hot path.)
- */
-function make<K extends EventKind>(c: Ctx, kind: K, fields: FieldsOf<K>): EventOf<K> {
-  const b: EventBase & { kind: K } = {
-    kind,
-    line: c.line,
-    producer: 'exim',
-    daemon: 'mta',
-    instance: c.line.program,
-  };
-  if (c.queueId !== undefined) b.queueId = c.queueId;
-  return Object.assign(b, fields) as EventOf<K>;
-}
-
-function cut(s: string, max = MAX_TEXT_CHARS): string {
-  return s.length > max ? s.slice(0, max) : s;
+/** The context of one Exim line: every event of it is the `mta` daemon, its instance the program tag. */
+function ctxOf(line: LogLine): Ctx {
+  return { line, producer: 'exim', daemon: 'mta', instance: line.program };
 }
 
 function isDigitAt(s: string, i: number): boolean {
@@ -1104,7 +1083,7 @@ function parseNoId(c: Ctx, s: string): LogEvent | null {
 /** Rejectlog header dump lines: `Envelope-from: <a>`, `Envelope-to: <b>`, `P Received: ...`, `F From: ...`. */
 export function parseEximRejectlogLine(line: LogLine): LogEvent | null {
   const m = line.message;
-  const c: Ctx = { line };
+  const c = ctxOf(line);
   if (m.startsWith('Envelope-from: ') || m.startsWith('Envelope-to: ') || m === 'Recipients:') {
     return make(c, 'message.note', { note: cut(m) }) as MessageNoteEvent;
   }
@@ -1130,7 +1109,7 @@ export function parseEximRejectlogLine(line: LogLine): LogEvent | null {
 export function parseExim(line: LogLine): LogEvent {
   const m = line.message;
   let i = skipStampAndPid(m);
-  const c: Ctx = { line };
+  const c = ctxOf(line);
   const idLen = eximIdLength(m, i);
   if (idLen > 0) {
     c.queueId = m.slice(i, i + idLen);

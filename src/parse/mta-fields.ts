@@ -3,7 +3,8 @@
  * brackets, "name [ip]:port" client specs, SMTP reply codes, delays. Hand-written scans
  * (no regex over the whole line) so each is linear and allocation-light on the hot path.
  */
-import type { ClientInfo } from './event.js';
+import type { LogLine } from '../ingest/line.js';
+import type { ClientInfo, EventBase, EventKind, LogEvent, Producer } from './event.js';
 
 /** Longest host name or HELO kept (RFC 1035 name limit plus slack for junk). */
 export const MAX_HOST_CHARS = 512;
@@ -13,6 +14,41 @@ export const MAX_IP_CHARS = 64;
 export const MAX_ADDRESS_CHARS = 1024;
 /** Recipients read from one line. */
 export const MAX_LINE_RECIPIENTS = 1000;
+/** Longest free text kept in notes, reasons and details. */
+export const MAX_TEXT_CHARS = 1024;
+
+/** What every event of one MTA line shares; the queue id is set once the line names one. */
+export interface MtaCtx {
+  line: LogLine;
+  producer: Producer;
+  daemon: string;
+  instance: string;
+  queueId?: string;
+}
+
+export type EventOf<K extends EventKind> = Extract<LogEvent, { kind: K }>;
+export type FieldsOf<K extends EventKind> = Omit<EventOf<K>, keyof EventBase | 'kind'>;
+
+/**
+ * Builds an event: the common fields first, then the kind's own. (Object.assign onto a
+ * literal; object spread of the shared part was ~50x slower on the hot path.)
+ */
+export function make<K extends EventKind>(c: MtaCtx, kind: K, fields: FieldsOf<K>): EventOf<K> {
+  const b: EventBase & { kind: K } = {
+    kind,
+    line: c.line,
+    producer: c.producer,
+    daemon: c.daemon,
+    instance: c.instance,
+  };
+  if (c.queueId !== undefined) b.queueId = c.queueId;
+  return Object.assign(b, fields) as EventOf<K>;
+}
+
+/** `s` cut to at most `max` characters. */
+export function cut(s: string, max = MAX_TEXT_CHARS): string {
+  return s.length > max ? s.slice(0, max) : s;
+}
 
 /** Removes one pair of surrounding angle brackets: "<a@x>" -> "a@x", "<>" -> "". */
 export function stripAngles(s: string): string {
