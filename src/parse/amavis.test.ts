@@ -3,17 +3,10 @@ import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { FilterEvent, LogEvent } from './event.js';
 import { parseAmavis, SAMPLES } from './amavis.js';
+import { syslogLine } from './test-lines.js';
 
 function L(message: string): LogLine {
-  return {
-    time: 0,
-    host: 'mx1',
-    program: 'amavis',
-    pid: 2279,
-    message,
-    raw: `Nov 20 10:00:00 mx1 amavis[2279]: ${message}`,
-    src: { file: 't', line: 1 },
-  };
+  return syslogLine('amavis', 2279, message);
 }
 function filter(ev: LogEvent): FilterEvent {
   assert.equal(ev.kind, 'filter');

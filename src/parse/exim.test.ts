@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { LogEvent } from './event.js';
+import { as } from './test-lines.js';
 import { eximIdLength, parseExim, parseEximRejectlogLine, SAMPLES } from './exim.js';
 
 function line(message: string, program = 'exim'): LogLine {
@@ -18,11 +19,6 @@ function line(message: string, program = 'exim'): LogLine {
 
 function parse(message: string, program = 'exim'): LogEvent {
   return parseExim(line(message, program));
-}
-
-function as<K extends LogEvent['kind']>(ev: LogEvent, kind: K): Extract<LogEvent, { kind: K }> {
-  assert.equal(ev.kind, kind, `expected ${kind}, got ${ev.kind}`);
-  return ev as Extract<LogEvent, { kind: K }>;
 }
 
 test('every sample parses to its stated kind, as producer exim', () => {

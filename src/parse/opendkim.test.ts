@@ -3,17 +3,10 @@ import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { DkimEvent, DkimNoteEvent, LogEvent } from './event.js';
 import { parseOpendkim, SAMPLES } from './opendkim.js';
+import { syslogLine } from './test-lines.js';
 
 function L(message: string): LogLine {
-  return {
-    time: 0,
-    host: 'mx1',
-    program: 'opendkim',
-    pid: 640,
-    message,
-    raw: `Nov 20 10:00:00 mx1 opendkim[640]: ${message}`,
-    src: { file: 't', line: 1 },
-  };
+  return syslogLine('opendkim', 640, message);
 }
 
 function dkim(ev: LogEvent): DkimEvent {

@@ -3,17 +3,10 @@ import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { ArcEvent, DmarcEvent, LogEvent, MessageNoteEvent, SpfEvent } from './event.js';
 import { parseOpendmarc, SAMPLES } from './opendmarc.js';
+import { syslogLine } from './test-lines.js';
 
 function L(message: string): LogLine {
-  return {
-    time: 0,
-    host: 'mx1',
-    program: 'opendmarc',
-    pid: 893,
-    message,
-    raw: `Nov 20 10:00:00 mx1 opendmarc[893]: ${message}`,
-    src: { file: 't', line: 1 },
-  };
+  return syslogLine('opendmarc', 893, message);
 }
 function dmarc(ev: LogEvent): DmarcEvent {
   assert.equal(ev.kind, 'auth.dmarc');

@@ -3,17 +3,10 @@ import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { LogEvent, SpfEvent } from './event.js';
 import { parsePolicydSpf, SAMPLES } from './policyd-spf.js';
+import { syslogLine } from './test-lines.js';
 
 function L(message: string, program = 'policyd-spf'): LogLine {
-  return {
-    time: 0,
-    host: 'mx1',
-    program,
-    pid: 30640,
-    message,
-    raw: `Nov 20 10:00:00 mx1 ${program}[30640]: ${message}`,
-    src: { file: 't', line: 1 },
-  };
+  return syslogLine(program, 30640, message);
 }
 function spf(ev: LogEvent): SpfEvent {
   assert.equal(ev.kind, 'auth.spf');

@@ -2,27 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { LogEvent } from './event.js';
+import { as, syslogLine } from './test-lines.js';
 import { parseSendmail, readKv, sendmailQueueIdLength, sendmailStatus, SAMPLES } from './sendmail.js';
 
 function line(message: string, program = 'sm-mta'): LogLine {
-  return {
-    time: Date.UTC(2026, 10, 20, 10, 0, 0),
-    host: 'mx1',
-    program,
-    pid: 4242,
-    message,
-    raw: `Nov 20 10:00:00 mx1 ${program}[4242]: ${message}`,
-    src: { file: 'test', line: 1 },
-  };
+  return syslogLine(program, 4242, message, Date.UTC(2026, 10, 20, 10, 0, 0));
 }
 
 function parse(message: string, program = 'sm-mta'): LogEvent {
   return parseSendmail(line(message, program));
-}
-
-function as<K extends LogEvent['kind']>(ev: LogEvent, kind: K): Extract<LogEvent, { kind: K }> {
-  assert.equal(ev.kind, kind, `expected ${kind}, got ${ev.kind}`);
-  return ev as Extract<LogEvent, { kind: K }>;
 }
 
 test('every sample parses to its stated kind, as producer sendmail', () => {

@@ -3,17 +3,10 @@ import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import type { FilterEvent, LogEvent } from './event.js';
 import { parseSpamd, SAMPLES } from './spamd.js';
+import { syslogLine } from './test-lines.js';
 
 function L(message: string, program = 'spamd'): LogLine {
-  return {
-    time: 0,
-    host: 'mx1',
-    program,
-    pid: 11565,
-    message,
-    raw: `Nov 20 10:00:00 mx1 ${program}[11565]: ${message}`,
-    src: { file: 't', line: 1 },
-  };
+  return syslogLine(program, 11565, message);
 }
 function filter(ev: LogEvent): FilterEvent {
   assert.equal(ev.kind, 'filter');
