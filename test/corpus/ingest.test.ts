@@ -10,16 +10,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { readLogLines } from '../../src/ingest/index.js';
 import type { LogLine } from '../../src/ingest/line.js';
 import type { SpoofwatchError } from '../../src/errors.js';
+import { CORPUS, SKIP } from './support.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const CORPUS = resolve(here, '../../../shared/corpus/public');
-const present = existsSync(CORPUS);
-const skip = present ? false : `public corpus not found at ${CORPUS}`;
+const skip = SKIP;
 const TARGET = 0.99;
 
 function walk(dir: string, out: string[]): string[] {

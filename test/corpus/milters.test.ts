@@ -9,9 +9,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { LogLine } from '../../src/ingest/line.js';
 import type { LogEvent } from '../../src/parse/event.js';
 import { parseOpendkim } from '../../src/parse/opendkim.js';
@@ -20,10 +19,7 @@ import { parsePolicydSpf } from '../../src/parse/policyd-spf.js';
 import { parseAmavis } from '../../src/parse/amavis.js';
 import { parseRspamd } from '../../src/parse/rspamd.js';
 import { parseSpamd } from '../../src/parse/spamd.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const CORPUS = resolve(here, '../../../shared/corpus/public');
-const present = existsSync(CORPUS);
+import { CORPUS, SKIP, readJsonl, splitEnvelope, walk } from './support.js';
 
 type Producer = 'opendkim' | 'opendmarc' | 'policyd-spf' | 'amavis' | 'rspamd' | 'spamd';
 
@@ -74,48 +70,6 @@ interface Found {
   line: LogLine;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (!name.endsWith('.jsonl') && !name.endsWith('.md')) out.push(p);
-  }
-}
-
-/** RFC 3164 stamp (also modoboa's templated `%(day)s` day), or an ISO 8601 stamp with a `T`. */
-const STAMP = /^(?:[A-Z][a-z]{2} [ \d]\d|%\(day\)s) \d\d:\d\d:\d\d |^\d{4}-\d\d-\d\dT[\d:.+-]{8,40} /;
-
-/**
- * Takes a syslog envelope apart (a small local split so this suite does not depend on the
- * ingest stage): `STAMP host prog[pid]: msg`, or `prog[pid]: msg` with no stamp and host.
- * Returns null when the line has no envelope (message-only lines, Rspamd's own file log).
- */
-function splitEnvelope(raw: string): { program: string; pid: number | null; message: string } | null {
-  let rest = raw;
-  const m = STAMP.exec(raw);
-  if (m !== null) {
-    rest = raw.slice(m[0].length);
-    const sp = rest.indexOf(' ');
-    if (sp < 0) return null;
-    rest = rest.slice(sp + 1); // host
-  }
-  const colon = rest.indexOf(': ');
-  if (colon <= 0 || colon > 120) return null;
-  let tag = rest.slice(0, colon);
-  if (tag.includes(' ')) return null;
-  let pid: number | null = null;
-  const open = tag.indexOf('[');
-  if (open > 0 && tag.endsWith(']')) {
-    const n = Number(tag.slice(open + 1, -1));
-    if (!Number.isInteger(n)) return null;
-    pid = n;
-    tag = tag.slice(0, open);
-  } else if (m === null) {
-    return null; // `word: text` without stamp or pid is message text, not a tag
-  }
-  return { program: tag, pid, message: rest.slice(colon + 2) };
-}
-
 function lineOf(
   file: string,
   n: number,
@@ -128,8 +82,7 @@ function lineOf(
 }
 
 function collect(): Found[] {
-  const files: string[] = [];
-  walk(CORPUS, files);
+  const files = walk(CORPUS, []).filter((f) => !f.endsWith('.jsonl') && !f.endsWith('.md'));
   const found: Found[] = [];
   for (const file of files.sort()) {
     const rel = relative(CORPUS, file);
@@ -155,46 +108,39 @@ function collect(): Found[] {
   return found;
 }
 
-test(
-  'milter/filter parsers recognise the public corpus',
-  { skip: present ? false : `corpus absent: ${CORPUS}` },
-  () => {
-    const found = collect();
-    const stats = new Map<Producer, { total: number; ok: number; misses: string[] }>();
-    for (const f of found) {
-      const s = stats.get(f.producer) ?? { total: 0, ok: 0, misses: [] };
-      stats.set(f.producer, s);
-      s.total++;
-      const ev = PARSERS[f.producer](f.line); // must not throw
-      assert.equal(ev.line, f.line);
-      if (ev.kind !== 'unrecognised') s.ok++;
-      else if (s.misses.length < 8)
-        s.misses.push(`${f.line.src.file}:${f.line.src.line}: ${f.line.message.slice(0, 160)}`);
+test('milter/filter parsers recognise the public corpus', { skip: SKIP }, () => {
+  const found = collect();
+  const stats = new Map<Producer, { total: number; ok: number; misses: string[] }>();
+  for (const f of found) {
+    const s = stats.get(f.producer) ?? { total: 0, ok: 0, misses: [] };
+    stats.set(f.producer, s);
+    s.total++;
+    const ev = PARSERS[f.producer](f.line); // must not throw
+    assert.equal(ev.line, f.line);
+    if (ev.kind !== 'unrecognised') s.ok++;
+    else if (s.misses.length < 8)
+      s.misses.push(`${f.line.src.file}:${f.line.src.line}: ${f.line.message.slice(0, 160)}`);
+  }
+  const report: string[] = [];
+  for (const p of Object.keys(PARSERS) as Producer[]) {
+    const s = stats.get(p);
+    if (s === undefined) {
+      report.push(`${p}: no lines in corpus`);
+      continue;
     }
-    const report: string[] = [];
-    for (const p of Object.keys(PARSERS) as Producer[]) {
-      const s = stats.get(p);
-      if (s === undefined) {
-        report.push(`${p}: no lines in corpus`);
-        continue;
-      }
-      const rate = s.ok / s.total;
-      report.push(`${p}: ${s.ok}/${s.total} recognised (${(rate * 100).toFixed(2)} %)`);
-      for (const m of s.misses) report.push(`  unrecognised ${m}`);
-    }
-    console.log(report.join('\n'));
-    for (const [p, s] of stats) {
-      assert.ok(
-        s.ok / s.total >= TARGET[p],
-        `${p} recognition ${s.ok}/${s.total} below ${TARGET[p] * 100} %`,
-      );
-    }
-    // Every producer of this area has lines in the corpus: a silent zero would hide a broken walk.
-    assert.ok((stats.get('opendkim')?.total ?? 0) > 100, 'expected OpenDKIM lines in the corpus');
-    assert.ok((stats.get('amavis')?.total ?? 0) > 100, 'expected Amavis lines in the corpus');
-    assert.ok((stats.get('rspamd')?.total ?? 0) > 10, 'expected Rspamd lines in the corpus');
-  },
-);
+    const rate = s.ok / s.total;
+    report.push(`${p}: ${s.ok}/${s.total} recognised (${(rate * 100).toFixed(2)} %)`);
+    for (const m of s.misses) report.push(`  unrecognised ${m}`);
+  }
+  console.log(report.join('\n'));
+  for (const [p, s] of stats) {
+    assert.ok(s.ok / s.total >= TARGET[p], `${p} recognition ${s.ok}/${s.total} below ${TARGET[p] * 100} %`);
+  }
+  // Every producer of this area has lines in the corpus: a silent zero would hide a broken walk.
+  assert.ok((stats.get('opendkim')?.total ?? 0) > 100, 'expected OpenDKIM lines in the corpus');
+  assert.ok((stats.get('amavis')?.total ?? 0) > 100, 'expected Amavis lines in the corpus');
+  assert.ok((stats.get('rspamd')?.total ?? 0) > 10, 'expected Rspamd lines in the corpus');
+});
 
 interface Expectation {
   line: string;
@@ -202,12 +148,7 @@ interface Expectation {
 }
 
 function readExpectations(rel: string): Expectation[] {
-  const p = join(CORPUS, rel);
-  if (!existsSync(p)) return [];
-  return readFileSync(p, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Expectation);
+  return readJsonl<Expectation>(join(CORPUS, rel));
 }
 
 /** A LogLine for an expectation's line: full syslog lines are split, message-only lines kept whole. */
@@ -226,56 +167,52 @@ function dig(o: unknown, path: string[]): unknown {
   return cur;
 }
 
-test(
-  "fields agree with other projects' expectations (policyd-spf, spamd, Amavis)",
-  { skip: present ? false : `corpus absent: ${CORPUS}` },
-  () => {
-    let checked = 0;
-    // SEKOIA's policyd-spf parser: client ip and envelope sender
-    const spfRel = 'sekoia-intake-formats/policyd-spf.msg.expected.jsonl';
-    readExpectations(spfRel).forEach((e, i) => {
-      const ev = parsePolicydSpf(expectationLine(spfRel, i + 1, e.line, 'policyd-spf'));
-      assert.equal(ev.kind, 'auth.spf', e.line);
-      if (ev.kind !== 'auth.spf') return;
-      assert.equal(ev.clientIp, dig(e.fields, ['source', 'ip']), e.line);
-      const from = dig(e.fields, ['email', 'from', 'address']);
-      if (Array.isArray(from) && typeof from[0] === 'string') assert.equal(ev.envelopeFrom, from[0], e.line);
-      checked++;
-    });
-    // SEKOIA's spamd parser: the Message-ID of result lines
-    for (const rel of [
-      'sekoia-intake-formats/spamd.msg.expected.jsonl',
-      'sekoia-intake-formats/spamd.expected.jsonl',
-    ]) {
-      readExpectations(rel).forEach((e, i) => {
-        const mid = dig(e.fields, ['email', 'message_id']);
-        // spamd writes `mid=(unknown)` when there was none: no Message-ID, not one called "(unknown)"
-        if (typeof mid !== 'string' || mid === '(unknown)' || !e.line.includes('result: ')) return;
-        const ev = parseSpamd(expectationLine(rel, i + 1, e.line, 'spamd'));
-        assert.equal(ev.kind, 'filter', e.line);
-        if (ev.kind !== 'filter') return;
-        assert.equal(ev.messageId, mid.replace(/^<|>$/g, ''), e.line);
-        checked++;
-      });
-    }
-    // CrowdSec's Amavis parser: action, category, match, sender, recipient, relay ip and port
-    const amRel = 'crowdsec-hub/amavis.expected.jsonl';
-    readExpectations(amRel).forEach((e, i) => {
-      const f = (k: string): unknown => e.fields[`s01-parse/crowdsecurity/amavis-logs/Parsed.${k}`];
-      if (f('amavis_action') === undefined) return;
-      const ev = parseAmavis(expectationLine(amRel, i + 1, e.line, 'amavis'));
+test("fields agree with other projects' expectations (policyd-spf, spamd, Amavis)", { skip: SKIP }, () => {
+  let checked = 0;
+  // SEKOIA's policyd-spf parser: client ip and envelope sender
+  const spfRel = 'sekoia-intake-formats/policyd-spf.msg.expected.jsonl';
+  readExpectations(spfRel).forEach((e, i) => {
+    const ev = parsePolicydSpf(expectationLine(spfRel, i + 1, e.line, 'policyd-spf'));
+    assert.equal(ev.kind, 'auth.spf', e.line);
+    if (ev.kind !== 'auth.spf') return;
+    assert.equal(ev.clientIp, dig(e.fields, ['source', 'ip']), e.line);
+    const from = dig(e.fields, ['email', 'from', 'address']);
+    if (Array.isArray(from) && typeof from[0] === 'string') assert.equal(ev.envelopeFrom, from[0], e.line);
+    checked++;
+  });
+  // SEKOIA's spamd parser: the Message-ID of result lines
+  for (const rel of [
+    'sekoia-intake-formats/spamd.msg.expected.jsonl',
+    'sekoia-intake-formats/spamd.expected.jsonl',
+  ]) {
+    readExpectations(rel).forEach((e, i) => {
+      const mid = dig(e.fields, ['email', 'message_id']);
+      // spamd writes `mid=(unknown)` when there was none: no Message-ID, not one called "(unknown)"
+      if (typeof mid !== 'string' || mid === '(unknown)' || !e.line.includes('result: ')) return;
+      const ev = parseSpamd(expectationLine(rel, i + 1, e.line, 'spamd'));
       assert.equal(ev.kind, 'filter', e.line);
       if (ev.kind !== 'filter') return;
-      assert.equal(ev.action, String(f('amavis_action')).toLowerCase());
-      assert.equal(ev.category, f('amavis_category'));
-      assert.equal(ev.detail, f('amavis_match'));
-      assert.equal(ev.envelopeFrom, f('amavis_from'));
-      assert.ok(ev.recipients?.includes(String(f('amavis_to'))));
-      assert.equal(ev.clientIp, f('amavis_relay_ip'));
-      assert.equal(String(ev.clientPort), f('src_port'));
+      assert.equal(ev.messageId, mid.replace(/^<|>$/g, ''), e.line);
       checked++;
     });
-    console.log(`field expectations checked: ${checked}`);
-    assert.ok(checked >= 20, `expected at least 20 field expectations, checked ${checked}`);
-  },
-);
+  }
+  // CrowdSec's Amavis parser: action, category, match, sender, recipient, relay ip and port
+  const amRel = 'crowdsec-hub/amavis.expected.jsonl';
+  readExpectations(amRel).forEach((e, i) => {
+    const f = (k: string): unknown => e.fields[`s01-parse/crowdsecurity/amavis-logs/Parsed.${k}`];
+    if (f('amavis_action') === undefined) return;
+    const ev = parseAmavis(expectationLine(amRel, i + 1, e.line, 'amavis'));
+    assert.equal(ev.kind, 'filter', e.line);
+    if (ev.kind !== 'filter') return;
+    assert.equal(ev.action, String(f('amavis_action')).toLowerCase());
+    assert.equal(ev.category, f('amavis_category'));
+    assert.equal(ev.detail, f('amavis_match'));
+    assert.equal(ev.envelopeFrom, f('amavis_from'));
+    assert.ok(ev.recipients?.includes(String(f('amavis_to'))));
+    assert.equal(ev.clientIp, f('amavis_relay_ip'));
+    assert.equal(String(ev.clientPort), f('src_port'));
+    checked++;
+  });
+  console.log(`field expectations checked: ${checked}`);
+  assert.ok(checked >= 20, `expected at least 20 field expectations, checked ${checked}`);
+});

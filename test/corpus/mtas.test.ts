@@ -20,10 +20,9 @@ import { parseExim } from '../../src/parse/exim.js';
 import { parseHaproxy } from '../../src/parse/haproxy.js';
 import { producerOf } from '../../src/parse/index.js';
 import { createEnvelopeContext, parseEnvelope } from '../../src/ingest/envelope.js';
+import { CORPUS, SKIP } from './support.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CORPUS = resolve(ROOT, '../shared/corpus/public');
-const SKIP = existsSync(CORPUS) ? false : `public corpus not found at ${CORPUS}`;
 
 type Family = 'sendmail' | 'exim';
 

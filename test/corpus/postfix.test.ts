@@ -12,51 +12,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LogLine } from '../../src/ingest/line.js';
 import type { LogEvent } from '../../src/parse/event.js';
 import { isPostfixDaemon, parsePostfix } from '../../src/parse/postfix/index.js';
+import { CORPUS, type Envelope as Env, SKIP, readJsonl, splitEnvelope, walk } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CORPUS = resolve(here, '../../../shared/corpus/public');
-const present = existsSync(CORPUS);
 const TARGET = 0.98;
-
-/** RFC 3164 stamp (also modoboa's templated `%(day)s` day), or an ISO 8601 stamp with a `T`. */
-const STAMP = /^(?:[A-Z][a-z]{2} [ \d]\d|%\(day\)s) \d\d:\d\d:\d\d |^\d{4}-\d\d-\d\dT[\d:.+-]{8,40} /;
-
-interface Env {
-  program: string;
-  pid: number | null;
-  message: string;
-}
-
-/** Small local envelope split: `STAMP host prog[pid]: msg` or `prog[pid]: msg`. */
-function splitEnvelope(raw: string): Env | null {
-  let rest = raw;
-  const m = STAMP.exec(raw);
-  if (m !== null) {
-    rest = raw.slice(m[0].length);
-    const sp = rest.indexOf(' ');
-    if (sp < 0) return null;
-    rest = rest.slice(sp + 1);
-  }
-  const colon = rest.indexOf(': ');
-  if (colon <= 0 || colon > 120) return null;
-  let tag = rest.slice(0, colon);
-  if (tag.includes(' ')) return null;
-  let pid: number | null = null;
-  const open = tag.indexOf('[');
-  if (open > 0 && tag.endsWith(']')) {
-    const n = Number(tag.slice(open + 1, -1));
-    if (!Number.isInteger(n)) return null;
-    pid = n;
-    tag = tag.slice(0, open);
-  } else if (m === null) return null;
-  return { program: tag, pid, message: rest.slice(colon + 2) };
-}
 
 function daemonOf(program: string): { daemon: string; instance: string } | null {
   const slash = program.lastIndexOf('/');
@@ -79,14 +44,6 @@ function lineOf(file: string, n: number, raw: string, env: Env): LogLine {
   };
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-}
-
 interface Expected {
   line: string;
   fields: Record<string, unknown>;
@@ -96,11 +53,7 @@ interface Expected {
 }
 
 function readExpected(path: string): Expected[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Expected);
+  return readJsonl<Expected>(path);
 }
 
 /** postfix-grok-patterns' daemon hints that are not program names. */
@@ -141,8 +94,7 @@ const GUESS_ORDER = [
 ];
 
 function collect(): { items: Item[]; guesses: Guess[]; skipped: number } {
-  const files: string[] = [];
-  walk(CORPUS, files);
+  const files = walk(CORPUS, []);
   const items: Item[] = [];
   const guesses: Guess[] = [];
   let skipped = 0;
@@ -343,65 +295,61 @@ function shape(s: string): string {
     .slice(0, 70);
 }
 
-test(
-  'Postfix parser recognises the public corpus',
-  { skip: present ? false : `corpus absent: ${CORPUS}` },
-  (t) => {
-    const { items, guesses, skipped } = collect();
-    const perFile = new Map<string, { total: number; ok: number }>();
-    const missShapes = new Map<string, { n: number; example: string }>();
-    const mismatches: string[] = [];
-    let compared = 0;
-    let ok = 0;
-    for (const it of items) {
-      const ev = parsePostfix(it.line, it.daemon, it.instance);
-      assert.equal(ev.line, it.line);
-      assert.equal(ev.producer, 'postfix');
-      const pf = perFile.get(it.file) ?? { total: 0, ok: 0 };
-      perFile.set(it.file, pf);
-      pf.total++;
-      if (ev.kind !== 'unrecognised') {
-        ok++;
-        pf.ok++;
-      } else {
-        const k = `${it.daemon}\t${shape(it.line.message)}`;
-        const m = missShapes.get(k) ?? { n: 0, example: `${it.file}:${it.line.src.line}` };
-        m.n++;
-        missShapes.set(k, m);
-      }
-      if (it.source !== undefined && it.expected !== undefined) {
-        compared++;
-        for (const d of compare(it, ev)) mismatches.push(`${it.file}:${it.line.src.line} ${d}`);
-      }
+test('Postfix parser recognises the public corpus', { skip: SKIP }, (t) => {
+  const { items, guesses, skipped } = collect();
+  const perFile = new Map<string, { total: number; ok: number }>();
+  const missShapes = new Map<string, { n: number; example: string }>();
+  const mismatches: string[] = [];
+  let compared = 0;
+  let ok = 0;
+  for (const it of items) {
+    const ev = parsePostfix(it.line, it.daemon, it.instance);
+    assert.equal(ev.line, it.line);
+    assert.equal(ev.producer, 'postfix');
+    const pf = perFile.get(it.file) ?? { total: 0, ok: 0 };
+    perFile.set(it.file, pf);
+    pf.total++;
+    if (ev.kind !== 'unrecognised') {
+      ok++;
+      pf.ok++;
+    } else {
+      const k = `${it.daemon}\t${shape(it.line.message)}`;
+      const m = missShapes.get(k) ?? { n: 0, example: `${it.file}:${it.line.src.line}` };
+      m.n++;
+      missShapes.set(k, m);
     }
-    for (const [file, s] of [...perFile].sort()) {
-      t.diagnostic(`${file}: ${s.ok}/${s.total} (${((s.ok / s.total) * 100).toFixed(2)} %)`);
+    if (it.source !== undefined && it.expected !== undefined) {
+      compared++;
+      for (const d of compare(it, ev)) mismatches.push(`${it.file}:${it.line.src.line} ${d}`);
     }
-    let guessOk = 0;
-    for (const g of guesses) {
-      const env: Env = { program: 'postfix', pid: null, message: g.raw };
-      const line = lineOf(g.file, 0, g.raw, env);
-      if (GUESS_ORDER.some((d) => parsePostfix(line, d, 'postfix').kind !== 'unrecognised')) guessOk++;
-    }
-    const rate = ok / items.length;
-    t.diagnostic(`overall: ${ok}/${items.length} recognised (${(rate * 100).toFixed(2)} %)`);
-    t.diagnostic(
-      `message-only lines without a named program: ${guessOk}/${guesses.length} recognised by some daemon`,
-    );
-    t.diagnostic(`skipped (fragments, other programs): ${skipped}`);
-    t.diagnostic(
-      `upstream field comparisons: ${compared} lines, ${fieldChecks} fields, ${mismatches.length} mismatches`,
-    );
-    for (const m of mismatches.slice(0, 40)) t.diagnostic(`  mismatch ${m}`);
-    const shapes = [...missShapes].sort((a, b) => b[1].n - a[1].n);
-    for (const [k, v] of shapes.slice(0, 60)) t.diagnostic(`  unrecognised x${v.n} ${k}  (${v.example})`);
-    assert.ok(items.length > 50_000, `expected the corpus's Postfix lines, found ${items.length}`);
-    assert.ok(rate >= TARGET, `recognition ${(rate * 100).toFixed(2)} % below ${TARGET * 100} %`);
-    assert.ok(compared > 150, `expected upstream field expectations, found ${compared}`);
-    assert.ok(fieldChecks > 300, `expected upstream fields to compare, found ${fieldChecks}`);
-    assert.deepEqual(mismatches, [], 'fields disagree with upstream expectations');
-  },
-);
+  }
+  for (const [file, s] of [...perFile].sort()) {
+    t.diagnostic(`${file}: ${s.ok}/${s.total} (${((s.ok / s.total) * 100).toFixed(2)} %)`);
+  }
+  let guessOk = 0;
+  for (const g of guesses) {
+    const env: Env = { program: 'postfix', pid: null, message: g.raw };
+    const line = lineOf(g.file, 0, g.raw, env);
+    if (GUESS_ORDER.some((d) => parsePostfix(line, d, 'postfix').kind !== 'unrecognised')) guessOk++;
+  }
+  const rate = ok / items.length;
+  t.diagnostic(`overall: ${ok}/${items.length} recognised (${(rate * 100).toFixed(2)} %)`);
+  t.diagnostic(
+    `message-only lines without a named program: ${guessOk}/${guesses.length} recognised by some daemon`,
+  );
+  t.diagnostic(`skipped (fragments, other programs): ${skipped}`);
+  t.diagnostic(
+    `upstream field comparisons: ${compared} lines, ${fieldChecks} fields, ${mismatches.length} mismatches`,
+  );
+  for (const m of mismatches.slice(0, 40)) t.diagnostic(`  mismatch ${m}`);
+  const shapes = [...missShapes].sort((a, b) => b[1].n - a[1].n);
+  for (const [k, v] of shapes.slice(0, 60)) t.diagnostic(`  unrecognised x${v.n} ${k}  (${v.example})`);
+  assert.ok(items.length > 50_000, `expected the corpus's Postfix lines, found ${items.length}`);
+  assert.ok(rate >= TARGET, `recognition ${(rate * 100).toFixed(2)} % below ${TARGET * 100} %`);
+  assert.ok(compared > 150, `expected upstream field expectations, found ${compared}`);
+  assert.ok(fieldChecks > 300, `expected upstream fields to compare, found ${fieldChecks}`);
+  assert.deepEqual(mismatches, [], 'fields disagree with upstream expectations');
+});
 
 const LAB_FIXTURES = resolve(here, '../../lab/fixtures');
 const labLogs = existsSync(LAB_FIXTURES)
