@@ -1,10 +1,11 @@
 /**
  * What the corpus suites share: where the public corpus is, the skip reason when it is
- * absent, a file walk, upstream expectation files and the syslog envelope split.
+ * absent, a file walk, upstream expectation files and the envelope split (ingest's own).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createEnvelopeContext, parseEnvelope } from '../../src/ingest/envelope.js';
 
 /** `<repo root>/../shared/corpus/public`. */
 export const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/public');
@@ -30,8 +31,9 @@ export function readJsonl<T>(path: string): T[] {
     .map((l) => JSON.parse(l) as T);
 }
 
-/** RFC 3164 stamp (also modoboa's templated `%(day)s` day), or an ISO 8601 stamp with a `T`. */
-const STAMP = /^(?:[A-Z][a-z]{2} [ \d]\d|%\(day\)s) \d\d:\d\d:\d\d |^\d{4}-\d\d-\d\dT[\d:.+-]{8,40} /;
+/** Year and zone for yearless stamps; the suites compare programs and messages, not times. */
+const ENVELOPE_CONTEXT = createEnvelopeContext(Date.UTC(2026, 10, 27), 'UTC');
+const NO_SOURCE = { file: '', line: 0 };
 
 export interface Envelope {
   program: string;
@@ -40,32 +42,12 @@ export interface Envelope {
 }
 
 /**
- * Takes a syslog envelope apart (a small split of its own, so the parser suites do not
- * depend on the ingest stage): `STAMP host prog[pid]: msg`, or `prog[pid]: msg` with no
- * stamp and host. Null when the line has no envelope (message-only lines, Rspamd's file log).
+ * Takes a log line's envelope apart with ingest's own reader (parseEnvelope), so the parser
+ * suites see each line as the product hands it to them. Null when the line has no program
+ * tag (message-only lines, Rspamd's own file log).
  */
 export function splitEnvelope(raw: string): Envelope | null {
-  let rest = raw;
-  const m = STAMP.exec(raw);
-  if (m !== null) {
-    rest = raw.slice(m[0].length);
-    const sp = rest.indexOf(' ');
-    if (sp < 0) return null;
-    rest = rest.slice(sp + 1); // host
-  }
-  const colon = rest.indexOf(': ');
-  if (colon <= 0 || colon > 120) return null;
-  let tag = rest.slice(0, colon);
-  if (tag.includes(' ')) return null;
-  let pid: number | null = null;
-  const open = tag.indexOf('[');
-  if (open > 0 && tag.endsWith(']')) {
-    const n = Number(tag.slice(open + 1, -1));
-    if (!Number.isInteger(n)) return null;
-    pid = n;
-    tag = tag.slice(0, open);
-  } else if (m === null) {
-    return null; // `word: text` without stamp or pid is message text, not a tag
-  }
-  return { program: tag, pid, message: rest.slice(colon + 2) };
+  const l = parseEnvelope(raw, NO_SOURCE, ENVELOPE_CONTEXT);
+  if (l.program === '') return null;
+  return { program: l.program, pid: l.pid, message: l.message };
 }
