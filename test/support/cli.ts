@@ -32,7 +32,7 @@ export function runCli(
 ): Promise<CliResult> {
   const entry = join(REPO_ROOT, 'src', 'cli', 'entry.ts');
   // The same heap cap as bin/spoofwatch.js, so memory is measured as users run it.
-  const nodeArgs = ['--max-old-space-size=160', '--import', TSX, entry, ...args];
+  const nodeArgs = ['--max-old-space-size=128', '--import', TSX, entry, ...args];
   const useTime = opts.measureRss === true && existsSync(TIME);
   const [cmd, argv] = useTime
     ? [TIME, ['-f', '@@RSS %M', process.execPath, ...nodeArgs]]
