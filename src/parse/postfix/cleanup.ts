@@ -9,17 +9,12 @@
  * appending ` from host[ip];`, so a long header is marked truncated. The header value
  * is attacker-written and may itself hold `; from=<`: the real suffix is the LAST one.
  */
-import type {
-  HeaderEvent,
-  LogEvent,
-  MessageIdEvent,
-  MessageNoteEvent,
-  MessagePickupEvent,
-} from '../event.js';
+import type { HeaderEvent, LogEvent, MessageIdEvent, MessagePickupEvent } from '../event.js';
 import {
   type Ctx,
   type Sample,
   cap,
+  messageNoteEv,
   noiseEv,
   parseAccessLine,
   parseEnvSuffix,
@@ -263,18 +258,6 @@ function messageId(c: Ctx, qid: string, v: string): MessageIdEvent {
   };
 }
 
-function note(c: Ctx, qid: string, text: string): MessageNoteEvent {
-  return {
-    kind: 'message.note',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: qid,
-    note: cap(text),
-  };
-}
-
 /** `uid=N from=<x>` (pickup; cleanup logs the same for some local submissions). */
 export function pickupLine(c: Ctx, qid: string, s: string): MessagePickupEvent | null {
   if (!s.startsWith('uid=')) return null;
@@ -325,9 +308,9 @@ export function parseCleanup(c: Ctx, s: string): LogEvent {
         const ev = headerCheck(c, r, qid);
         if (ev !== null) return ev;
       }
-    } else if (r.startsWith('milter ')) return note(c, qid, r);
+    } else if (r.startsWith('milter ')) return messageNoteEv(c, qid, r);
   } else if (c0 === 114 /* r */ && r.startsWith('resent-message-id=')) {
-    return note(c, qid, r);
+    return messageNoteEv(c, qid, r);
   } else if (c0 === 117 /* u */) {
     const ev = pickupLine(c, qid, r);
     if (ev !== null) return ev;
@@ -336,7 +319,7 @@ export function parseCleanup(c: Ctx, s: string): LogEvent {
   if (hc !== null) return hc;
   if (r.startsWith('warning: ')) {
     // e.g. `QID: warning: ... milter ...` per-message warnings
-    return note(c, qid, r);
+    return messageNoteEv(c, qid, r);
   }
   return unrecognisedEv(c, qid);
 }

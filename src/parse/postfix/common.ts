@@ -6,7 +6,14 @@
  * indexOf/charCodeAt walk, and the few regexes are anchored and linear.
  */
 import type { LogLine } from '../../ingest/line.js';
-import type { ClientInfo, LogEvent, NoiseEvent, RejectEvent, UnrecognisedEvent } from '../event.js';
+import type {
+  ClientInfo,
+  LogEvent,
+  MessageNoteEvent,
+  NoiseEvent,
+  RejectEvent,
+  UnrecognisedEvent,
+} from '../event.js';
 
 export interface Ctx {
   line: LogLine;
@@ -52,6 +59,21 @@ export const MAX_POSTFIX_FIELD_CHARS = 2048;
 /** Cut a log-derived field to a sane length (a queue id or an address never needs more). */
 export function cap(s: string): string {
   return s.length > MAX_POSTFIX_FIELD_CHARS ? s.slice(0, MAX_POSTFIX_FIELD_CHARS) : s;
+}
+
+/** A note about queued message `queueId` (bounce notices, hold/requeue, milter and warning lines). */
+export function messageNoteEv(c: Ctx, queueId: string, note: string, related?: string): MessageNoteEvent {
+  const ev: MessageNoteEvent = {
+    kind: 'message.note',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId,
+    note: cap(note),
+  };
+  if (related !== undefined) ev.relatedQueueId = related;
+  return ev;
 }
 
 // ---- queue ids ----

@@ -15,6 +15,7 @@ import {
   type Ctx,
   type Sample,
   cap,
+  messageNoteEv,
   noiseEv,
   parseHostAddr,
   queueIdLength,
@@ -316,20 +317,6 @@ function delivery(c: Ctx, qid: string | undefined, f: Fields): DeliveryEvent | n
   return ev;
 }
 
-function msgNote(c: Ctx, qid: string, note: string, related?: string): MessageNoteEvent {
-  const ev: MessageNoteEvent = {
-    kind: 'message.note',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: qid,
-    note: cap(note),
-  };
-  if (related !== undefined) ev.relatedQueueId = related;
-  return ev;
-}
-
 function closed(c: Ctx, qid: string, reason: MessageClosedEvent['reason']): MessageClosedEvent {
   return {
     kind: 'message.closed',
@@ -372,7 +359,7 @@ export function parseQmgr(c: Ctx, s: string): LogEvent {
     const ev = f2d(c, qid, r);
     if (ev !== null) return ev;
   } else if (r.startsWith('skipped, ') || r.startsWith('warning: ')) {
-    return msgNote(c, qid, r);
+    return messageNoteEv(c, qid, r);
   }
   return unrecognisedEv(c, qid);
 }
@@ -408,7 +395,7 @@ export function notificationNote(c: Ctx, qid: string, r: string): MessageNoteEve
   const k = r.indexOf(' notification: ');
   if (k <= 0 || k > 40) return null;
   const id = r.slice(k + 15);
-  return msgNote(c, qid, r.slice(0, k + 13), isId(id) ? id : undefined);
+  return messageNoteEv(c, qid, r.slice(0, k + 13), isId(id) ? id : undefined);
 }
 
 function isId(id: string): boolean {
@@ -426,11 +413,11 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
     } else {
       const nt = notificationNote(c, qid, r);
       if (nt !== null) return nt;
-      for (const p of NOTE_PREFIXES) if (r.startsWith(p)) return msgNote(c, qid, r);
+      for (const p of NOTE_PREFIXES) if (r.startsWith(p)) return messageNoteEv(c, qid, r);
       // smtp_header_checks / smtp_body_checks on the way out: `QID: replace: header Subject: ...`
       const hc = r.indexOf(': ');
       if (hc > 0 && hc < 16 && (r.startsWith('header ', hc + 2) || r.startsWith('body ', hc + 2))) {
-        return msgNote(c, qid, r);
+        return messageNoteEv(c, qid, r);
       }
     }
     return unrecognisedEv(c, qid);

@@ -4,8 +4,8 @@
  * anvil, scache, tlsmgr, trivial-rewrite, verify, postfix-script, sendmail, postdrop,
  * proxymap, ...) whose lines are recognised and kept as notes or noise.
  */
-import type { LogEvent, MessageClosedEvent, MessageNoteEvent } from '../event.js';
-import { type Ctx, type Sample, cap, noiseEv, queueIdLength, unrecognisedEv } from './common.js';
+import type { LogEvent, MessageClosedEvent } from '../event.js';
+import { type Ctx, type Sample, messageNoteEv, noiseEv, queueIdLength, unrecognisedEv } from './common.js';
 import { pickupLine } from './cleanup.js';
 import { notificationNote } from './delivery.js';
 import { generic } from './smtpd.js';
@@ -109,18 +109,6 @@ export const SAMPLES: readonly Sample[] = [
   },
 ];
 
-function qnote(c: Ctx, qid: string, note: string): MessageNoteEvent {
-  return {
-    kind: 'message.note',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: qid,
-    note: cap(note),
-  };
-}
-
 export function parsePickup(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n === 0) return generic(c, s);
@@ -137,7 +125,7 @@ export function parseBounce(c: Ctx, s: string): LogEvent {
   const r = s.slice(n + 2);
   const ev = notificationNote(c, qid, r);
   if (ev !== null) return ev;
-  if (r.startsWith('warning: ')) return qnote(c, qid, r);
+  if (r.startsWith('warning: ')) return messageNoteEv(c, qid, r);
   return unrecognisedEv(c, qid);
 }
 
@@ -160,10 +148,10 @@ export function parsePostsuper(c: Ctx, s: string): LogEvent {
     }
     // Notes lead with the queue action word (hold, release, requeue, expire) so the
     // correlator can tell a held message from a mere remark; Postfix's words follow.
-    if (r === 'placed on hold') return qnote(c, qid, 'hold: placed on hold');
-    if (r === 'released from hold') return qnote(c, qid, 'release: released from hold');
-    if (r === 'requeued') return qnote(c, qid, 'requeue: requeued');
-    if (r === 'expired') return qnote(c, qid, 'expire: expired');
+    if (r === 'placed on hold') return messageNoteEv(c, qid, 'hold: placed on hold');
+    if (r === 'released from hold') return messageNoteEv(c, qid, 'release: released from hold');
+    if (r === 'requeued') return messageNoteEv(c, qid, 'requeue: requeued');
+    if (r === 'expired') return messageNoteEv(c, qid, 'expire: expired');
     return unrecognisedEv(c, qid);
   }
   // Deleted: N messages / Requeued: N messages / Placed on hold: N / Released from hold: N

@@ -21,6 +21,7 @@ import {
   after,
   cap,
   effectiveCode,
+  messageNoteEv,
   noiseEv,
   parseAccessLine,
   parseEnvSuffix,
@@ -478,16 +479,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
     const id = qa >= 0 ? queuedAsId(reply.text, qa + 10) : undefined;
     if (id === undefined) {
       if (qid === undefined) return noiseEv(c, 'proxy-accept');
-      const note: MessageNoteEvent = {
-        kind: 'message.note',
-        line: c.line,
-        producer: 'postfix',
-        daemon: c.daemon,
-        instance: c.instance,
-        queueId: qid,
-        note: cap('proxy-accept: ' + reply.text),
-      };
-      return note;
+      return messageNoteEv(c, qid, 'proxy-accept: ' + reply.text);
     }
     const ev: MessageClientEvent = {
       kind: 'message.client',
