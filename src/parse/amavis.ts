@@ -103,6 +103,22 @@ function readAddresses(text: string, i: number, out: string[]): number {
   return pos;
 }
 
+/**
+ * Reads `<sender> -> <rcpt>,<rcpt>` at `i` (a `<` there) into the event's envelope sender and
+ * recipients; returns where the addresses end.
+ */
+function readEnvelope(ev: FilterEvent, text: string, i: number): number {
+  const from: string[] = [];
+  let pos = readAddresses(text, i, from);
+  if (from[0] !== undefined) ev.envelopeFrom = from[0];
+  if (text.startsWith(' -> ', pos)) {
+    const rcpts: string[] = [];
+    pos = readAddresses(text, pos + 4, rcpts);
+    if (rcpts.length > 0) ev.recipients = rcpts;
+  }
+  return pos;
+}
+
 /** `Passed CLEAN {RelayedInbound}, [ip]:port [ip] ESMTP/ESMTP <a> -> <b>, Queue-ID: ...` */
 function parseMain(line: LogLine, text: string): FilterEvent | null {
   const sp = text.indexOf(' ');
@@ -170,14 +186,7 @@ function parseMain(line: LogLine, text: string): FilterEvent | null {
     i = next + 1;
   }
   if (text.charCodeAt(i) !== 60) return ev;
-  const from: string[] = [];
-  i = readAddresses(text, i, from);
-  if (from[0] !== undefined) ev.envelopeFrom = from[0];
-  if (text.startsWith(' -> ', i)) {
-    const rcpts: string[] = [];
-    i = readAddresses(text, i + 4, rcpts);
-    if (rcpts.length > 0) ev.recipients = rcpts;
-  }
+  i = readEnvelope(ev, text, i);
   const rest = text.slice(i);
   // keys before the attacker-written Subject
   const subj = rest.indexOf(', Subject: "');
@@ -282,15 +291,7 @@ function parseOld(line: LogLine, text: string): FilterEvent | null {
     action,
     category: word,
   };
-  const from: string[] = [];
-  let i = readAddresses(text, comma + 2, from);
-  if (from[0] !== undefined) ev.envelopeFrom = from[0];
-  if (text.startsWith(' -> ', i)) {
-    const rcpts: string[] = [];
-    i = readAddresses(text, i + 4, rcpts);
-    if (rcpts.length > 0) ev.recipients = rcpts;
-  }
-  const rest = text.slice(i);
+  const rest = text.slice(readEnvelope(ev, text, comma + 2));
   if (rest.startsWith(', No,')) ev.action = 'clean';
   for (const key of [' score=', ' hits=']) {
     const at = rest.indexOf(key);
