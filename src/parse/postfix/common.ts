@@ -9,6 +9,7 @@ import type { LogLine } from '../../ingest/line.js';
 import type {
   ClientInfo,
   LogEvent,
+  MessageClosedEvent,
   MessageNoteEvent,
   NoiseEvent,
   RejectEvent,
@@ -74,6 +75,23 @@ export function messageNoteEv(c: Ctx, queueId: string, note: string, related?: s
   };
   if (related !== undefined) ev.relatedQueueId = related;
   return ev;
+}
+
+/** Queued message `queueId` left the queue (removed, expired). */
+export function messageClosedEv(
+  c: Ctx,
+  queueId: string,
+  reason: MessageClosedEvent['reason'],
+): MessageClosedEvent {
+  return {
+    kind: 'message.closed',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId,
+    reason,
+  };
 }
 
 // ---- queue ids ----

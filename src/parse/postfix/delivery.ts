@@ -3,18 +3,12 @@
  * removal, expiry) and smtp/lmtp/local/virtual/pipe/error/discard/retry (one status line
  * per recipient, with the next hop's "queued as X" when it is Postfix).
  */
-import type {
-  DeliveryEvent,
-  EnvelopeEvent,
-  LogEvent,
-  MessageClosedEvent,
-  MessageNoteEvent,
-  SessionTlsEvent,
-} from '../event.js';
+import type { DeliveryEvent, EnvelopeEvent, LogEvent, MessageNoteEvent, SessionTlsEvent } from '../event.js';
 import {
   type Ctx,
   type Sample,
   cap,
+  messageClosedEv,
   messageNoteEv,
   noiseEv,
   parseHostAddr,
@@ -317,29 +311,17 @@ function delivery(c: Ctx, qid: string | undefined, f: Fields): DeliveryEvent | n
   return ev;
 }
 
-function closed(c: Ctx, qid: string, reason: MessageClosedEvent['reason']): MessageClosedEvent {
-  return {
-    kind: 'message.closed',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: qid,
-    reason,
-  };
-}
-
 export function parseQmgr(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n === 0) return generic(c, s);
   const qid = s.slice(0, n);
   const r = s.slice(n + 2);
-  if (r === 'removed') return closed(c, qid, 'removed');
+  if (r === 'removed') return messageClosedEv(c, qid, 'removed');
   if (r.startsWith('from=')) {
     const f = parseFields(r);
     if (f !== null && f.from !== undefined) {
       // `status=expired, returned to sender`; postsuper -e gives `force-expired`.
-      if (f.status === 'expired' || f.status === 'force-expired') return closed(c, qid, 'expired');
+      if (f.status === 'expired' || f.status === 'force-expired') return messageClosedEv(c, qid, 'expired');
       if (f.status === undefined) {
         const ev: EnvelopeEvent = {
           kind: 'envelope',

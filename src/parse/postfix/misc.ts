@@ -4,8 +4,16 @@
  * anvil, scache, tlsmgr, trivial-rewrite, verify, postfix-script, sendmail, postdrop,
  * proxymap, ...) whose lines are recognised and kept as notes or noise.
  */
-import type { LogEvent, MessageClosedEvent } from '../event.js';
-import { type Ctx, type Sample, messageNoteEv, noiseEv, queueIdLength, unrecognisedEv } from './common.js';
+import type { LogEvent } from '../event.js';
+import {
+  type Ctx,
+  type Sample,
+  messageClosedEv,
+  messageNoteEv,
+  noiseEv,
+  queueIdLength,
+  unrecognisedEv,
+} from './common.js';
 import { pickupLine } from './cleanup.js';
 import { notificationNote } from './delivery.js';
 import { generic } from './smtpd.js';
@@ -134,18 +142,7 @@ export function parsePostsuper(c: Ctx, s: string): LogEvent {
   if (n > 0) {
     const qid = s.slice(0, n);
     const r = s.slice(n + 2);
-    if (r === 'removed') {
-      const ev: MessageClosedEvent = {
-        kind: 'message.closed',
-        line: c.line,
-        producer: 'postfix',
-        daemon: c.daemon,
-        instance: c.instance,
-        queueId: qid,
-        reason: 'removed',
-      };
-      return ev;
-    }
+    if (r === 'removed') return messageClosedEv(c, qid, 'removed');
     // Notes lead with the queue action word (hold, release, requeue, expire) so the
     // correlator can tell a held message from a mere remark; Postfix's words follow.
     if (r === 'placed on hold') return messageNoteEv(c, qid, 'hold: placed on hold');
