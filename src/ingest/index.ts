@@ -14,6 +14,7 @@ import { LineSplitter } from './splitter.js';
 import { decodeLine } from './decode.js';
 import { parseEnvelope } from './envelope.js';
 import { createEnvelopeContext, type TimeZoneMode } from './timestamp.js';
+import { isEmptySelection, selectInPlace, type LineSelection } from './select.js';
 import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
 import { orderInputs, rotatedSet } from './rotation.js';
 import { gunzipChunks } from './gunzip.js';
@@ -36,6 +37,8 @@ export interface ReadOptions {
   tz?: TimeZoneMode;
   /** Reference time (epoch ms) for the year of yearless stamps read from stdin (default: now). */
   now?: number;
+  /** Only these lines (time range, Postfix instances); all when absent. */
+  select?: LineSelection;
 }
 
 /** Default lines per batch. */
@@ -256,8 +259,14 @@ function binaryError(label: string, reason: string, gzipped: boolean): Spoofwatc
 export async function* readLogLines(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LogLine[]> {
   const batchSize = Math.max(1, Math.floor(opts.batchLines ?? DEFAULT_BATCH_LINES));
   const report = (e: SpoofwatchError): void => opts.onError?.(e);
+  const sel = opts.select !== undefined && !isEmptySelection(opts.select) ? opts.select : null;
   for (const path of orderInputs(paths)) {
-    yield* readOne(path, opts, batchSize, report);
+    if (sel === null) yield* readOne(path, opts, batchSize, report);
+    else
+      for await (const batch of readOne(path, opts, batchSize, report)) {
+        const kept = selectInPlace(sel, batch);
+        if (kept.length > 0) yield kept;
+      }
   }
 }
 

@@ -2,6 +2,7 @@
 import { runPipeline } from '../../pipeline.js';
 import type { MessageRecord } from '../../correlate/record.js';
 import { oneOf, parseCommandArgs, positiveNumber } from '../args.js';
+import { lineSelection } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -19,6 +20,10 @@ Options:
       --window MINUTES     emit a record that saw no line for this long (log time; default 120)
       --with-lines         include the raw log lines of each record (default: file:line refs only)
       --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
+      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
+      --until TIME         skip lines at or after TIME
+      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
+                           milter, policy and proxy lines are always read
 ${WORKERS_HELP}
   -h, --help               show this help
 `;
@@ -33,6 +38,9 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
     tz: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'syslog-name': { type: 'string', multiple: true },
     window: { type: 'string' },
     'with-lines': { type: 'boolean' },
     workers: { type: 'string' },
@@ -40,6 +48,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   if (values.help === true) return { stdout: MESSAGES_HELP, code: 0 };
   const windowMin = positiveNumber(values.window, '--window');
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const select = lineSelection(values);
   const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
@@ -54,7 +63,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
         withLines,
         ...(windowMin === undefined ? {} : { windowMs: windowMin * 60_000 }),
       },
-      read: { tz },
+      read: { tz, select },
       onOutput: (text) => out.write(text),
       onError: reportInputError,
       afterBatch: async (lines, recs) => {
@@ -67,7 +76,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     return { code: res.stats.errors > 0 ? 2 : 0 };
   }
   const stats = await runPipeline(inputs, {
-    read: { tz },
+    read: { tz, select },
     correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
     onRecord: (r) => {
       records++;

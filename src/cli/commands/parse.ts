@@ -2,6 +2,7 @@
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
 import { oneOf, parseCommandArgs } from '../args.js';
+import { lineSelection } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -18,6 +19,10 @@ oldest first, "-" reads stdin. With no FILES: stdin when piped, else /var/log/ma
 Options:
       --summary            print only {"lines","recognised","unrecognised","byProgram",...}
       --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
+      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
+      --until TIME         skip lines at or after TIME
+      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
+                           milter, policy and proxy lines are always read
 ${WORKERS_HELP}
   -h, --help               show this help
 `;
@@ -40,11 +45,15 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
     tz: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'syslog-name': { type: 'string', multiple: true },
     summary: { type: 'boolean' },
     workers: { type: 'string' },
   });
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const select = lineSelection(values);
   const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
   const out = new BufferedSink(process.stdout);
@@ -56,7 +65,7 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
           await runParallel(inputs, {
             workers,
             spec: { kind: 'parse', summaryOnly },
-            read: { tz },
+            read: { tz, select },
             onOutput: (text) => out.write(text),
             onError: reportInputError,
             afterBatch: async (lines) => {
@@ -66,7 +75,7 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
           })
         ).stats
       : await runPipeline(inputs, {
-          read: { tz },
+          read: { tz, select },
           correlate: false,
           onEvent: summaryOnly ? undefined : (e) => out.write(JSON.stringify(eventToJson(e)) + '\n'),
           onError: reportInputError,

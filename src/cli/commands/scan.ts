@@ -7,6 +7,7 @@ import { defaultConfig, loadConfig } from '../../detect/config.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
 import { createFormatter, type OutputFormat, type ScanSummary } from '../../output/index.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
+import { lineSelection } from '../select.js';
 import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress, reportDone } from '../terminal.js';
@@ -39,6 +40,10 @@ Options:
       --window MINUTES     emit a message that saw no line for this long (log time; default 120)
       --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
       --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
+      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
+      --until TIME         skip lines at or after TIME
+      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
+                           milter, policy and proxy lines are always read
 ${WORKERS_HELP}
   -h, --help               show this help
 
@@ -71,6 +76,9 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const { values, positionals } = parseCommandArgs(argv, {
     help: { type: 'boolean', short: 'h' },
     tz: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'syslog-name': { type: 'string', multiple: true },
     config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
@@ -97,6 +105,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const windowMin = positiveNumber(values.window, '--window');
   const config = await loadScanConfig(values.config);
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const select = lineSelection(values);
   const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
   if (outPath !== undefined) refuseOverwritingInput(outPath, inputs);
@@ -119,7 +128,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
           color,
           minVerdict,
           ...(windowMin === undefined ? {} : { windowMs: windowMin * 60_000 }),
-          read: { tz },
+          read: { tz, select },
           out,
           onError: reportInputError,
           afterBatch: async (lines, recs) => {
@@ -139,7 +148,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const stats =
     parallel?.stats ??
     (await runPipeline(inputs, {
-      read: { tz },
+      read: { tz, select },
       correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
       onRecord: (record) => {
         records++;
