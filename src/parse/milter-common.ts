@@ -120,13 +120,8 @@ export function domainOfAddress(addr: string): string | undefined {
   return d === '' ? undefined : d;
 }
 
-/** Strips one pair of surrounding angle brackets. */
-export function stripAngles(s: string): string {
-  if (s.length >= 2 && s.charCodeAt(0) === 60 && s.charCodeAt(s.length - 1) === 62) {
-    return s.slice(1, -1);
-  }
-  return s;
-}
+/** Strips one pair of surrounding angle brackets (the MTA parsers' own, re-exported). */
+export { stripAngles } from './mta-fields.js';
 
 /**
  * Value of `key` in a `k=v; k=v` or `k=v, k=v` list: the text after `key` up to the
