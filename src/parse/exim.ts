@@ -44,6 +44,7 @@ import { noise, unrecognised } from './base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
 import {
   assignClient,
+  headerNameEnd,
   queuedAsIn,
   readHostSpec,
   readSmtpReply,
@@ -702,13 +703,9 @@ function headerEvent(c: Ctx, name: string, value: string): HeaderEvent {
 
 /** `header NAME: value` -> header event; name must look like a header field name. */
 function parseHeaderConvention(c: Ctx, s: string): LogEvent | null {
-  const colon = s.indexOf(':');
-  if (colon <= 0 || colon > 76) return null;
+  const colon = headerNameEnd(s);
+  if (colon < 0) return null;
   const name = s.slice(0, colon);
-  for (let i = 0; i < name.length; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch <= 32 || ch >= 127) return null;
-  }
   const value = s.slice(colon + 1);
   if (value.trim().length === 0)
     return noise(c.line, 'exim', `header ${name} not present`, 'mta', c.line.program);

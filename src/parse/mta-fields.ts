@@ -50,6 +50,20 @@ export function cut(s: string, max = MAX_TEXT_CHARS): string {
   return s.length > max ? s.slice(0, max) : s;
 }
 
+/**
+ * Where the header name of `Name: value` ends (the colon), or -1 when `s` does not start
+ * with one: 1..76 printable, non-space ASCII characters (RFC 5322 field names, with slack).
+ */
+export function headerNameEnd(s: string): number {
+  const colon = s.indexOf(':');
+  if (colon <= 0 || colon > 76) return -1;
+  for (let i = 0; i < colon; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch <= 32 || ch >= 127) return -1;
+  }
+  return colon;
+}
+
 /** Removes one pair of surrounding angle brackets: "<a@x>" -> "a@x", "<>" -> "". */
 export function stripAngles(s: string): string {
   if (s.length >= 2 && s.charCodeAt(0) === 60 /* < */ && s.charCodeAt(s.length - 1) === 62 /* > */) {

@@ -33,6 +33,7 @@ import { noise, unrecognised } from './base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
 import {
   assignClient,
+  headerNameEnd,
   looksLikeIp,
   queuedAsIn,
   readHostSpec,
@@ -726,13 +727,9 @@ export const SENDMAIL_HEADER_LOGGING_MC = [
 
 /** `From:value` after the `header.` / `header ` marker. */
 function parseHeaderConvention(c: Ctx, s: string): HeaderEvent | null {
-  const colon = s.indexOf(':');
-  if (colon <= 0 || colon > 76) return null;
+  const colon = headerNameEnd(s);
+  if (colon < 0) return null;
   const name = s.slice(0, colon);
-  for (let i = 0; i < name.length; i++) {
-    const ch = name.charCodeAt(i);
-    if (ch <= 32 || ch >= 127) return null;
-  }
   let v = s.slice(colon + 1);
   if (v.startsWith(' ')) v = v.slice(1);
   const truncated = v.length > MAX_HEADER_VALUE_CHARS;
