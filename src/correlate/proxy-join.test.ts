@@ -201,3 +201,41 @@ test('a postscreen flood of distinct clients stays fast and bounded', () => {
   const [rec] = r.flush();
   assert.equal(rec?.session.proxy?.kind, 'postscreen');
 });
+
+test("HAProxy in front of postscreen: the pregreeting client's NOQUEUE record keeps postscreen's verdicts", () => {
+  const r = run();
+  const ps = (t: number) => ({ t, prog: 'postfix/postscreen', pid: 50 });
+  r.push(
+    ev(ps(0), 'proxy', { action: 'connect', clientIp: '203.0.113.20', clientPort: 40009 }),
+    ev(ps(0), 'proxy', {
+      action: 'pregreet',
+      detail: 'PREGREET 19 after 0 from',
+      clientIp: '203.0.113.20',
+      clientPort: 40009,
+    }),
+    ev(ps(0), 'reject', {
+      stage: 'rcpt',
+      action: 'reject',
+      code: 550,
+      reason: 'Protocol error',
+      from: 'statements@bank.test',
+      to: 'alice@example.com',
+      helo: 'bank.test',
+      clientIp: '203.0.113.20',
+    }),
+    ev(ps(0), 'proxy', { action: 'disconnect', clientIp: '203.0.113.20', clientPort: 40009 }),
+    // HAProxy logs the connection when it ends, after postscreen's lines.
+    ev({ t: 1, prog: 'haproxy', pid: 77 }, 'proxy', {
+      action: 'session',
+      clientIp: '203.0.113.20',
+      clientPort: 40009,
+      termState: '--',
+    }),
+  );
+  const recs = r.flush();
+  assert.equal(recs.length, 1);
+  const p = recs[0]?.session.proxy;
+  assert.equal(p?.kind, 'haproxy');
+  assert.equal(p?.peerIp, '203.0.113.20');
+  assert.deepEqual(p?.actions, ['session', 'term:--', 'connect', 'pregreet']);
+});

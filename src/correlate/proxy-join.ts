@@ -120,6 +120,9 @@ export class ProxyJoin {
     if (mismatch || (ip !== undefined && s.info.clientIp !== undefined && s.info.clientIp !== ip)) {
       proxy.clientMismatch = true;
     }
+    // postscreen behind HAProxy: its verdicts (PREGREET ...) for this connection stay with it.
+    const behind = s.info.proxy;
+    if (behind?.kind === 'postscreen') for (const a of behind.actions) addProxyAction(proxy, a);
     s.info.proxy = proxy;
   }
 
