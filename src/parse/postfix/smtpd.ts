@@ -6,7 +6,6 @@
 import type {
   LogEvent,
   MessageClientEvent,
-  MessageNoteEvent,
   RejectEvent,
   SessionAuthEvent,
   SessionConnectEvent,
@@ -403,16 +402,7 @@ function warning(c: Ctx, s: string): LogEvent {
 function warningEv(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n === 0) return noiseEv(c, 'warning');
-  const ev: MessageNoteEvent = {
-    kind: 'message.note',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: s.slice(0, n),
-    note: cap('warning: ' + s.slice(n + 2)),
-  };
-  return ev;
+  return messageNoteEv(c, s.slice(0, n), 'warning: ' + s.slice(n + 2));
 }
 
 function clientLine(c: Ctx, s: string, qid: string, at: number): MessageClientEvent | null {
