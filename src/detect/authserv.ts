@@ -6,11 +6,24 @@
  */
 import type { HeaderValue, MessageRecord } from '../correlate/record.js';
 
-/** True when `id` (lower-case) is one of our authserv-ids. */
-export function isOurAuthserv(id: string, configured: ReadonlySet<string>, host: string): boolean {
+/**
+ * True when `id` (lower-case) is one of our authserv-ids. Without configured ids, the
+ * MTA's syslog host name stands in; a short name ("mx") matches "mx.<domain>" only when
+ * `isOurDomain` says the domain is ours (protected), or when no such check is given:
+ * "mx" alone cannot tell our mx.corp.example from a forwarder's mx.fwd.example.
+ */
+export function isOurAuthserv(
+  id: string,
+  configured: ReadonlySet<string>,
+  host: string,
+  isOurDomain?: (domain: string) => boolean,
+): boolean {
   if (configured.size > 0) return configured.has(id);
   const h = host.toLowerCase();
-  return h !== '' && (id === h || id.startsWith(`${h}.`));
+  if (h === '') return false;
+  if (id === h) return true;
+  if (!id.startsWith(`${h}.`)) return false;
+  return isOurDomain === undefined || h.includes('.') || isOurDomain(id.slice(h.length + 1));
 }
 
 /** authserv-id of an A-R value ("mx.example.com 1; spf=pass") or ARC-A-R ("i=1; mx.example.com; ..."). */

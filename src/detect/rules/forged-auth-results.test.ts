@@ -83,3 +83,17 @@ test("the SPF milter's own prepend line before Sendmail's insert line does not m
   const sent = rec({ headers: { 'authentication-results': hv(value) }, lines: lines.slice(0, 1) });
   assert.equal(forgedAuthResults(ctxOf(sent))[0]?.rule, 'forged-auth-results');
 });
+
+test('a short syslog host name claims only <host>.<protected domain>, not a forwarder of the same name', () => {
+  const fwd = rec({
+    host: 'mx',
+    headers: { 'authentication-results': hv('mx.fwd.example; dkim=pass header.i=@partner.example') },
+  });
+  assert.deepEqual(forgedAuthResults(ctxOf(fwd, { protectedDomains: ['corp.example'] })), []);
+  const ours = rec({
+    host: 'mx',
+    headers: { 'authentication-results': hv('mx.corp.example; dmarc=pass header.from=corp.example') },
+  });
+  const [f] = forgedAuthResults(ctxOf(ours, { protectedDomains: ['corp.example'] }));
+  assert.equal(f?.fields.authserv_id, 'mx.corp.example');
+});

@@ -18,7 +18,9 @@ import type { Finding } from '../verdict.js';
 export const forgedAuthResults: Rule = (ctx) => {
   if (!ctx.outside) return [];
   const ours = ctx.cfg.authserv;
-  const isOurs = (id: string): boolean => isOurAuthserv(id, ours, ctx.record.host);
+  // A forgery claim needs the id to be ours for sure: with a short syslog host name, only
+  // "<host>.<protected domain>" counts (a forwarder's mx.fwd.example is not our "mx").
+  const isOurs = (id: string): boolean => isOurAuthserv(id, ours, ctx.record.host, (d) => ctx.isProtected(d));
   const out: Finding[] = [];
   for (const [name, arc] of [
     ['authentication-results', false],
