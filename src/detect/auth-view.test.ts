@@ -79,3 +79,14 @@ test('header-borne results from outside are not believed unless a milter of ours
   assert.equal(ci.auth.spf.length, 1);
   assert.equal(ci.auth.dkim.length, 0);
 });
+
+test('symbol names that are Object.prototype keys state nothing', () => {
+  const symbols = Object.create(null) as Record<string, { options?: string[] }>;
+  symbols['constructor'] = {};
+  symbols['toString'] = {};
+  const r = rec({ filters: [{ source: 'rspamd', action: 'no action', symbols }] });
+  const v = authView(r);
+  assert.deepEqual(v.spf, []);
+  assert.deepEqual(v.dkim, []);
+  assert.equal(v.dmarc, undefined);
+});

@@ -9,54 +9,13 @@
  */
 import type { DkimResult, DmarcResult, MessageRecord, SpfResult } from '../correlate/record.js';
 import type { AuthResult } from '../parse/event.js';
-import { normalizeDomain } from './domains.js';
+import { authFromSymbols } from '../parse/rspamd/auth.js';
 
 export interface AuthView {
   spf: SpfResult[];
   dkim: DkimResult[];
   dmarc?: DmarcResult;
   arc?: { result: AuthResult; source: string };
-}
-
-const SPF_SYMBOLS: Record<string, AuthResult> = {
-  R_SPF_ALLOW: 'pass',
-  R_SPF_FAIL: 'fail',
-  R_SPF_SOFTFAIL: 'softfail',
-  R_SPF_NEUTRAL: 'neutral',
-  R_SPF_NA: 'none',
-  R_SPF_DNSFAIL: 'temperror',
-  R_SPF_PERMFAIL: 'permerror',
-};
-const DKIM_SYMBOLS: Record<string, AuthResult> = {
-  R_DKIM_ALLOW: 'pass',
-  R_DKIM_REJECT: 'fail',
-  R_DKIM_TEMPFAIL: 'temperror',
-  R_DKIM_PERMFAIL: 'permerror',
-  R_DKIM_NA: 'none',
-};
-const DMARC_SYMBOLS: Record<string, { result: AuthResult; policy?: string }> = {
-  DMARC_POLICY_ALLOW: { result: 'pass' },
-  DMARC_POLICY_ALLOW_WITH_FAILURES: { result: 'pass' },
-  DMARC_POLICY_REJECT: { result: 'fail', policy: 'reject' },
-  DMARC_POLICY_QUARANTINE: { result: 'fail', policy: 'quarantine' },
-  DMARC_POLICY_SOFTFAIL: { result: 'fail', policy: 'none' },
-  DMARC_NA: { result: 'none' },
-  DMARC_BAD_POLICY: { result: 'permerror' },
-  DMARC_DNSFAIL: { result: 'temperror' },
-};
-
-/** "example.com:s=sel" / "example.com : SPF not aligned" -> "example.com". */
-function optionDomain(opt: string | undefined): string | undefined {
-  if (opt === undefined) return undefined;
-  let end = opt.length;
-  for (let i = 0; i < opt.length && i < 260; i++) {
-    const c = opt.charCodeAt(i);
-    if (c === 58 || c === 32 || c === 59) {
-      end = i;
-      break;
-    }
-  }
-  return normalizeDomain(opt.slice(0, Math.min(end, 260)));
 }
 
 /** Whether a result's source may be believed (log-native results always are). */
@@ -78,35 +37,25 @@ export function authView(record: MessageRecord, trust: SourceTrust = () => true)
   if (!needSpf && !needDkim && !needDmarc) return view;
   for (const f of record.filters) {
     if (f.symbols === undefined) continue;
+    // One reading of Rspamd's symbols for the whole project: the parser's, which also
+    // refuses contradicting symbols (option text imitating a symbol) and looks names up
+    // as own properties only.
+    const stated = authFromSymbols({ symbols: f.symbols, duplicates: [] });
+    if (stated === undefined) continue;
     const source = `${f.source}-symbols`;
-    for (const name of Object.keys(f.symbols)) {
-      const sym = f.symbols[name];
-      const spf = SPF_SYMBOLS[name];
-      if (spf !== undefined && needSpf) {
-        view.spf = [...view.spf, { result: spf, scope: 'mfrom', source }];
-        continue;
-      }
-      const dkim = DKIM_SYMBOLS[name];
-      if (dkim !== undefined && needDkim) {
-        const opts = sym?.options ?? [];
-        if (opts.length === 0) view.dkim = [...view.dkim, { result: dkim, source }];
-        for (const o of opts.slice(0, 10)) {
-          const d = optionDomain(o);
-          view.dkim = [
-            ...view.dkim,
-            d === undefined ? { result: dkim, source } : { result: dkim, domain: d, source },
-          ];
-        }
-        continue;
-      }
-      const dmarc = DMARC_SYMBOLS[name];
-      if (dmarc !== undefined && needDmarc && view.dmarc === undefined) {
-        const d = optionDomain(sym?.options?.[0]);
-        const r: DmarcResult = { result: dmarc.result, source };
-        if (d !== undefined) r.domain = d;
-        if (dmarc.policy !== undefined) r.policy = dmarc.policy;
-        view.dmarc = r;
-      }
+    if (needSpf && stated.spf !== undefined)
+      view.spf = [...view.spf, { result: stated.spf, scope: 'mfrom', source }];
+    if (needDkim && stated.dkim !== undefined) {
+      view.dkim = [
+        ...view.dkim,
+        ...stated.dkim.map((d) => (d.domain === undefined ? { result: d.result, source } : { ...d, source })),
+      ];
+    }
+    if (needDmarc && view.dmarc === undefined && stated.dmarc !== undefined) {
+      const r: DmarcResult = { result: stated.dmarc.result, source };
+      if (stated.dmarc.domain !== undefined) r.domain = stated.dmarc.domain;
+      if (stated.dmarc.policy !== undefined) r.policy = stated.dmarc.policy;
+      view.dmarc = r;
     }
   }
   return view;

@@ -67,7 +67,7 @@ function domainOfOption(opt: string): string | undefined {
   return d === '' || d.length > 253 ? undefined : d;
 }
 
-export function authFromSymbols(scan: ScannedSymbols): Auth | undefined {
+export function authFromSymbols(scan: Pick<ScannedSymbols, 'symbols' | 'duplicates'>): Auth | undefined {
   const auth: Auth = {};
   const dup = new Set(scan.duplicates);
   let spf: AuthResult | undefined;
