@@ -16,7 +16,11 @@ function walk(dir) {
     else if (name.endsWith('.test.ts')) files.push(p);
   }
 }
-for (const r of roots) if (existsSync(r)) walk(r);
+for (const r of roots) {
+  if (!existsSync(r)) continue;
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 files.sort();
 if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
