@@ -1,11 +1,10 @@
 /** `spoofwatch scan`: a verdict for every message, with the evidence lines behind it. */
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { runPipeline } from '../../pipeline.js';
 import { createDetector } from '../../detect/index.js';
 import { defaultConfig, loadConfig } from '../../detect/config.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
-import { createFormatter, type OutputFormat, type ScanSummary } from '../../output/index.js';
+import { createFormatter, formatFromPath, type ScanSummary } from '../../output/index.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
 import { lineSelection } from '../select.js';
 import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
@@ -52,18 +51,6 @@ Exit status: 0 success, 1 --fail-on level reached, 2 usage or input error.
 
 const FORMATS = ['table', 'jsonl', 'ecs', 'ocsf'] as const;
 const DEFAULT_CONFIG = 'spoofwatch.yaml';
-
-function formatFromPath(path: string): OutputFormat | undefined {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.ecs.json') || lower.endsWith('.ecs.jsonl') || lower.endsWith('.ecs.ndjson'))
-    return 'ecs';
-  if (lower.endsWith('.ocsf.json') || lower.endsWith('.ocsf.jsonl') || lower.endsWith('.ocsf.ndjson'))
-    return 'ocsf';
-  const ext = extname(lower);
-  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') return 'jsonl';
-  if (ext === '.txt') return 'table';
-  return undefined;
-}
 
 /** The config named with -c, else ./spoofwatch.yaml when it exists (errors in it are the user's to fix), else defaults. */
 export async function loadScanConfig(path: string | undefined) {
