@@ -3,6 +3,7 @@
  * milters and policy services, proxies, content filters and relays, and the time span.
  * Built from the event stream (one call per event, cheap: counters and small sets).
  */
+import { isLocalRelay } from '../correlate/links.js';
 import type { LogEvent } from '../parse/event.js';
 
 /** Distinct values kept per host per set (programs, relays): beyond this they are counted as "other". */
@@ -71,15 +72,6 @@ function bump(map: Record<string, number>, key: string): void {
   if (map[key] !== undefined) map[key]++;
   else if (Object.keys(map).length < MAX_INVENTORY_ITEMS) map[key] = 1;
   else map['(other)'] = (map['(other)'] ?? 0) + 1;
-}
-
-function isLocalRelay(relay: string): boolean {
-  return (
-    relay.includes('[127.') ||
-    relay.includes('[::1]') ||
-    relay.startsWith('127.') ||
-    relay.startsWith('localhost')
-  );
 }
 
 export class InventoryCollector {

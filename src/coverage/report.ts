@@ -88,20 +88,9 @@ export interface MessageCounts {
   unknownDirection: number;
 }
 
-export interface HostReport {
-  host: string;
+/** A host's inventory as reported: times as ISO strings, plus its MTA family and message counts. */
+export interface HostReport extends Omit<HostInventory, 'firstTime' | 'lastTime'> {
   mta: MtaFamily;
-  lines: number;
-  recognised: number;
-  programs: Record<string, number>;
-  mtas: string[];
-  milters: string[];
-  proxies: string[];
-  instances: string[];
-  contentFilterReinjection: number;
-  relays: Record<string, number>;
-  headersLogged: Record<string, number>;
-  headersTruncated: number;
   firstSeen: string | null;
   lastSeen: string | null;
   messages: MessageCounts;
