@@ -9,27 +9,18 @@
  * `headers` too. Single-valued results (dmarc, arc) from a header never replace a
  * log-native result, and a log-native result replaces a header one.
  */
+import { authResultWord } from '../parse/auth-result.js';
 import type { AuthResult } from '../parse/event.js';
 import type { DkimResult, DmarcResult, SpfResult } from './record.js';
 import { MAX_AR_PARTS } from './bounds.js';
-
-const RESULTS: ReadonlySet<string> = new Set([
-  'pass',
-  'fail',
-  'softfail',
-  'neutral',
-  'none',
-  'temperror',
-  'permerror',
-  'policy',
-]);
 
 /** Longest authserv-id kept in a source name (a DNS name). */
 const MAX_AUTHSERV_ID = 255;
 
 export function toAuthResult(word: string): AuthResult {
+  const std = authResultWord(word);
+  if (std !== undefined) return std;
   const w = word.toLowerCase();
-  if (RESULTS.has(w)) return w as AuthResult;
   if (w === 'hardfail') return 'fail';
   if (w === 'error') return 'temperror';
   return 'unknown';

@@ -22,6 +22,7 @@
  * SPF through an ACL: `warn logwrite = :main:SPF: $spf_result ($spf_header_comment)` ->
  * `ID SPF: fail (example.com: domain of a@example.com does not designate 192.0.2.1 as permitted sender)`.
  */
+import { authResultWord } from './auth-result.js';
 import type { LogLine } from '../ingest/line.js';
 import type {
   AuthResult,
@@ -604,20 +605,10 @@ function parseDkim(c: Ctx, s: string): LogEvent {
   return ev;
 }
 
-const AUTH_RESULTS: readonly AuthResult[] = [
-  'pass',
-  'fail',
-  'softfail',
-  'neutral',
-  'none',
-  'temperror',
-  'permerror',
-  'policy',
-];
-
 function authResult(word: string): AuthResult | undefined {
+  const std = authResultWord(word);
+  if (std !== undefined) return std;
   const w = word.toLowerCase();
-  for (const r of AUTH_RESULTS) if (r === w) return r;
   if (w === 'err_temp') return 'temperror';
   if (w === 'err_perm') return 'permerror';
   return undefined;
