@@ -21,16 +21,23 @@ export interface AuthView {
 /** Whether a result's source may be believed (log-native results always are). */
 export type SourceTrust = (source: string) => boolean;
 
-export function authView(record: MessageRecord, trust: SourceTrust = () => true): AuthView {
+/** Results the trust check lets through; the same array when it refuses none (the usual case). */
+function trusted<T extends { source: string }>(list: T[], trust: SourceTrust | undefined): T[] {
+  if (trust === undefined) return list;
+  let i = 0;
+  while (i < list.length && trust(list[i]!.source)) i++;
+  if (i === list.length) return list;
+  const out = list.slice(0, i);
+  for (i++; i < list.length; i++) if (trust(list[i]!.source)) out.push(list[i]!);
+  return out;
+}
+
+/** `trust` undefined: every source is believed. */
+export function authView(record: MessageRecord, trust?: SourceTrust): AuthView {
   const a = record.auth;
-  const spf = a.spf.filter((r) => trust(r.source));
-  const dkim = a.dkim.filter((r) => trust(r.source));
-  const view: AuthView = {
-    spf: spf.length === a.spf.length ? a.spf : spf,
-    dkim: dkim.length === a.dkim.length ? a.dkim : dkim,
-  };
-  if (a.dmarc !== undefined && trust(a.dmarc.source)) view.dmarc = a.dmarc;
-  if (a.arc !== undefined && trust(a.arc.source)) view.arc = a.arc;
+  const view: AuthView = { spf: trusted(a.spf, trust), dkim: trusted(a.dkim, trust) };
+  if (a.dmarc !== undefined && (trust === undefined || trust(a.dmarc.source))) view.dmarc = a.dmarc;
+  if (a.arc !== undefined && (trust === undefined || trust(a.arc.source))) view.arc = a.arc;
   const needSpf = view.spf.length === 0;
   const needDkim = view.dkim.length === 0;
   const needDmarc = view.dmarc === undefined;

@@ -9,7 +9,8 @@ import { parseAddress, parseAddressHeader, type AddressHeader, type Mailbox } fr
 import { authView, type AuthView } from './auth-view.js';
 import { authservIdOf, isOurAuthserv, milterAdded, policyFromOurHeaders } from './authserv.js';
 import type { CompiledConfig } from './compiled.js';
-import { aligned as alignedDomains, normalizeDomain, orgDomain, type OrgMethod } from './domains.js';
+import { normalizeDomain, orgDomain } from './domains.js';
+import { MAX_ORG_CACHE } from './limits.js';
 import type { RuleId } from './rule-ids.js';
 import type { DetectorState } from './state.js';
 
@@ -49,8 +50,8 @@ export interface RuleContext {
   dmarcPolicy?: string;
   /** Record disposition when the message did not get through (rejected, discarded, quarantined, held). */
   blocked?: string;
-  /** Organisational-domain methods used for this message. */
-  orgMethods: Set<OrgMethod>;
+  /** True once an organisational domain of this message came from the last-two-labels fallback, not the PSL. */
+  orgFallback: boolean;
   org(domain: string): string;
   aligned(a: string, b: string): boolean;
   isProtected(domain: string | undefined): boolean;
@@ -61,13 +62,53 @@ export interface RuleContext {
 const BLOCKED = new Set(['rejected', 'discarded', 'quarantined', 'held', 'bounced-by-policy']);
 const NO_HEADERS: HeaderValue[] = [];
 
-function originOf(record: MessageRecord, cfg: CompiledConfig): OriginKind {
+export function originOf(record: MessageRecord, cfg: CompiledConfig): OriginKind {
   const s = record.session;
   if (s.saslUsername !== undefined && s.saslUsername !== '') return 'sasl';
   if (record.local === true) return 'local';
   if (s.clientIp !== undefined && cfg.trusted.hasIp(s.clientIp)) return 'trusted-network';
   if (s.clientIp !== undefined && s.clientIp !== '' && s.clientIp !== 'unknown') return 'outside';
   return 'unknown';
+}
+
+/**
+ * What the context needs about a domain as logged (auth results keep case and trailing
+ * dots): its normalised form and organisational domain. Rules ask for the same few domains
+ * many times per message and the same domains come back message after message, so each
+ * distinct string is worked out once (bounded: cleared when full).
+ */
+interface DomainFacts {
+  /** normalizeDomain(raw), else raw lower-cased. */
+  norm: string;
+  /** Organisational domain of `norm`. */
+  org: string;
+  fallback: boolean;
+  /** Whether the organisational domain of norm(norm) is a fallback (norm is not idempotent for "x.."). */
+  normFallback: boolean;
+}
+
+const domainFacts = new Map<string, DomainFacts>();
+
+function normOf(d: string): string {
+  return normalizeDomain(d) ?? d.toLowerCase();
+}
+
+function factsOf(raw: string): DomainFacts {
+  const hit = domainFacts.get(raw);
+  if (hit !== undefined) return hit;
+  const norm = normOf(raw);
+  const o = orgDomain(norm);
+  const norm2 = normOf(norm);
+  const fallback = o.method === 'fallback-last-two-labels';
+  const facts: DomainFacts = {
+    norm,
+    org: o.org,
+    fallback,
+    normFallback: norm2 === norm ? fallback : orgDomain(norm2).method === 'fallback-last-two-labels',
+  };
+  if (domainFacts.size >= MAX_ORG_CACHE) domainFacts.clear();
+  domainFacts.set(raw, facts);
+  return facts;
 }
 
 /**
@@ -94,58 +135,97 @@ function headerTrust(
   };
 }
 
+/** True when some result of the record was read from a logged header (and so needs headerTrust). */
+function hasHeaderSource(record: MessageRecord): boolean {
+  const a = record.auth;
+  for (const r of a.spf) if (r.source.startsWith('header')) return true;
+  for (const r of a.dkim) if (r.source.startsWith('header')) return true;
+  return (
+    (a.dmarc !== undefined && a.dmarc.source.startsWith('header')) ||
+    (a.arc !== undefined && a.arc.source.startsWith('header'))
+  );
+}
+
+/**
+ * The context as a class: one object per message with its helpers on the prototype, rather
+ * than a handful of closures per message; every field is set in the constructor so all
+ * contexts share one shape.
+ */
+class Context implements RuleContext {
+  auth: AuthView;
+  fromValues: HeaderValue[];
+  fromHeader: AddressHeader | undefined = undefined;
+  from: Mailbox | undefined = undefined;
+  fromDomain: string | undefined = undefined;
+  fromDomainSource: 'header' | 'dmarc' | undefined = undefined;
+  fromOrg: string | undefined = undefined;
+  envFrom: string | undefined = undefined;
+  envLocal: string | undefined = undefined;
+  envDomain: string | undefined = undefined;
+  envOrg: string | undefined = undefined;
+  outside: boolean;
+  fromAuthenticated = false;
+  alignedDkimPass = false;
+  alignedSpfPass = false;
+  dmarcPolicy: string | undefined = undefined;
+  blocked: string | undefined = undefined;
+  orgFallback = false;
+
+  constructor(
+    readonly record: MessageRecord,
+    readonly cfg: CompiledConfig,
+    readonly state: DetectorState,
+    readonly protectedOrgs: ReadonlySet<string>,
+    readonly protectedGuessed: boolean,
+    readonly origin: OriginKind,
+  ) {
+    this.outside = origin === 'outside';
+    this.auth = authView(record, hasHeaderSource(record) ? headerTrust(record, cfg, origin) : undefined);
+    this.fromValues = this.header('from');
+  }
+
+  org(domain: string): string {
+    const f = factsOf(domain);
+    if (f.fallback) this.orgFallback = true;
+    return f.org;
+  }
+
+  aligned(a: string, b: string): boolean {
+    const fa = factsOf(a);
+    const fb = factsOf(b);
+    if (this.cfg.config.alignment === 'relaxed') {
+      // The organisational domains of both sides count toward the verdict's orgDomainMethod.
+      if (fa.normFallback || fb.normFallback) this.orgFallback = true;
+      return fa.norm === fb.norm || fa.org === fb.org;
+    }
+    return fa.norm === fb.norm;
+  }
+
+  isProtected(domain: string | undefined): boolean {
+    return domain !== undefined && this.protectedOrgs.has(this.org(domain));
+  }
+
+  weight(rule: RuleId, factor = 1): number {
+    return Math.round(this.cfg.weights[rule] * factor * 10) / 10;
+  }
+
+  header(name: string): HeaderValue[] {
+    return this.record.headers[name] ?? NO_HEADERS;
+  }
+}
+
 export function buildContext(
   record: MessageRecord,
   cfg: CompiledConfig,
   state: DetectorState,
   protectedOrgs: ReadonlySet<string>,
   protectedGuessed: boolean,
+  origin: OriginKind = originOf(record, cfg),
 ): RuleContext {
-  const orgMethods = new Set<OrgMethod>();
-  // Domains from auth results are as logged (case, trailing dot): normalise before comparing.
-  const norm = (d: string): string => normalizeDomain(d) ?? d.toLowerCase();
-  const org = (d: string): string => {
-    const o = orgDomain(norm(d));
-    orgMethods.add(o.method);
-    return o.org;
-  };
-  const mode = cfg.config.alignment;
-  const aligned = (a: string, b: string): boolean => {
-    const na = norm(a);
-    const nb = norm(b);
-    if (mode === 'relaxed') {
-      org(na);
-      org(nb);
-    }
-    return alignedDomains(na, nb, mode);
-  };
-  const header = (name: string): HeaderValue[] => record.headers[name] ?? NO_HEADERS;
-  const origin = originOf(record, cfg);
-  const auth = authView(record, headerTrust(record, cfg, origin));
+  const ctx = new Context(record, cfg, state, protectedOrgs, protectedGuessed, origin);
+  const auth = ctx.auth;
 
-  const fromValues = header('from');
-  const ctx: RuleContext = {
-    record,
-    cfg,
-    state,
-    auth,
-    fromValues,
-    origin: 'unknown',
-    outside: false,
-    protectedOrgs,
-    protectedGuessed,
-    fromAuthenticated: false,
-    alignedDkimPass: false,
-    alignedSpfPass: false,
-    orgMethods,
-    org,
-    aligned,
-    isProtected: (d) => d !== undefined && protectedOrgs.has(org(d)),
-    weight: (rule, factor = 1) => Math.round(cfg.weights[rule] * factor * 10) / 10,
-    header,
-  };
-
-  const first = fromValues[0];
+  const first = ctx.fromValues[0];
   if (first !== undefined) {
     ctx.fromHeader = parseAddressHeader(first.value);
     const box = ctx.fromHeader.mailboxes[0];
@@ -162,7 +242,7 @@ export function buildContext(
       ctx.fromDomainSource = 'dmarc';
     }
   }
-  if (ctx.fromDomain !== undefined) ctx.fromOrg = org(ctx.fromDomain);
+  if (ctx.fromDomain !== undefined) ctx.fromOrg = ctx.org(ctx.fromDomain);
 
   const env = record.envelope.from;
   if (env !== undefined) {
@@ -172,24 +252,28 @@ export function buildContext(
       ctx.envLocal = p.local;
       if (p.domain !== undefined) {
         ctx.envDomain = p.domain;
-        ctx.envOrg = org(p.domain);
+        ctx.envOrg = ctx.org(p.domain);
       }
     }
   }
 
-  ctx.origin = origin;
-  ctx.outside = origin === 'outside';
-
   if (ctx.fromDomain !== undefined) {
     const fd = ctx.fromDomain;
-    ctx.alignedDkimPass = auth.dkim.some(
-      (d) => d.result === 'pass' && d.domain !== undefined && aligned(d.domain, fd),
-    );
-    ctx.alignedSpfPass = auth.spf.some((r) => {
-      if (r.result !== 'pass' || r.scope === 'helo') return false;
+    // Loops rather than some() with closures: this runs for every message.
+    for (const d of auth.dkim) {
+      if (d.result === 'pass' && d.domain !== undefined && ctx.aligned(d.domain, fd)) {
+        ctx.alignedDkimPass = true;
+        break;
+      }
+    }
+    for (const r of auth.spf) {
+      if (r.result !== 'pass' || r.scope === 'helo') continue;
       const dom = r.domain ?? ctx.envDomain;
-      return dom !== undefined && aligned(dom, fd);
-    });
+      if (dom !== undefined && ctx.aligned(dom, fd)) {
+        ctx.alignedSpfPass = true;
+        break;
+      }
+    }
   }
   const dmarcPass = auth.dmarc?.result === 'pass';
   // An aligned SPF pass authenticates the From unless the DMARC evaluator, which saw more, said fail.

@@ -8,11 +8,12 @@ import type { MessageRecord } from '../correlate/record.js';
 import type { Verdict } from './verdict.js';
 import type { Config } from './config.js';
 import { compileConfig } from './compiled.js';
-import { buildContext } from './context.js';
+import { buildContext, originOf } from './context.js';
 import { normalizeDomain, orgDomain } from './domains.js';
 import { GUARDS } from './guards/index.js';
 import { applyGuards, type GuardDecision } from './guards/guard.js';
 import { parseAddress } from './address.js';
+import { MAX_ADDRESS_CACHE } from './limits.js';
 import { NetSet, PRIVATE_NETWORKS } from './networks.js';
 import { RULES } from './rules/index.js';
 import { scoreFindings } from './score.js';
@@ -40,39 +41,52 @@ function domainOf(addr: string): string | undefined {
   return p?.domain === undefined ? undefined : normalizeDomain(p.domain);
 }
 
+/** Organisational domain an address teaches as protected, or null when it teaches none. */
+function learnableOrg(addr: string): string | null {
+  const d = domainOf(addr);
+  return d !== undefined && d.includes('.') ? orgDomain(d).org : null;
+}
+
 export function createDetector(config: Config): Detector {
   const cfg = compileConfig(config);
   const state = new DetectorState();
   const guessing = cfg.protectedOrgs.size === 0;
   let learnedSet: ReadonlySet<string> = new Set<string>();
   let learnedSize = 0;
+  // The same recipients come back message after message: each address is read once
+  // (bounded, cleared when full: recipients are attacker-chosen).
+  const learnable = new Map<string, string | null>();
+  const learnFrom = (addr: string): void => {
+    let org = learnable.get(addr);
+    if (org === undefined) {
+      org = learnableOrg(addr);
+      if (learnable.size >= MAX_ADDRESS_CACHE) learnable.clear();
+      learnable.set(addr, org);
+    }
+    if (org !== null) state.learnProtected(org);
+  };
 
-  const learnProtected = (record: MessageRecord): void => {
-    const s = record.session;
-    const sasl = s.saslUsername !== undefined && s.saslUsername !== '';
-    const inbound =
-      !sasl &&
-      record.local !== true &&
-      s.clientIp !== undefined &&
-      !cfg.trusted.hasIp(s.clientIp) &&
-      !PRIVATE.hasIp(s.clientIp);
+  /** `inbound`: from a client outside the trusted and private networks, without SASL, not local. */
+  const learnProtected = (record: MessageRecord, inbound: boolean, sasl: boolean): void => {
     if (inbound) {
       // Only recipients the MTA accepted: a rejected relay attempt to gmail.com says
       // nothing about which domains are ours.
       if (record.queueId === undefined || record.disposition === 'rejected') return finishLearning();
-      const refused = new Set(record.recipients.filter((r) => r.status === 'rejected').map((r) => r.to));
-      const rcpts = (
-        record.envelope.recipients.length > 0
-          ? record.envelope.recipients
-          : record.recipients.map((r) => r.to)
-      ).filter((r) => !refused.has(r));
-      for (const r of rcpts.slice(0, LEARN_RECIPIENTS_PER_RECORD)) {
-        const d = domainOf(r);
-        if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
+      // Hand-written loops: this runs for every inbound message, and most refuse no one.
+      let refused: Set<string> | undefined;
+      for (const r of record.recipients) if (r.status === 'rejected') (refused ??= new Set()).add(r.to);
+      const envelope = record.envelope.recipients;
+      const fromEnvelope = envelope.length > 0;
+      const n = fromEnvelope ? envelope.length : record.recipients.length;
+      let taken = 0;
+      for (let i = 0; i < n && taken < LEARN_RECIPIENTS_PER_RECORD; i++) {
+        const r = fromEnvelope ? envelope[i]! : record.recipients[i]!.to;
+        if (refused?.has(r) === true) continue;
+        taken++;
+        learnFrom(r);
       }
     } else if (sasl && record.envelope.from !== undefined && record.envelope.from !== '') {
-      const d = domainOf(record.envelope.from);
-      if (d !== undefined && d.includes('.')) state.learnProtected(orgDomain(d).org);
+      learnFrom(record.envelope.from);
     }
     finishLearning();
   };
@@ -86,19 +100,26 @@ export function createDetector(config: Config): Detector {
   return {
     detect(record: MessageRecord): Verdict {
       state.records++;
-      if (guessing) learnProtected(record);
+      const origin = originOf(record, cfg);
+      const ip = record.session.clientIp;
+      // Outside, or no usable client address: whether it is private decides both learning and a note.
+      const priv = (origin === 'outside' || origin === 'unknown') && ip !== undefined && PRIVATE.hasIp(ip);
+      if (guessing) {
+        const inbound = (origin === 'outside' || origin === 'unknown') && ip !== undefined && !priv;
+        learnProtected(record, inbound, origin === 'sasl');
+      }
       const protectedOrgs = guessing ? learnedSet : cfg.protectedOrgs;
       if (record.mta === 'exim' && record.auth.dkim.some((k) => k.source === 'exim'))
         state.learnDkimLoggingHost(record.host);
-      const ctx = buildContext(record, cfg, state, protectedOrgs, guessing);
-      if (ctx.outside && PRIVATE.hasIp(record.session.clientIp)) {
+      const ctx = buildContext(record, cfg, state, protectedOrgs, guessing, origin);
+      if (ctx.outside && priv) {
         state.privateOutside++;
         state.privateExample ??= record.session.clientIp;
       }
       let findings: Finding[] = [];
       for (const rule of RULES) {
         const got = rule(ctx);
-        if (got.length > 0) findings.push(...got);
+        for (const f of got) findings.push(f);
       }
       if (findings.length > 0) {
         const decisions: GuardDecision[] = [];
@@ -123,7 +144,7 @@ export function createDetector(config: Config): Detector {
         score: s.score,
         findings,
         missing: s.missing,
-        orgDomainMethod: ctx.orgMethods.has('fallback-last-two-labels') ? 'fallback-last-two-labels' : 'psl',
+        orgDomainMethod: ctx.orgFallback ? 'fallback-last-two-labels' : 'psl',
         explanation: s.explanation,
         origin: ctx.origin,
       };

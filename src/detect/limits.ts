@@ -11,6 +11,8 @@ export const MAX_MAILBOXES_PER_HEADER = 20;
 export const MAX_DISPLAY_NAME_CHARS = 256;
 /** Entries kept in the organisational-domain cache. */
 export const MAX_ORG_CACHE = 20_000;
+/** Addresses whose learnable protected domain the detector keeps (recipients repeat). */
+export const MAX_ADDRESS_CACHE = 20_000;
 /** Entries kept in the look-alike result cache. */
 export const MAX_LOOKALIKE_CACHE = 20_000;
 /** Domains learned as protected from recipients when none are configured. */
