@@ -42,3 +42,8 @@ test('sub-ranges of a buffer', () => {
   assert.equal(decodeLossless(b, 0, 2), 'xx');
   assert.equal(decodeLine(b, 2, 2), '');
 });
+
+test('a range known to be ASCII decodes the same as UTF-8', () => {
+  const b = Buffer.from('xx Nov  7 13:52:47 mx1 a[1]: ~\x7f yy', 'latin1');
+  assert.equal(decodeLine(b, 3, b.length - 3, true, true), b.toString('utf8', 3, b.length - 3));
+});

@@ -357,6 +357,67 @@ test('year inference: stamps never move backwards across a roll-over', () => {
   ]);
 });
 
+test('stamps in the same minute as the line before read the same as on their own', () => {
+  const ctx = createEnvelopeContext(REF, 'UTC');
+  const lines = [
+    'Nov  7 13:52:47 mx1 a[1]: x',
+    'Nov  7 13:52:47.250 mx1 a[1]: x',
+    'Nov  7 13:52:59 mx1 a[1]: x',
+    'Nov  7 13:52:60 mx1 a[1]: x',
+    'Nov  7 13:52:61 mx1 a[1]: x',
+    'Nov  7 13:52:0x mx1 a[1]: x',
+    'Nov  7 13:52 mx1 a[1]: x',
+    'Nov  7 13:52:30 2025 mx1 a[1]: x',
+    'Nov  7 13:52:31 mx1 a[1]: x',
+    '2026-11-27T10:00:01.5+01:00 mx1 a[1]: x',
+    '2026-11-27T10:00:59Z mx1 a[1]: x',
+    '2026-11-27T10:00:60 mx1 a[1]: x',
+    '2026-11-27T10:00:61Z mx1 a[1]: x',
+    '2026-11-27T10:00:5 mx1 a[1]: x',
+    '2026-11-27T10:00:07.123456-0230 mx1 a[1]: x',
+    '2026-11-27 10:00:08 mx1 a[1]: x',
+  ];
+  for (const text of lines)
+    assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);
+});
+
+test('year inference: repeated minutes around a roll-over keep their year', () => {
+  const ctx = createEnvelopeContext(Date.UTC(2026, 11, 31, 23, 0, 0), 'UTC');
+  const times = [
+    'Dec 31 23:59:58',
+    'Dec 31 23:59:59',
+    'Jan  1 00:00:00',
+    'Jan  1 00:00:30',
+    'Dec 31 23:59:59',
+    'Dec 31 23:59:50',
+    'Jan  1 00:00:31',
+  ].map((s) => parseEnvelope(`${s} mx1 postfix/qmgr[2]: x`, src, ctx).time!);
+  assert.deepEqual(times, [
+    Date.UTC(2026, 11, 31, 23, 59, 58),
+    Date.UTC(2026, 11, 31, 23, 59, 59),
+    Date.UTC(2027, 0, 1, 0, 0, 0),
+    Date.UTC(2027, 0, 1, 0, 0, 30),
+    Date.UTC(2026, 11, 31, 23, 59, 59),
+    Date.UTC(2026, 11, 31, 23, 59, 50),
+    Date.UTC(2027, 0, 1, 0, 0, 31),
+  ]);
+});
+
+test('program tags and host names repeated across lines read the same', () => {
+  const ctx = createEnvelopeContext(REF, 'UTC');
+  const lines = [
+    'Nov  7 13:52:47 mx1 postfix/smtpd[1]: a',
+    'Nov  7 13:52:47 mx1 postfix/smtpd[1]: b',
+    'Nov  7 13:52:47 mx1 postfix/smtpdx[1]: c',
+    'Nov  7 13:52:47 mx12 postfix/smtp[1]: d',
+    'Nov  7 13:52:47 mx1 postfix/smtp: e',
+    'Nov  7 13:52:47 mx1  postfix/smtp[2]: f',
+    'Nov  7 13:52:47 mx postfix/smtpd[1]: g',
+  ];
+  for (const text of lines)
+    assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);
+});
+
 test('year inference: a stamp a little after the mtime (skew) keeps the mtime year', () => {
   const ctx = createEnvelopeContext(Date.UTC(2026, 5, 1, 0, 0, 0), 'UTC');
   assert.equal(parseEnvelope('Jun  1 10:00:00 mx1 a[1]: x', src, ctx).time, Date.UTC(2026, 5, 1, 10, 0, 0));

@@ -40,6 +40,7 @@ import {
   skipFacilityMarker,
   skipSolarisId,
   tokenEnd,
+  hostName,
   isDovecotLevelAt,
   MAX_HOST_CHARS,
   MAX_TAG_CHARS,
@@ -127,7 +128,7 @@ function afterStamp(
   }
   const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
   if (hostEnd < 0) return needTag ? null : make(text, src, time, '', '', null, j);
-  const host = text.slice(j, hostEnd);
+  const host = hostEnd > j ? hostName(text, j, hostEnd) : '';
   const k = hostEnd + 1;
   if (readTag(text, k, tag, false)) {
     if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
@@ -218,7 +219,7 @@ function spaceStamped(text: string, src: SourceRef, time: number, i: number): Lo
         readTag(text, hostEnd + 1, tag, false) &&
         (tag.pid !== null || tag.program === 'dovecot')
       ) {
-        return make(text, src, time, text.slice(j, hostEnd), tag.program, tag.pid, messageAfterTag(text));
+        return make(text, src, time, hostName(text, j, hostEnd), tag.program, tag.pid, messageAfterTag(text));
       }
       // Dovecot's own log: `imap-login: Info: ...`
       if (
@@ -248,7 +249,8 @@ function rfc5424(text: string, src: SourceRef, ctx: EnvelopeContext, p: number):
   i++;
   const hostEnd = tokenEnd(text, i, MAX_HOST_CHARS);
   if (hostEnd < 0 || hostEnd >= len) return null;
-  const host = hostEnd === i + 1 && text.charCodeAt(i) === 45 ? '' : text.slice(i, hostEnd);
+  const host =
+    hostEnd === i || (hostEnd === i + 1 && text.charCodeAt(i) === 45) ? '' : hostName(text, i, hostEnd);
   i = hostEnd + 1;
   const appEnd = tokenEnd(text, i, MAX_5424_APP);
   if (appEnd < 0 || appEnd >= len) return null;
@@ -425,7 +427,7 @@ export function parseEnvelope(text: string, src: SourceRef, ctx: EnvelopeContext
     isHostToken(text, p, hostEnd) &&
     readTag(text, hostEnd + 1, tag, true)
   ) {
-    return make(text, src, null, text.slice(p, hostEnd), tag.program, tag.pid, messageAfterTag(text));
+    return make(text, src, null, hostName(text, p, hostEnd), tag.program, tag.pid, messageAfterTag(text));
   }
   if (c0 === 64) {
     // daemontools/runit multilog TAI64N stamp: `@4000000063b6f2a11d2f8c14 prog: msg`

@@ -11,7 +11,7 @@ interface Got {
 function split(chunks: (string | Buffer)[], max?: number): Got[] {
   const out: Got[] = [];
   const s = new LineSplitter(
-    (buf, a, b, clean, cut) => out.push({ text: decodeLine(buf, a, b, clean), cut }),
+    (buf, a, b, clean, cut, ascii) => out.push({ text: decodeLine(buf, a, b, clean, ascii), cut }),
     max,
   );
   for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : c);

@@ -4,15 +4,23 @@
  * UTF-8 character boundary) and the rest, up to the next newline, is skipped and only
  * counted. A 1 GiB line without a newline therefore costs `maxBytes` of memory, not 1 GiB.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { MAX_LINE_BYTES } from '../limits.js';
 
 /**
  * Receives one physical line: bytes buf[start, end) (valid only during the call: the buffer
- * is reused), `clean` when they are already known to be UTF-8 without NUL, and how many
- * bytes were cut off the end (0 for a whole line).
+ * is reused), `clean` when they are already known to be UTF-8 without NUL, how many
+ * bytes were cut off the end (0 for a whole line), and `ascii` when they are known to be
+ * ASCII without NUL (clean too, and cheaper to decode).
  */
-export type LineSink = (buf: Buffer, start: number, end: number, clean: boolean, cutBytes: number) => void;
+export type LineSink = (
+  buf: Buffer,
+  start: number,
+  end: number,
+  clean: boolean,
+  cutBytes: number,
+  ascii: boolean,
+) => void;
 
 const LF = 10;
 const CR = 13;
@@ -33,8 +41,10 @@ export class LineSplitter {
   push(chunk: Buffer): void {
     const len = chunk.length;
     if (len === 0) return;
-    // One check per chunk: nearly every chunk of a real log is clean UTF-8.
-    const clean = chunk.indexOf(0) === -1 && isUtf8(chunk);
+    // One check per chunk: nearly every chunk of a real log is clean UTF-8, most are ASCII.
+    const noNul = chunk.indexOf(0) === -1;
+    const ascii = noNul && isAscii(chunk);
+    const clean = ascii || (noNul && isUtf8(chunk));
     let pos = 0;
     while (pos < len) {
       const nl = chunk.indexOf(LF, pos);
@@ -42,7 +52,7 @@ export class LineSplitter {
         this.stash(chunk, pos, len);
         return;
       }
-      this.finishLine(chunk, pos, nl, clean);
+      this.finishLine(chunk, pos, nl, clean, ascii);
       pos = nl + 1;
     }
   }
@@ -59,7 +69,7 @@ export class LineSplitter {
     }
   }
 
-  private finishLine(chunk: Buffer, s: number, e: number, clean: boolean): void {
+  private finishLine(chunk: Buffer, s: number, e: number, clean: boolean, ascii: boolean): void {
     if (this.dropped > 0) {
       const dropped = this.dropped + (e - s);
       this.dropped = 0;
@@ -85,7 +95,7 @@ export class LineSplitter {
     }
     const n = e - s;
     if (n > this.maxBytes) this.emit(chunk, s, s + this.maxBytes, false, n - this.maxBytes);
-    else this.emit(chunk, s, e, clean, 0);
+    else this.emit(chunk, s, e, clean, 0, ascii);
   }
 
   /** Keeps the tail of a chunk that has no newline (up to maxBytes of it). */
@@ -107,7 +117,7 @@ export class LineSplitter {
     }
   }
 
-  private emit(buf: Buffer, s: number, e: number, clean: boolean, cutBytes: number): void {
+  private emit(buf: Buffer, s: number, e: number, clean: boolean, cutBytes: number, ascii = false): void {
     if (cutBytes > 0) {
       // Do not split a UTF-8 sequence at the cut: move its leading bytes to the cut part.
       let i = e - 1;
@@ -122,10 +132,10 @@ export class LineSplitter {
         cutBytes += e - i;
         e = i;
       }
-      this.sink(buf, s, e, false, cutBytes);
+      this.sink(buf, s, e, false, cutBytes, false);
       return;
     }
     if (e > s && buf[e - 1] === CR) e--;
-    this.sink(buf, s, e, clean, 0);
+    this.sink(buf, s, e, clean, 0, ascii);
   }
 }

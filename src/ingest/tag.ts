@@ -3,6 +3,8 @@
  * Char-code scans only, bounded by named limits; never throws.
  */
 
+import { sameAt } from './timestamp.js';
+
 /** Longest program tag accepted (multi-instance Postfix tags are well below this). */
 export const MAX_TAG_CHARS = 128;
 /** Longest hostname token accepted (RFC 1035 name length). */
@@ -16,6 +18,35 @@ export interface TagResult {
   pid: number | null;
   /** Index where the message starts. */
   msgStart: number;
+}
+
+/**
+ * Recently read tags and host names, one per slot: consecutive lines nearly always repeat
+ * them, and handing back the same string (rather than a fresh slice per line) saves the
+ * allocation and lets every later lookup keyed by it (the parser dispatch, per-program
+ * counts) reuse its cached hash. Fixed size, so hostile input cannot grow it.
+ */
+const INTERN_SLOTS = 64;
+const internedTags: string[] = new Array<string>(INTERN_SLOTS).fill('');
+const internedHosts: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+/** s.slice(start, end), or an equal string from `table` (end > start). */
+function interned(table: string[], s: string, start: number, end: number): string {
+  const n = end - start;
+  // Slot from the length and three characters: cheap, and enough to keep a few dozen tags apart.
+  const slot =
+    (n * 7 + s.charCodeAt(start) * 3 + s.charCodeAt(end - 1) + s.charCodeAt(start + (n >> 1)) * 5) &
+    (INTERN_SLOTS - 1);
+  const known = table[slot]!;
+  if (known.length === n && sameAt(s, start, known)) return known;
+  const fresh = s.slice(start, end);
+  table[slot] = fresh;
+  return fresh;
+}
+
+/** The host name s[start, end) (end > start), shared with earlier lines that logged the same one. */
+export function hostName(s: string, start: number, end: number): string {
+  return interned(internedHosts, s, start, end);
 }
 
 /** Characters of a program tag: letters, digits and `_ - . / @ +`. */
@@ -71,7 +102,7 @@ export function readTag(s: string, i: number, out: TagResult, needPid: boolean):
     if (s.charCodeAt(j) !== 32) return false;
     j++;
   }
-  out.program = s.slice(i, tagEnd);
+  out.program = interned(internedTags, s, i, tagEnd);
   out.pid = pid;
   out.msgStart = j;
   return true;
@@ -93,7 +124,7 @@ export function skipFacilityMarker(s: string, i: number): number {
 
 /** Index after a Solaris `[ID 123456 facility.level] ` marker at i, or i when there is none. */
 export function skipSolarisId(s: string, i: number): number {
-  if (!s.startsWith('[ID ', i)) return i;
+  if (s.charCodeAt(i) !== 91 || !s.startsWith('[ID ', i)) return i; // [
   const close = s.indexOf(']', i + 4);
   if (close < 0 || close - i > 48 || s.charCodeAt(close + 1) !== 32) return i;
   return close + 2;

@@ -30,13 +30,36 @@ export interface EnvelopeContext {
   /** Cache of the local epoch ms of one hour (DST makes local -> UTC non-trivial). */
   hourKey: number;
   hourBase: number;
+  /**
+   * The minute of the last RFC 3164 stamp read through inferYear (`Mmm dd hh:mm`, '' for
+   * none) and its epoch ms: consecutive lines share the minute, and the year rules give a
+   * repeated one the same year (see readBsdStamp).
+   */
+  bsdKey: string;
+  bsdTime: number;
+  /** The minute of the last ISO 8601 stamp (`YYYY-MM-DD?hh:mm`, '' for none): its UTC and wall-clock epoch ms. */
+  isoKey: string;
+  isoUtc: number;
+  isoWall: number;
 }
 
 export function createEnvelopeContext(
   refTime: number = Date.now(),
   tz: TimeZoneMode = 'local',
 ): EnvelopeContext {
-  return { refTime, tz, year: undefined, lastMonth: 0, hourKey: -1, hourBase: 0 };
+  return {
+    refTime,
+    tz,
+    year: undefined,
+    lastMonth: 0,
+    hourKey: -1,
+    hourBase: 0,
+    bsdKey: '',
+    bsdTime: 0,
+    isoKey: '',
+    isoUtc: 0,
+    isoWall: 0,
+  };
 }
 
 /** Slack for the first-stamp rule: clock skew and time zones between writer and reader. */
@@ -58,6 +81,15 @@ export function digits4(s: string, i: number): number {
   const b = digits2(s, i + 2);
   if (a < 0 || b < 0) return -1;
   return a * 100 + b;
+}
+
+/**
+ * True when `key` is at s[i]. Compared from the end, where consecutive stamps differ;
+ * hand-written because String#startsWith at an offset costs more at once per line.
+ */
+export function sameAt(s: string, i: number, key: string): boolean {
+  for (let k = key.length - 1; k >= 0; k--) if (s.charCodeAt(i + k) !== key.charCodeAt(k)) return false;
+  return true;
 }
 
 export function isDigit(c: number): boolean {
@@ -224,28 +256,45 @@ export function readIsoStamp(
   out: StampResult,
   spacedZone: boolean,
 ): boolean {
-  const y = digits4(s, i);
-  if (y < 0 || s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== sep) {
-    return false;
+  let utc = 0;
+  let wall = 0;
+  let known = false;
+  // Same minute as the last stamp (the usual case): only the seconds, fraction and zone differ.
+  const key = ctx.isoKey;
+  if (key.length !== 0 && sameAt(s, i, key)) {
+    const sec = digits2(s, i + 17);
+    if (s.charCodeAt(i + 16) === 58 && sec >= 0 && sec <= 60) {
+      utc = ctx.isoUtc + sec * 1000;
+      wall = ctx.isoWall + sec * 1000;
+      known = true;
+    }
   }
-  const mo = digits2(s, i + 5);
-  const d = digits2(s, i + 8);
-  const h = digits2(s, i + 11);
-  const mi = digits2(s, i + 14);
-  const sec = digits2(s, i + 17);
-  if (s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) {
-    return false;
+  if (!known) {
+    const y = digits4(s, i);
+    if (y < 0 || s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || s.charCodeAt(i + 10) !== sep) {
+      return false;
+    }
+    const mo = digits2(s, i + 5);
+    const d = digits2(s, i + 8);
+    const h = digits2(s, i + 11);
+    const mi = digits2(s, i + 14);
+    const sec = digits2(s, i + 17);
+    if (s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return false;
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) {
+      return false;
+    }
+    // Both readings are linear in the seconds and milliseconds: kept for the minute.
+    ctx.isoKey = s.slice(i, i + 16);
+    ctx.isoUtc = Date.UTC(y, mo - 1, d, h, mi, 0, 0);
+    ctx.isoWall = wallClockMs(ctx, y, mo - 1, d, h, mi, 0, 0);
+    utc = ctx.isoUtc + sec * 1000;
+    wall = ctx.isoWall + sec * 1000;
   }
   const j = fraction(s, i + 19, out);
   const ms = out.time;
   out.end = j;
   const off = zoneAt(s, j, out, spacedZone);
-  if (off === null) {
-    out.time = wallClockMs(ctx, y, mo - 1, d, h, mi, sec, ms);
-  } else {
-    out.time = Date.UTC(y, mo - 1, d, h, mi, sec, ms) - off * 60_000;
-  }
+  out.time = off === null ? wall + ms : utc + ms - off * 60_000;
   return true;
 }
 
@@ -255,6 +304,25 @@ export function readIsoStamp(
  * (`Mmm dd hh:mm:ss yyyy`). Returns false when there is no valid stamp at i.
  */
 export function readBsdStamp(s: string, i: number, ctx: EnvelopeContext, out: StampResult): boolean {
+  // Same `Mmm dd hh:mm` as the last stamp given a year by inferYear (the usual case):
+  // inferYear would return the same year again without changing its state (the month is
+  // the one it saw last, or, for a stray line, the same jump again), so only the seconds
+  // and the fraction are left to read.
+  const key = ctx.bsdKey;
+  if (key.length !== 0 && sameAt(s, i, key)) {
+    const k = i + key.length;
+    const sec = digits2(s, k + 1);
+    if (s.charCodeAt(k) === 58 && sec >= 0 && sec <= 60) {
+      const j = fraction(s, k + 3, out);
+      const ms = out.time;
+      // A year after the time (`Mmm dd hh:mm:ss yyyy`) is read by the full parse below.
+      if (!(s.charCodeAt(j) === 32 && s.charCodeAt(j + 5) === 32 && digits4(s, j + 1) >= 1970)) {
+        out.time = ctx.bsdTime + sec * 1000 + ms;
+        out.end = j;
+        return true;
+      }
+    }
+  }
   const mo = monthAt(s, i);
   if (mo < 0 || s.charCodeAt(i + 3) !== 32) return false;
   let j = i + 4;
@@ -287,7 +355,8 @@ export function readBsdStamp(s: string, i: number, ctx: EnvelopeContext, out: St
   const sec = digits2(s, j + 6);
   if (s.charCodeAt(j + 2) !== 58 || s.charCodeAt(j + 5) !== 58) return false;
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return false;
-  j = fraction(s, j + 8, out);
+  const timeEnd = j + 8;
+  j = fraction(s, timeEnd, out);
   const ms = out.time;
   if (year < 0 && s.charCodeAt(j) === 32 && s.charCodeAt(j + 5) === 32) {
     const y2 = digits4(s, j + 1);
@@ -296,7 +365,11 @@ export function readBsdStamp(s: string, i: number, ctx: EnvelopeContext, out: St
       j += 5;
     }
   }
-  if (year < 0) year = inferYear(ctx, mo, d, h, mi, sec);
+  if (year < 0) {
+    year = inferYear(ctx, mo, d, h, mi, sec);
+    ctx.bsdKey = s.slice(i, timeEnd - 3);
+    ctx.bsdTime = wallClockMs(ctx, year, mo, d, h, mi, 0, 0);
+  }
   out.time = wallClockMs(ctx, year, mo, d, h, mi, sec, ms);
   out.end = j;
   return true;
