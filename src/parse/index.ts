@@ -72,24 +72,55 @@ export function producerOf(program: string): Producer {
  */
 export const parserFaults = { count: 0, last: '' };
 
+/** How lines of one program tag are parsed: the parser, and for Postfix the daemon and instance. */
+interface Route {
+  parse: (line: LogLine, daemon: string, instance: string) => LogEvent;
+  daemon: string;
+  instance: string;
+}
+
+const unknownProgram = (line: LogLine): LogEvent => unrecognised(line, 'unknown');
+
+function routeOf(program: string): Route {
+  const direct = BY_PROGRAM[program];
+  if (direct !== undefined) return { parse: direct, daemon: '', instance: '' };
+  const slash = program.lastIndexOf('/');
+  if (slash > 0) {
+    const daemon = program.slice(slash + 1);
+    // The perl policy server logs as "postfix/policy-spf"; Debian's python one as "policyd-spf".
+    if (daemon === 'policy-spf' || daemon === 'policyd-spf') {
+      return { parse: parsePolicydSpf, daemon: '', instance: '' };
+    }
+    if (isPostfixDaemon(daemon)) return { parse: parsePostfix, daemon, instance: program.slice(0, slash) };
+    // e.g. "amavis/..." or "sm-mta/..." variants: try the base name before the slash
+    const base = BY_PROGRAM[program.slice(0, program.indexOf('/'))];
+    if (base !== undefined) return { parse: base, daemon: '', instance: '' };
+  }
+  // Sendmail's process titles vary (sm-mta-rx, sm-acceptingconnections, sendmail-in ...).
+  if (program.startsWith('sm-') || program.startsWith('sendmail')) {
+    return { parse: parseSendmail, daemon: '', instance: '' };
+  }
+  return { parse: unknownProgram, daemon: '', instance: '' };
+}
+
+/**
+ * Routes of recently seen program tags: a log has a handful of them, so the dispatch above
+ * runs once per tag rather than once per line. Bounded: emptied when full (hostile input
+ * may log any number of distinct tags).
+ */
+const routes = new Map<string, Route>();
+const MAX_ROUTES = 512;
+
 export function parseLine(line: LogLine): LogEvent {
   try {
     const program = line.program;
-    const direct = BY_PROGRAM[program];
-    if (direct !== undefined) return direct(line);
-    const slash = program.lastIndexOf('/');
-    if (slash > 0) {
-      const daemon = program.slice(slash + 1);
-      // The perl policy server logs as "postfix/policy-spf"; Debian's python one as "policyd-spf".
-      if (daemon === 'policy-spf' || daemon === 'policyd-spf') return parsePolicydSpf(line);
-      if (isPostfixDaemon(daemon)) return parsePostfix(line, daemon, program.slice(0, slash));
-      // e.g. "amavis/..." or "sm-mta/..." variants: try the base name before the slash
-      const base = BY_PROGRAM[program.slice(0, program.indexOf('/'))];
-      if (base !== undefined) return base(line);
+    let route = routes.get(program);
+    if (route === undefined) {
+      route = routeOf(program);
+      if (routes.size >= MAX_ROUTES) routes.clear();
+      routes.set(program, route);
     }
-    // Sendmail's process titles vary (sm-mta-rx, sm-acceptingconnections, sendmail-in ...).
-    if (program.startsWith('sm-') || program.startsWith('sendmail')) return parseSendmail(line);
-    return unrecognised(line, 'unknown');
+    return route.parse(line, route.daemon, route.instance);
   } catch (err) {
     // A parser bug must never stop the scan: count it, and call the line unrecognised.
     parserFaults.count++;
