@@ -45,8 +45,18 @@ export interface LinePipeline {
   /** Counters so far (the same object throughout). */
   readonly stats: PipelineStats;
   push(batch: readonly LogLine[]): void;
-  /** End of input: open records are emitted; returns the final counters. */
-  finish(): PipelineStats;
+  /**
+   * Zero the counters (lines, programs, correlator events and records) while keeping the
+   * correlator's state: a `--workers` part's lead-in is read but not counted.
+   */
+  resetCounts(): void;
+  /** Keep the counters as they are now: what is pushed after this (a part's tail) is not counted. */
+  freezeCounts(): void;
+  /**
+   * End of input: open records are emitted (unless `flush` is false: a `--workers` part
+   * whose open records the next part reports); returns the final counters.
+   */
+  finish(opts?: { flush?: boolean }): PipelineStats;
 }
 
 export function emptyStats(): PipelineStats {
@@ -73,6 +83,11 @@ export function createLinePipeline(
   const correlator =
     opts.correlate === false ? null : createCorrelator((r) => onRecord?.(r), opts.correlator ?? {});
   const onEvent = opts.onEvent;
+  // Correlator counters at the last resetCounts(), subtracted at the end.
+  let countedFrom: CorrelatorStats | null = null;
+  // Counters kept by freezeCounts(), reported by finish() instead of the running ones.
+  let frozen: PipelineStats | null = null;
+  let frozenCorrelator: CorrelatorStats | null = null;
   return {
     stats,
     push(batch) {
@@ -92,14 +107,43 @@ export function createLinePipeline(
         if (correlator !== null) correlator.push(event);
       }
     },
-    finish() {
+    resetCounts() {
+      stats.lines = 0;
+      stats.recognised = 0;
+      stats.unrecognised = 0;
+      stats.byProgram = Object.create(null) as Record<string, number>;
+      stats.unrecognisedByProgram = Object.create(null) as Record<string, number>;
+      if (correlator !== null) countedFrom = correlator.stats();
+    },
+    freezeCounts() {
+      frozen = {
+        ...stats,
+        byProgram: { ...stats.byProgram },
+        unrecognisedByProgram: { ...stats.unrecognisedByProgram },
+      };
+      frozenCorrelator = correlator === null ? null : correlator.stats();
+    },
+    finish(opts = {}) {
       if (correlator !== null) {
-        correlator.flush();
-        stats.correlator = correlator.stats();
+        const flush = opts.flush !== false;
+        if (flush) correlator.flush();
+        const now = frozenCorrelator ?? correlator.stats();
+        stats.correlator = countedFrom === null ? now : countsSince(now, countedFrom, flush);
       }
+      if (frozen === null) return stats;
+      Object.assign(stats, frozen, { correlator: stats.correlator });
       return stats;
     },
   };
+}
+
+/** Correlator counters since `from`; records left open for another part are not this run's. */
+function countsSince(now: CorrelatorStats, from: CorrelatorStats, flushed: boolean): CorrelatorStats {
+  const out = { ...now };
+  for (const k of ['events', 'records', 'agedOut', 'evicted', 'orphanEvents'] as const)
+    out[k] = now[k] - from[k];
+  if (!flushed) out.openRecords = 0;
+  return out;
 }
 
 export async function runPipeline(paths: string[], opts: PipelineOptions = {}): Promise<PipelineStats> {

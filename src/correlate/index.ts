@@ -313,7 +313,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       }
       if (r === null) {
         if (s.noqueue.length >= MAX_NOQUEUE_PER_SESSION) table.close(s.noqueue.shift()!, 'closed');
-        r = table.create(h, undefined, ev.line.time);
+        r = table.create(h, undefined, ev.line.time, ev.line.src);
         r.noqueueFrom = group;
         r.session = s;
         r.rec.session = s.info;
@@ -322,7 +322,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       }
       pendingForSender(s, r, from);
     } else {
-      r = table.create(h, undefined, ev.line.time);
+      r = table.create(h, undefined, ev.line.time, ev.line.src);
       r.noqueueFrom = group;
     }
     addLine(r, ev);

@@ -89,7 +89,7 @@ export interface RecordAction {
 }
 
 export interface MessageRecord {
-  /** Stable id within one run: `${host}/${queueId}` or `${host}/NOQUEUE/${n}`. */
+  /** Stable id within one run: `${host}/${queueId}`, or `${host}/NOQUEUE/${file}:${line}` (the line that opened it). */
   id: string;
   host: string;
   /** The MTA family that logged it. */

@@ -9,6 +9,7 @@
  * has its own log clock (files of several hosts may be read one after the other, so one
  * host's clock must not age another host's records).
  */
+import type { SourceRef } from '../ingest/line.js';
 import type { MessageRecord } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { settleEvidence, type EvidenceBudget } from './state.js';
@@ -129,11 +130,11 @@ export class RecordTable {
   }
 
   /** A new open record; evicts the oldest open record first when the table is full. */
-  create(h: HostState, queueId: string | undefined, time: number | null): OpenRecord {
+  create(h: HostState, queueId: string | undefined, time: number | null, at?: SourceRef): OpenRecord {
     while (this.open >= this.maxOpen && this.evictOldest(h)) {
       /* evicted one */
     }
-    const id = queueId === undefined ? `${h.name}/NOQUEUE/${++h.noqueueSeq}` : `${h.name}/${queueId}`;
+    const id = queueId !== undefined ? `${h.name}/${queueId}` : noqueueId(h, at);
     const rec: MessageRecord = {
       id,
       host: h.name,
@@ -353,4 +354,12 @@ export class RecordTable {
       for (let r = h.waiting.head; r !== null; r = h.waiting.head) this.close(r, 'flush');
     }
   }
+}
+
+/**
+ * A message without a queue id (rejected before Postfix queued it) is named by the line
+ * that opened it: the same name however the input was split between `--workers` threads.
+ */
+function noqueueId(h: HostState, at: SourceRef | undefined): string {
+  return at === undefined ? `${h.name}/NOQUEUE/${++h.noqueueSeq}` : `${h.name}/NOQUEUE/${at.file}:${at.line}`;
 }

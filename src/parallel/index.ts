@@ -1,25 +1,31 @@
 /**
- * `--workers N`: the main thread reads and splits the input (ingest, unchanged) and routes
- * each line by its syslog host to one of N worker threads; each worker parses, correlates,
- * detects and formats the lines of its hosts and answers with output text, which the main
- * thread writes as it arrives. One host's lines stay in order in one worker, so its
- * messages are assembled exactly as in a single-threaded run; only the order of output
- * lines across hosts may differ. A log of a single host cannot be spread this way: it runs
- * in one worker, and only the reading (the main thread) overlaps with the rest.
+ * `--workers N`, two ways.
  *
- * Each worker's correlator holds 1/N of the open records and sessions a single thread may
- * hold, so the memory bound of a run does not grow with N.
+ * Split by position (ranges.ts, part.ts): when every input is a file and there is enough
+ * of it, each worker reads its own part of the inputs (plus a lead-in and a tail, so that
+ * the messages crossing a cut are reported once, whole) and runs every stage on it; the
+ * main thread only writes the output text the workers send. This spreads a single-host
+ * log, the common case.
+ *
+ * Routed by host: otherwise (stdin, small inputs) the main thread reads and splits the
+ * input (ingest, unchanged) and routes each line by its syslog host to one of N worker
+ * threads; each worker parses, correlates, detects and formats the lines of its hosts and
+ * answers with output text. One host's lines stay in order in one worker.
+ *
+ * Either way each worker's correlator holds 1/N of the open records and sessions a single
+ * thread may hold, so the memory bound of a run does not grow with N, and only the order
+ * of output lines may differ from a single-threaded run.
  *
  * What workers do not share: state learned during a run (protected domains guessed from
  * recipients when none are configured, third-party sender pairs, per-client campaign
- * windows) is learned per worker, and an HAProxy line logged under another host name than
- * the MTA it fronts only joins a session of a host in the same worker.
+ * windows) is learned per worker (a part's worker learns from its lead-in too), and, when
+ * routed by host, an HAProxy line logged under another host name than the MTA it fronts
+ * only joins a session of a host in the same worker.
  */
 import { Worker } from 'node:worker_threads';
 import { readLogLines, type ReadOptions } from '../ingest/index.js';
 import { emptyStats, type PipelineStats } from '../pipeline.js';
 import type { CorrelatorStats } from '../correlate/record.js';
-import type { SpoofwatchError } from '../errors.js';
 import type { VerdictLevel } from '../detect/verdict.js';
 import type { SpoofOutcomes } from '../output/index.js';
 import type { JobLimits, JobResult, JobSpec } from './job.js';
@@ -28,6 +34,21 @@ import type { ToMain, ToWorker } from './messages.js';
 import { HostRouter } from './route.js';
 import { WireBuilder } from './wire.js';
 import { MAX_INFLIGHT_BATCHES, MAX_WORKERS, WIRE_BATCH_LINES } from './bounds.js';
+import { open } from 'node:fs/promises';
+import { orderInputs } from '../ingest/index.js';
+import { isGzip } from '../ingest/magic.js';
+import { SpoofwatchError } from '../errors.js';
+import { LEAD_IN_BYTES, planParts, type InputFile, type Part } from './ranges.js';
+import type { ReadOptions as PartRead } from '../ingest/index.js';
+
+/** What a worker needs to read its own part (worker.ts). */
+interface PartData {
+  part: Part;
+  index: number;
+  /** Every input, in reading order (ranks evidence across files). */
+  inputs: string[];
+  read?: Omit<PartRead, 'onError' | 'range'>;
+}
 
 export { MAX_WORKERS } from './bounds.js';
 
@@ -40,6 +61,8 @@ export interface ParallelOptions {
   onError?: (err: SpoofwatchError) => void;
   /** After each batch read; awaited (back-pressure from a slow output). */
   afterBatch?: (lines: number, records: number) => Promise<void> | void;
+  /** How inputs are split by position (tests use small sizes; see ranges.ts for the defaults). */
+  split?: { leadIn?: number; minPart?: number };
 }
 
 /** The workers' results merged: the same figures a single-threaded run would give. */
@@ -57,14 +80,15 @@ export interface ParallelResult {
  * through tsx), the worker registers tsx itself and imports worker.ts: Node starts no .ts
  * file, and hooks given with --import do not reach worker threads on Node 20.
  */
-function startWorker(spec: JobSpec, limits: JobLimits): Worker {
+function startWorker(spec: JobSpec, limits: JobLimits, part?: PartData): Worker {
+  const workerData = part === undefined ? { spec, limits } : { spec, limits, part };
   if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), { workerData: { spec, limits } });
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const src = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
   return new Worker(`import(${tsx}).then((t) => { t.register(); return import(${src}); });`, {
     eval: true,
-    workerData: { spec, limits },
+    workerData,
   });
 }
 
@@ -87,6 +111,109 @@ interface Slot {
 
 export async function runParallel(paths: string[], opts: ParallelOptions): Promise<ParallelResult> {
   const n = Math.max(1, Math.min(MAX_WORKERS, Math.floor(opts.workers)));
+  const leadIn = opts.spec.kind === 'parse' ? 0 : (opts.split?.leadIn ?? LEAD_IN_BYTES);
+  const parts = await planInputs(paths, n, leadIn, opts.split?.minPart);
+  if (parts !== null && parts.length > 1) return runParts(parts, orderInputs(paths), opts);
+  return runRouted(paths, n, opts);
+}
+
+/**
+ * The inputs split by position (ranges.ts), or null when they cannot be: stdin, or an
+ * input that cannot be opened (the routed mode reads it and reports the error).
+ */
+async function planInputs(
+  paths: string[],
+  n: number,
+  leadIn: number,
+  minPart: number | undefined,
+): Promise<Part[] | null> {
+  if (n < 2 || paths.includes('-')) return null;
+  const files: InputFile[] = [];
+  for (const path of orderInputs(paths)) {
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const st = await fh.stat();
+        if (!st.isFile()) return null;
+        const head = Buffer.alloc(2);
+        const { bytesRead } = await fh.read(head, 0, 2, 0);
+        files.push({ path, size: st.size, gzip: bytesRead === 2 && isGzip(head) });
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      return null;
+    }
+  }
+  return planParts(files, n, minPart === undefined ? { leadIn } : { leadIn, minPart });
+}
+
+/** Each worker reads its own part; output is written as it arrives, acknowledged for back-pressure. */
+async function runParts(parts: Part[], inputs: string[], opts: ParallelOptions): Promise<ParallelResult> {
+  const limits = workerLimits(parts.length);
+  const lines = new Array<number>(parts.length).fill(0);
+  const records = new Array<number>(parts.length).fill(0);
+  const seenErrors = new Set<string>();
+  let errors = 0;
+  const workers: Worker[] = [];
+  const done = parts.map(
+    (part, index) =>
+      new Promise<JobResult>((resolve, reject) => {
+        // Plain values only cross to a thread (no stdin stream: parts read files).
+        const { stdin: _stdin, ...read } = opts.read ?? {};
+        const worker = startWorker(opts.spec, limits, {
+          part,
+          index,
+          inputs,
+          read,
+        });
+        workers.push(worker);
+        // One message at a time per worker: the ack waits for the output to be taken.
+        let chain = Promise.resolve();
+        worker.on('message', (msg: ToMain) => {
+          chain = chain
+            .then(async () => {
+              if (msg.type === 'error') {
+                if (seenErrors.has(msg.message)) return;
+                seenErrors.add(msg.message);
+                errors++;
+                opts.onError?.(new SpoofwatchError(msg.code, msg.message));
+                return;
+              }
+              if (msg.text.length > 0) opts.onOutput(msg.text);
+              if (msg.type === 'done') {
+                records[index] = msg.result.records;
+                resolve(msg.result);
+                return;
+              }
+              lines[index] = msg.lines ?? lines[index]!;
+              records[index] = msg.records;
+              if (opts.afterBatch !== undefined)
+                await opts.afterBatch(
+                  lines.reduce((a, b) => a + b, 0),
+                  records.reduce((a, b) => a + b, 0),
+                );
+              worker.postMessage({ type: 'ack' } satisfies ToWorker);
+            })
+            .catch(reject);
+        });
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`worker ${index} stopped with exit code ${code}`));
+        });
+      }),
+  );
+  try {
+    const merged = mergeResults(await Promise.all(done));
+    merged.stats.errors = errors;
+    return merged;
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+}
+
+async function runRouted(paths: string[], n: number, opts: ParallelOptions): Promise<ParallelResult> {
   const limits = workerLimits(n);
   let failure: unknown = null;
   const slots: Slot[] = [];
@@ -102,6 +229,7 @@ export async function runParallel(paths: string[], opts: ParallelOptions): Promi
     };
     slot.done = new Promise<JobResult>((resolve, reject) => {
       worker.on('message', (msg: ToMain) => {
+        if (msg.type === 'error') return; // only parts read inputs themselves
         if (msg.text.length > 0) opts.onOutput(msg.text);
         if (msg.type === 'output') {
           slot.inflight--;

@@ -3,7 +3,8 @@
  * run (createLinePipeline, the detector, the formatters), writing output text that the
  * main thread prints. Plain functions over plain values, so tests run it without threads.
  */
-import type { LogLine } from '../ingest/line.js';
+import type { LogLine, SourceRef } from '../ingest/line.js';
+import type { Zone } from './ranges.js';
 import type { LogEvent } from '../parse/event.js';
 import type { MessageRecord } from '../correlate/record.js';
 import { createLinePipeline, type PipelineStats } from '../pipeline.js';
@@ -43,8 +44,19 @@ export interface JobResult {
 export interface Job {
   /** Runs a batch of lines (`seq`: their positions in the whole input); returns the output text. */
   push(lines: readonly LogLine[], seq: ArrayLike<number>): string;
-  /** End of input: the text of the records still open, and the counters. */
-  finish(): { text: string; result: JobResult };
+  /**
+   * Splitting by position (ranges.ts): the zone of the lines pushed next. `lead`: lines
+   * before the part, which rebuild what is open and teach the detector, uncounted and
+   * unreported. `own` from `at` (the part's first line): counted; a message is reported
+   * when its first line is at or after `at`. `tail` from `at` (the first line after the
+   * part): uncounted; a message is reported when its first line is in the part.
+   */
+  enter(zone: Zone, at?: SourceRef): void;
+  /**
+   * End of input: the text of the records still open, and the counters. With
+   * `flush: false` (a part that another worker continues) open records are left unreported.
+   */
+  finish(opts?: { flush?: boolean }): { text: string; result: JobResult };
   readonly records: number;
 }
 
@@ -57,7 +69,12 @@ export interface JobLimits {
   maxOpenSessions?: number;
 }
 
-export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
+/** Split by position: the order of all inputs, which ranks evidence (file, line) across files. */
+export interface JobSplit {
+  inputs: readonly string[];
+}
+
+export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSplit): Job {
   let out: string[] = [];
   const firstSeen: Record<string, number> = Object.create(null) as Record<string, number>;
   const firstUnrecognised: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -71,6 +88,25 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
   // Position of the line being parsed, for first-appearance order (parse only).
   let seqOf: ArrayLike<number> = [];
   let at = 0;
+  // Splitting by position: the zone of the lines being pushed, and the part's first line and
+  // the first line after it, as positions (file order * 2^32 + line).
+  let zone: Zone = 'own';
+  let ownStart = -Infinity;
+  let tailStart = Infinity;
+  const fileOrder = new Map((split?.inputs ?? []).map((p, i) => [p, i]));
+  const posOf = (ref: SourceRef): number => (fileOrder.get(ref.file) ?? 0) * 2 ** 32 + ref.line;
+  /** Whether this job reports the record (another part does when its first line is not ours). */
+  const ours = (r: MessageRecord): boolean => {
+    if (split === undefined) return true;
+    if (zone === 'lead') return false;
+    let first = Infinity;
+    for (const e of r.evidence) {
+      const p = posOf(e);
+      if (p < first) first = p;
+    }
+    if (first === Infinity) return zone === 'own';
+    return first >= ownStart && first < tailStart;
+  };
 
   if (spec.kind === 'scan') {
     const detector = createDetector(spec.config);
@@ -88,6 +124,11 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
     };
     const formatter = createFormatter(spec.format, sink, { color: spec.color, minVerdict: spec.minVerdict });
     onRecord = (record) => {
+      if (!ours(record)) {
+        // Another part reports it; what closes before this part still teaches the detector.
+        if (zone === 'lead') detector.detect(record);
+        return;
+      }
       records++;
       const v = detector.detect(record);
       byVerdict[v.verdict]++;
@@ -99,12 +140,14 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
   } else if (spec.kind === 'messages') {
     const withLines = spec.withLines;
     onRecord = (r) => {
+      if (!ours(r)) return;
       records++;
       out.push(JSON.stringify(recordToJson(r, withLines)) + '\n');
     };
   } else {
     const summaryOnly = spec.summaryOnly;
     onEvent = (e) => {
+      if (zone !== 'own') return;
       const program = e.line.program || '(none)';
       const seq = seqOf[at++] ?? 0;
       if (firstSeen[program] === undefined) firstSeen[program] = seq;
@@ -135,8 +178,18 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}): Job {
       pipeline.push(lines);
       return take();
     },
-    finish() {
-      const stats = pipeline.finish();
+    enter(next, ref) {
+      if (next === 'own') {
+        pipeline.resetCounts();
+        if (ref !== undefined) ownStart = posOf(ref);
+      } else if (next === 'tail') {
+        pipeline.freezeCounts();
+        if (ref !== undefined) tailStart = posOf(ref);
+      }
+      zone = next;
+    },
+    finish(opts = {}) {
+      const stats = pipeline.finish({ flush: opts.flush !== false });
       const text = take();
       return {
         text,

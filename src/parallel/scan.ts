@@ -9,7 +9,7 @@ import type { OutputFormat, ScanSummary, TextSink } from '../output/index.js';
 import { renderSummary, tableHeader } from '../output/table.js';
 import type { SpoofwatchError } from '../errors.js';
 import type { ReadOptions } from '../ingest/index.js';
-import { runParallel, type ParallelResult } from './index.js';
+import { runParallel, type ParallelOptions, type ParallelResult } from './index.js';
 
 export interface ParallelScanOptions {
   workers: number;
@@ -22,6 +22,7 @@ export interface ParallelScanOptions {
   out: TextSink;
   onError?: (err: SpoofwatchError) => void;
   afterBatch?: (lines: number, records: number) => Promise<void> | void;
+  split?: ParallelOptions['split'];
 }
 
 export interface ParallelScan extends ParallelResult {
@@ -52,6 +53,7 @@ export async function scanParallel(paths: string[], o: ParallelScanOptions): Pro
     },
     onError: o.onError,
     afterBatch: o.afterBatch,
+    ...(o.split === undefined ? {} : { split: o.split }),
   });
   return {
     ...result,

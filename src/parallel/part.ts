@@ -1,0 +1,68 @@
+/**
+ * A worker's own reading when the inputs are split by position (ranges.ts): it reads its
+ * part itself, lead-in, own lines, then tail, and hands the job's output to `send` batch
+ * by batch. Plain functions over a Job, so tests run a part without threads.
+ */
+import { readLogLines, type ReadOptions } from '../ingest/index.js';
+import type { SpoofwatchError } from '../errors.js';
+import type { Job } from './job.js';
+import { countLinesBefore, TAIL_MS, type Part, type Piece } from './ranges.js';
+
+/** Part k's lines are numbered from k * PART_SEQ_STRIDE, so first appearances order across parts. */
+export const PART_SEQ_STRIDE = 2 ** 40;
+
+function firstLineOf(piece: Piece): number {
+  return piece.start === 0 || piece.gzip ? 1 : countLinesBefore(piece.path, piece.start) + 1;
+}
+
+export interface PartOptions {
+  index: number;
+  read?: Omit<ReadOptions, 'onError' | 'range'>;
+  /** Output text of a batch, with the part's lines read so far; awaited (back-pressure). */
+  send: (text: string, lines: number) => Promise<void> | void;
+  onError?: (err: SpoofwatchError) => void;
+}
+
+export async function runPart(job: Job, part: Part, o: PartOptions): Promise<ReturnType<Job['finish']>> {
+  let seq = o.index * PART_SEQ_STRIDE;
+  let lines = 0;
+  let seqs = new Float64Array(4096);
+  let zone: Piece['zone'] | null = null;
+  // Log time of the last own line: the tail reads until TAIL_MS past it.
+  let lastOwnTime: number | null = null;
+  pieces: for (const piece of part.pieces) {
+    const firstLine = firstLineOf(piece);
+    if (piece.zone !== zone) {
+      job.enter(piece.zone, { file: piece.path, line: firstLine });
+      zone = piece.zone;
+    }
+    const read: ReadOptions = {
+      ...o.read,
+      // Errors reading lines of another part are that part's to report.
+      onError: piece.zone === 'own' ? o.onError : () => undefined,
+    };
+    if (!piece.gzip && (piece.start > 0 || piece.end < piece.size))
+      read.range = { start: piece.start, end: piece.end, firstLine };
+    for await (const batch of readLogLines([piece.path], read)) {
+      if (batch.length > seqs.length) seqs = new Float64Array(batch.length);
+      for (let i = 0; i < batch.length; i++) seqs[i] = seq++;
+      const text = job.push(batch, seqs);
+      if (piece.zone === 'own') {
+        lines += batch.length;
+        for (let i = batch.length - 1; i >= 0; i--) {
+          const t = batch[i]!.time;
+          if (t !== null) {
+            lastOwnTime = t;
+            break;
+          }
+        }
+      }
+      if (piece.zone !== 'lead') await o.send(text, lines);
+      if (piece.zone === 'tail') {
+        const t = batch[batch.length - 1]?.time ?? null;
+        if (lastOwnTime === null || (t !== null && t > lastOwnTime + TAIL_MS)) break pieces;
+      }
+    }
+  }
+  return job.finish();
+}
