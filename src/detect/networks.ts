@@ -1,6 +1,9 @@
 /**
  * Networks and host names from config, matched against the client of a message.
- * CIDR matching is node:net's BlockList (IPv4 and IPv6), never hand-written bit math.
+ * CIDR matching is node:net's BlockList (IPv4 and IPv6). The one exception is the common
+ * case, a plain dotted-quad client against IPv4 networks: it is compared as a number,
+ * because BlockList.check costs a SocketAddress (several microseconds) per new address;
+ * a test holds that comparison to BlockList's answers.
  */
 import { BlockList, SocketAddress, isIP } from 'node:net';
 
@@ -79,12 +82,52 @@ function socketAddressOf(ip: string): SocketAddress | null {
   return sa;
 }
 
+/**
+ * A plain dotted-quad IPv4 address ("192.0.2.1": four decimal parts 0-255 without leading
+ * zeros, nothing around them, exactly what node:net's isIP takes as IPv4) as an unsigned
+ * 32-bit number; -1 for anything else (brackets, tags, IPv6 ...), which takes BlockList's
+ * path. Hand-written: it runs for every message, and a regex or split allocates.
+ */
+export function plainIpv4(s: string): number {
+  const len = s.length;
+  if (len < 7 || len > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // leading zero
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + part;
+}
+
+/** The IPv4-mapped IPv6 range (::ffff:0:0/96): an IPv6 network overlapping it also holds IPv4 clients for BlockList. */
+const MAPPED = new BlockList();
+MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
+
 /** A set of networks (BlockList) plus host-name patterns ("mx.example.net", ".example.net", "*.example.net"). */
 export class NetSet {
   private readonly list = new BlockList();
   private readonly hosts = new Set<string>();
   private readonly suffixes: string[] = [];
   private nets = 0;
+  /** IPv4 networks as [network, shift] pairs for plainIpv4 addresses (shift = 32 - prefix). */
+  private readonly v4: number[] = [];
+  /** False once an IPv6 network overlaps the IPv4-mapped range: then BlockList answers for IPv4 too. */
+  private v4Numeric = true;
   /** hasIp answers per address as logged; cleared when full or when an entry is added. */
   private readonly ipCache = new Map<string, boolean>();
 
@@ -98,6 +141,18 @@ export class NetSet {
     if (n !== undefined) {
       this.list.addSubnet(n.address, n.prefix, n.family);
       this.nets++;
+      if (n.family === 'ipv4') {
+        const net = plainIpv4(n.address);
+        if (net < 0) this.v4Numeric = false;
+        else this.v4.push(net, 32 - n.prefix);
+      } else if (this.v4Numeric) {
+        // Prefixes nest or are disjoint: a network up to /96 overlaps the mapped range when
+        // it holds ::ffff:0:0, a longer one when the mapped range holds its address.
+        const one = new BlockList();
+        one.addSubnet(n.address, n.prefix, 'ipv6');
+        const overlaps = n.prefix <= 96 ? one.check('::ffff:0:0', 'ipv6') : MAPPED.check(n.address, 'ipv6');
+        if (overlaps) this.v4Numeric = false;
+      }
       return;
     }
     const h = entry.trim().toLowerCase();
@@ -112,12 +167,26 @@ export class NetSet {
 
   hasIp(ip: string | undefined): boolean {
     if (this.nets === 0 || ip === undefined) return false;
+    if (this.v4Numeric) {
+      const a = plainIpv4(ip);
+      if (a >= 0) return this.hasIpv4(a);
+    }
     const known = this.ipCache.get(ip);
     if (known !== undefined) return known;
     const found = this.checkIp(ip);
     if (this.ipCache.size >= MAX_IP_CACHE) this.ipCache.clear();
     this.ipCache.set(ip, found);
     return found;
+  }
+
+  /** `a` from plainIpv4 against the IPv4 networks: the same leading (32 - shift) bits. */
+  private hasIpv4(a: number): boolean {
+    const v4 = this.v4;
+    for (let i = 0; i < v4.length; i += 2) {
+      const shift = v4[i + 1]!;
+      if (shift === 32 || (a ^ v4[i]!) >>> shift === 0) return true;
+    }
+    return false;
   }
 
   private checkIp(ip: string): boolean {
