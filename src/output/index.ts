@@ -8,7 +8,7 @@
 import type { Verdict, VerdictLevel } from '../detect/verdict.js';
 import type { CorrelatorStats } from '../correlate/record.js';
 import { jsonLine } from './json-line.js';
-import { verdictToJson } from './jsonl.js';
+import { verdictJsonLine } from './jsonl.js';
 import { verdictToEcs } from './ecs.js';
 import { verdictToOcsfActivity, verdictToOcsfFinding } from './ocsf.js';
 import {
@@ -60,7 +60,7 @@ export interface Formatter {
 export type { SpoofOutcomes };
 export { renderSummary } from './table.js';
 export { terminalSafe, csvSafe, markdownSafe, markdownCodeBlock } from './safe-text.js';
-export { verdictToJson } from './jsonl.js';
+export { verdictToJson, verdictJsonLine } from './jsonl.js';
 export { verdictToEcs } from './ecs.js';
 export { verdictToOcsfActivity, verdictToOcsfFinding } from './ocsf.js';
 
@@ -108,7 +108,7 @@ export function createFormatter(format: OutputFormat, out: TextSink, opts: Forma
     case 'jsonl':
       return {
         write(v) {
-          if (accept(v)) out.write(jsonLine(verdictToJson(v, { includeLines: opts.includeLines === true })));
+          if (accept(v)) out.write(verdictJsonLine(v, { includeLines: opts.includeLines === true }));
         },
         end() {},
         spoofOutcomes,

@@ -6,23 +6,72 @@
  */
 const LINE_BREAKERS = /[\u0085\u2028\u2029]/g;
 
-export function jsonLine(value: unknown): string {
-  const s = JSON.stringify(value);
-  const safe = LINE_BREAKERS.test(s)
-    ? s.replace(LINE_BREAKERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    : s;
+function escapeLineBreakers(json: string): string {
+  const safe = LINE_BREAKERS.test(json)
+    ? json.replace(LINE_BREAKERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    : json;
   LINE_BREAKERS.lastIndex = 0;
-  return `${safe}\n`;
+  return safe;
 }
+
+export function jsonLine(value: unknown): string {
+  return `${escapeLineBreakers(JSON.stringify(value))}\n`;
+}
+
+// eslint-disable-next-line no-control-regex -- controls are what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
+
+/**
+ * A string as a JSON literal that is safe on one line (the rules of jsonLine). Most values
+ * in a mail log are printable ASCII with no quote or backslash: those are their own literal
+ * between quotes, found by one regex test (about half the cost of a loop over the characters
+ * and a third of JSON.stringify on the sliced strings the parsers hand over). Anything else (controls,
+ * quotes, non-ASCII, lone surrogates) goes through JSON.stringify and the line-breaker escape.
+ */
+export function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? escapeLineBreakers(JSON.stringify(s)) : `"${s}"`;
+}
+
+/** A number as JSON.stringify writes it (non-finite numbers are null). */
+export function jsonNumber(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null';
+}
+
+/**
+ * Any value as a one-line JSON literal, or undefined where JSON.stringify would drop it
+ * (undefined, functions). For the shapes the hand-written serializers do not spell out.
+ */
+export function jsonValue(value: unknown): string | undefined {
+  const s = JSON.stringify(value) as string | undefined;
+  return s === undefined ? undefined : escapeLineBreakers(s);
+}
+
+// Many records share a second (syslog stamps have no fraction, and a message's lines come
+// together): the last second converted is kept, and only the milliseconds are appended.
+let cachedSecond = NaN;
+let cachedPrefix = '';
 
 /** Epoch ms as ISO 8601 UTC, or undefined (dropped by JSON) when unknown. */
 export function isoTime(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return undefined;
+  if (Number.isInteger(ms)) {
+    const second = Math.floor(ms / 1000);
+    const milli = ms - second * 1000;
+    if (second === cachedSecond)
+      return `${cachedPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+    const d = new Date(ms);
+    if (Number.isNaN(d.getTime())) return undefined;
+    const iso = d.toISOString();
+    // toISOString always ends in ".mmmZ"; the prefix holds the date and the whole second.
+    cachedSecond = second;
+    cachedPrefix = iso.slice(0, -4);
+    return iso;
+  }
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 /** One indented JSON document (a report), with the same line-separator escapes. */
 export function prettyJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(LINE_BREAKERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
+  return `${escapeLineBreakers(JSON.stringify(value, null, 2))}\n`;
 }

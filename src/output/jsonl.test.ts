@@ -1,8 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFormatter } from './index.js';
-import { jsonLine } from './json-line.js';
-import { sampleRecord, sampleVerdict, StringSink } from './test-support.js';
+import fc from 'fast-check';
+import type { MessageRecord } from '../correlate/record.js';
+import { isoTime, jsonLine, jsonString } from './json-line.js';
+import { verdictJsonLine, verdictToJson, WRITTEN_FIELDS } from './jsonl.js';
+import { sampleFinding, sampleRecord, sampleVerdict, StringSink, T0 } from './test-support.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 test('jsonl writes one object per message with record fields, verdict, score, findings, missing', () => {
   const sink = new StringSink();
@@ -24,7 +29,8 @@ test('jsonl writes one object per message with record fields, verdict, score, fi
   assert.equal(a.envelope_from, 'bounce@example.net');
   assert.equal(a.source_ip, '192.0.2.10');
   assert.equal(a.direction, 'inbound');
-  assert.deepEqual(a.evidence_refs, ['/var/log/mail.log:10', '/var/log/mail.log:11']);
+  assert.deepEqual(a.evidence, [{ file: '/var/log/mail.log', lines: [10, 11] }]);
+  assert.equal(a.evidence_refs, undefined, 'the evidence is cited once, per file');
   assert.equal(a.lines, undefined, 'raw lines are left out by default');
   const b = JSON.parse(lines[1]!) as Record<string, unknown>;
   assert.deepEqual(b.missing, ['header.from', 'auth.dmarc']);
@@ -68,4 +74,233 @@ test('jsonLine escapes line separators that JSON.stringify leaves raw', () => {
   assert.equal(jsonLine('\u2028'), '"\\u2028"\n');
   assert.equal(jsonLine({ a: '\u0085' }), '{"a":"\\u0085"}\n');
   assert.equal(jsonLine({ a: 'plain' }), '{"a":"plain"}\n');
+});
+
+/** What the writer must produce: the reference object through JSON.stringify. */
+function reference(v: Parameters<typeof verdictToJson>[0], includeLines = false): unknown {
+  return JSON.parse(jsonLine(verdictToJson(v, { includeLines })));
+}
+
+/** A record with every optional field set (and a second evidence file whose name holds ':'). */
+function fullRecord(s: (i: number) => string = (i) => `v${i}`): MessageRecord {
+  return sampleRecord({
+    id: s(1),
+    host: s(2),
+    queueId: s(3),
+    queueIds: [s(3), s(4)],
+    messageId: s(5),
+    session: {
+      clientIp: s(6),
+      clientHost: s(7),
+      clientPort: 25,
+      helo: s(8),
+      tlsProtocol: s(9),
+      tlsCipher: s(10),
+      saslMethod: s(11),
+      saslUsername: s(12),
+      proxy: { kind: 'haproxy', peerIp: s(13), peerPort: 4242, actions: [s(14)], clientMismatch: true },
+    },
+    local: true,
+    envelope: { from: s(15), recipients: [s(16), s(17)], size: 1234, nrcpt: 2 },
+    headers: {
+      [s(18)]: [
+        { value: s(19), truncated: true, milter: true },
+        { value: s(20), truncated: false },
+      ],
+      from: [{ value: `"${s(21)}" <ceo@example.com>`, truncated: false }],
+    },
+    auth: {
+      spf: [
+        {
+          result: 'fail',
+          scope: 'mfrom',
+          domain: s(22),
+          envelopeFrom: s(23),
+          helo: s(24),
+          reason: s(25),
+          source: s(26),
+        },
+      ],
+      dkim: [{ result: 'fail', domain: s(27), selector: s(28), failure: 'body', source: s(29) }],
+      dmarc: {
+        result: 'fail',
+        domain: s(30),
+        policy: s(31),
+        disposition: s(32),
+        arcOverride: false,
+        source: s(33),
+      },
+      arc: { result: 'pass', source: s(34) },
+    },
+    filters: [
+      {
+        source: s(35),
+        action: s(36),
+        score: 7.5,
+        symbols: { [s(37)]: { score: -1.25, options: [s(38)] }, X: {} },
+      },
+      { source: 'amavis', action: 'pass' },
+    ],
+    actions: [
+      { action: s(39), stage: s(40), by: s(41), code: 550, dsn: s(42), reason: s(43), time: T0 },
+      { action: 'queued', time: null },
+    ],
+    recipients: [{ to: s(44), origTo: s(45), status: s(46), relay: s(47), dsn: s(48), detail: s(49) }],
+    disposition: s(50),
+    producers: [s(51)],
+    evidence: [
+      { file: '/var/log/mail.log', line: 10 },
+      { file: '/var/log/mail.log', line: 11 },
+      { file: 'C:\\logs\\mail:1.log', line: 1 },
+      { file: '/var/log/mail.log', line: 12 },
+    ],
+    lines: [s(52), s(53), s(54), s(55)],
+    agedOut: true,
+    capped: true,
+  });
+}
+
+function fullVerdict(s: (i: number) => string = (i) => `v${i}`) {
+  return sampleVerdict(
+    'suspicious',
+    {
+      findings: [
+        sampleFinding({
+          rule: s(60),
+          summary: s(61),
+          fields: { [s(62)]: s(63), n: 1.5, b: false, z: null, inf: Infinity },
+          attack: [s(64)],
+          guard: { name: s(65), reason: s(66) },
+          missing: [s(67)],
+        }),
+        sampleFinding({ weight: 0 }),
+      ],
+      missing: [s(68)],
+      orgDomainMethod: s(69),
+    },
+    fullRecord(s),
+  );
+}
+
+test('the direct JSONL writer gives the same JSON values as the reference object, every field set', () => {
+  const v = fullVerdict();
+  for (const includeLines of [false, true]) {
+    const line = verdictJsonLine(v, { includeLines });
+    assert.equal(line.indexOf('\n'), line.length - 1);
+    assert.deepEqual(JSON.parse(line), reference(v, includeLines));
+  }
+  const o = JSON.parse(verdictJsonLine(v)) as Record<string, unknown>;
+  for (const k of Object.keys(WRITTEN_FIELDS.record)) {
+    if (k !== 'lines') assert.ok(k in o, `record field ${k} is written`);
+  }
+  assert.deepEqual(o.evidence, [
+    { file: '/var/log/mail.log', lines: [10, 11] },
+    { file: 'C:\\logs\\mail:1.log', lines: [1] },
+    { file: '/var/log/mail.log', lines: [12] },
+  ]);
+  assert.equal((o.findings as { fields: Record<string, unknown> }[])[0]!.fields.inf, null);
+});
+
+test('the direct JSONL writer with absent optional fields and empty arrays', () => {
+  const r = sampleRecord({
+    queueId: undefined,
+    messageId: undefined,
+    firstSeen: null,
+    lastSeen: null,
+    session: {},
+    envelope: { recipients: [] },
+    headers: {},
+    auth: { spf: [], dkim: [] },
+    recipients: [],
+    actions: [],
+    producers: [],
+    evidence: [],
+    lines: [],
+  });
+  for (const level of ['clean', 'unknown', 'spoof'] as const) {
+    const v = sampleVerdict(level, {}, r);
+    assert.deepEqual(JSON.parse(verdictJsonLine(v)), reference(v));
+    assert.deepEqual(JSON.parse(verdictJsonLine(v, { includeLines: true })), reference(v, true));
+  }
+});
+
+test('the direct JSONL writer agrees with the reference for any strings a log can hold', () => {
+  const anyString = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.string({ maxLength: 40 }),
+    fc
+      .array(
+        fc.constantFrom(
+          '"',
+          '\\',
+          '\n',
+          '\r',
+          '\u0085',
+          '\u2028',
+          '\u2029',
+          '\ud800',
+          '\udc00',
+          'é',
+          'a',
+          ':',
+          '\x7f',
+        ),
+        {
+          maxLength: 12,
+        },
+      )
+      .map((a) => a.join('')),
+  );
+  fc.assert(
+    fc.property(fc.array(anyString, { minLength: 70, maxLength: 70 }), (strs) => {
+      const v = fullVerdict((i) => strs[i]!);
+      const line = verdictJsonLine(v, { includeLines: true });
+      assert.equal(line.indexOf('\n'), line.length - 1, 'one line');
+      assert.doesNotMatch(line.slice(0, -1), /[\r\u2028\u2029\u0085]/);
+      assert.deepEqual(JSON.parse(line), reference(v, true));
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('jsonString is JSON.stringify with the line separators escaped', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
+      const j = jsonString(s);
+      assert.equal(JSON.parse(j), s);
+      assert.equal(
+        j,
+        JSON.stringify(s).replace(
+          /[\u0085\u2028\u2029]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      );
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('isoTime (cached per second) matches Date#toISOString', () => {
+  const at = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.integer({ min: T0 - 5000, max: T0 + 5000 }),
+          fc.integer({ min: -8.64e15, max: 8.64e15 }),
+          fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+        ),
+        { maxLength: 20 },
+      ),
+      (times) => {
+        for (const ms of times) assert.equal(isoTime(ms), at(ms), String(ms));
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  assert.equal(isoTime(null), undefined);
+  assert.equal(isoTime(NaN), undefined);
+  assert.equal(isoTime(8.64e15 + 1), undefined);
+  assert.equal(isoTime(-1), '1969-12-31T23:59:59.999Z');
+  assert.equal(isoTime(-1000), '1969-12-31T23:59:59.000Z');
 });

@@ -52,13 +52,13 @@ describe('the whole public corpus through the CLI', { skip, concurrency: true },
         score: number;
         findings: { rule: string; attack: string[] }[];
         missing: string[];
-        evidence_refs: string[];
+        evidence: { file: string; lines: number[] }[];
       };
       assert.ok(['spoof', 'suspicious', 'unknown', 'clean'].includes(v.verdict), v.verdict);
       assert.equal(typeof v.score, 'number');
       if (v.verdict === 'unknown') assert.ok(v.missing.length > 0, line.slice(0, 300));
       if (v.verdict === 'spoof' || v.verdict === 'suspicious') assert.ok(v.findings.length > 0);
-      assert.ok(v.evidence_refs.length > 0, 'every verdict cites its lines');
+      assert.ok(v.evidence.length > 0 && v.evidence[0]!.lines.length > 0, 'every verdict cites its lines');
     }
   });
 });

@@ -67,7 +67,8 @@ describe('scan', { concurrency: true }, () => {
       if (v.verdict === 'unknown')
         assert.ok((v.missing as string[]).length > 0, 'unknown says what is missing');
       if (v.verdict === 'spoof') assert.ok((v.findings as Finding[]).length > 0);
-      assert.ok((v.evidence_refs as string[]).every((ref) => ref.startsWith(`${log}:`)));
+      const evidence = v.evidence as { file: string; lines: number[] }[];
+      assert.ok(evidence.length > 0 && evidence.every((run) => run.file === log && run.lines.length > 0));
     }
     const delivered = verdicts.find((v) => v.queueId === '7A1B2C3D4E')!;
     assert.equal(delivered.verdict, 'spoof');
