@@ -40,9 +40,9 @@ function push(r: OpenRecord, res: DkimResult): DkimResult | null {
   return res;
 }
 
-function track(r: OpenRecord, res: DkimResult, t: Omit<DkimTrack, 'res'>): void {
+function track(r: OpenRecord, res: DkimResult, sslOnly: boolean, badSig: boolean, confirmed: boolean): void {
   const added = push(r, res);
-  if (added !== null) tracks(r).push({ res: added, ...t });
+  if (added !== null) tracks(r).push({ res: added, sslOnly, badSig, confirmed });
 }
 
 /** A whole result from another source (Rspamd, a header): added unless the same one is there. */
@@ -85,7 +85,7 @@ export function foldDkimEvent(r: OpenRecord, ev: DkimEvent): void {
         return;
       }
     }
-    track(r, { result: 'pass', source }, { sslOnly: false, badSig: false, confirmed: true });
+    track(r, { result: 'pass', source }, false, false, true);
     return;
   }
   if (ev.domain !== undefined) {
@@ -115,7 +115,7 @@ export function foldDkimEvent(r: OpenRecord, ev: DkimEvent): void {
       return;
     }
   }
-  track(r, res, { sslOnly: false, badSig: false, confirmed: false });
+  track(r, res, false, false, false);
 }
 
 export function foldDkimNote(r: OpenRecord, ev: DkimNoteEvent): void {
@@ -143,7 +143,7 @@ export function foldDkimNote(r: OpenRecord, ev: DkimNoteEvent): void {
     }
     const res: DkimResult = { result: 'pass', source };
     fill(res, domain, ev.selector);
-    track(r, res, { sslOnly: true, badSig: false, confirmed: false });
+    track(r, res, true, false, false);
     return;
   }
   if (note === 'bad-signature' || note === 'verification-failed') {
@@ -166,6 +166,6 @@ export function foldDkimNote(r: OpenRecord, ev: DkimNoteEvent): void {
     }
     const res: DkimResult = { result: 'fail', source };
     if (ev.failure !== undefined) res.failure = ev.failure;
-    track(r, res, { sslOnly: false, badSig: true, confirmed: false });
+    track(r, res, false, true, false);
   }
 }

@@ -21,15 +21,32 @@ const WHOLE_MESSAGE_STAGES = new Set([
 /** Recipient statuses that end a recipient's story. */
 export const FINAL_STATUSES = new Set(['sent', 'delivered', 'bounced', 'expired', 'discarded', 'rejected']);
 
+/** Recipient lists up to this long are read without building a map. */
+const SMALL_RECIPIENTS = 8;
+
 export function computeDisposition(rec: MessageRecord, stillOpen: boolean): string {
   // Each recipient's latest status counts (deferred, then bounced on retry timeout).
-  const latest = new Map<string, string>();
-  for (const r of rec.recipients) latest.set(r.to, r.status);
+  const rcpts = rec.recipients;
   let delivered = false;
   let bounced = 0;
   let deferred = false;
   let discardedRcpt = false;
-  for (const s of latest.values()) {
+  let distinct = 0;
+  // An entry counts when no later one has its address. A few recipients (the common case)
+  // are compared pairwise; a longer list gets a map of each address's last index.
+  let lastAt: Map<string, number> | null = null;
+  if (rcpts.length > SMALL_RECIPIENTS) {
+    lastAt = new Map();
+    for (let i = 0; i < rcpts.length; i++) lastAt.set(rcpts[i]!.to, i);
+  }
+  for (let i = 0; i < rcpts.length; i++) {
+    const to = rcpts[i]!.to;
+    let last = true;
+    if (lastAt !== null) last = lastAt.get(to) === i;
+    else for (let j = i + 1; j < rcpts.length && last; j++) last = rcpts[j]!.to !== to;
+    if (!last) continue;
+    distinct++;
+    const s = rcpts[i]!.status;
     if (s === 'sent' || s === 'delivered') delivered = true;
     else if (s === 'bounced' || s === 'expired') bounced++;
     else if (s === 'deferred') deferred = true;
@@ -78,7 +95,7 @@ export function computeDisposition(rec: MessageRecord, stillOpen: boolean): stri
   if (wholeDefer) return 'deferred';
   if (held) return 'held';
   if (expired) return 'expired';
-  if (bounced > 0 && bounced === latest.size) return 'bounced';
+  if (bounced > 0 && bounced === distinct) return 'bounced';
   if (deferred) return 'deferred';
   if (bounced > 0) return 'bounced';
   if (stillOpen && rec.queueIds.length > 0) return 'queued';
@@ -98,9 +115,13 @@ function copySession(s: RecordSession): RecordSession {
   return out;
 }
 
+/** Evidence lists up to this long are put in order in place; longer ones by a sort. */
+const INSERTION_SORT_MAX = 64;
+
 /**
  * Evidence in log order. Lines are appended as they fold in, but a content-filter hop's
- * lines join after the first hop's and session lines are put in front: within one file
+ * lines join after the first hop's, session lines are put in front and a policy line
+ * waiting for its transaction joins after the transaction's first line: within one file
  * the line number is the log order.
  */
 function sortEvidence(rec: MessageRecord): void {
@@ -115,8 +136,25 @@ function sortEvidence(rec: MessageRecord): void {
     if (e.line < ev[i - 1]!.line) sorted = false;
   }
   if (sorted) return;
-  const order = ev.map((_, i) => i).sort((a, b) => ev[a]!.line - ev[b]!.line);
   const lines = rec.lines;
+  if (n <= INSERTION_SORT_MAX) {
+    // Nearly in order and short: a stable insertion sort of both lists in place allocates
+    // nothing (the sort below builds three arrays and a closure per record).
+    for (let i = 1; i < n; i++) {
+      const e = ev[i]!;
+      const raw = lines[i]!;
+      let j = i - 1;
+      while (j >= 0 && ev[j]!.line > e.line) {
+        ev[j + 1] = ev[j]!;
+        lines[j + 1] = lines[j]!;
+        j--;
+      }
+      ev[j + 1] = e;
+      lines[j + 1] = raw;
+    }
+    return;
+  }
+  const order = ev.map((_, i) => i).sort((a, b) => ev[a]!.line - ev[b]!.line);
   rec.evidence = order.map((i) => ev[i]!);
   rec.lines = order.map((i) => lines[i]!);
 }

@@ -73,15 +73,24 @@ export function markQueued(r: OpenRecord, time: number | null): void {
   addAction(r, { action: 'queued', time });
 }
 
+/** Envelope recipients up to this many are deduplicated by a scan of the list; past it, by a set. */
+const RCPT_SCAN_MAX = 16;
+
 export function addRecipient(r: OpenRecord, to: string): void {
-  if (r.rcptSeen === null) r.rcptSeen = new Set();
-  else if (r.rcptSeen.has(to)) return;
-  if (r.rcptSeen.size >= MAX_RECIPIENTS) {
+  const list = r.rec.envelope.recipients;
+  // Most messages have one or two recipients: no set until the list grows past RCPT_SCAN_MAX.
+  if (r.rcptSeen !== null) {
+    if (r.rcptSeen.has(to)) return;
+  } else if (list.includes(to)) {
+    return;
+  }
+  if (list.length >= MAX_RECIPIENTS) {
     r.rec.capped = true;
     return;
   }
-  r.rcptSeen.add(to);
-  r.rec.envelope.recipients.push(to);
+  list.push(to);
+  if (r.rcptSeen !== null) r.rcptSeen.add(to);
+  else if (list.length > RCPT_SCAN_MAX) r.rcptSeen = new Set(list);
 }
 
 /** Fill session fields the record does not know yet (Exim / Sendmail envelope lines carry the client). */
@@ -117,9 +126,26 @@ export function foldEnvelope(r: OpenRecord, ev: EnvelopeEvent): void {
   markQueued(r, ev.line.time);
 }
 
+/** Header names lowered lately, by slot (fixed size): the same few names recur on every message. */
+const LOWER_SLOTS = 32;
+const lowerFrom: string[] = new Array<string>(LOWER_SLOTS).fill('');
+const lowerTo: string[] = new Array<string>(LOWER_SLOTS).fill('');
+
+/** name.toLowerCase(), the same string object for a name seen lately (no new string per line). */
+function lowerName(name: string): string {
+  const n = name.length;
+  if (n === 0) return name;
+  const slot = (n * 7 + name.charCodeAt(0) + name.charCodeAt(n - 1) * 3) & (LOWER_SLOTS - 1);
+  if (lowerFrom[slot] === name) return lowerTo[slot]!;
+  const low = name.toLowerCase();
+  lowerFrom[slot] = name;
+  lowerTo[slot] = low;
+  return low;
+}
+
 export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
   const rec = r.rec;
-  const name = ev.name.toLowerCase();
+  const name = lowerName(ev.name);
   let list = rec.headers[name];
   if (list === undefined) {
     list = [];

@@ -45,7 +45,7 @@ import {
 import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF, MAX_SESSION_LINES } from './bounds.js';
 import { finalise } from './emit.js';
 import { RecordTable, indexMessageId, messageIdKey, type HostState } from './records.js';
-import { SessionTable, sessionKey } from './sessions.js';
+import { SessionTable, hasSessionKey } from './sessions.js';
 import { ProxyJoin } from './proxy-join.js';
 import { UnjoinedSpf } from './spf-pending.js';
 import {
@@ -155,14 +155,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
 
   /** The event's session (created when the MTA logs a session line we had not seen open). */
   function sessionFor(ev: LogEvent, now: number, create: boolean): SessionState | null {
-    const key = sessionKey(ev);
-    if (key === null) return null;
-    let s = sessions.get(key) ?? null;
+    let s = sessions.get(ev) ?? null;
     if (s === null) {
       // Only the receiving side has sessions: Postfix's smtp/lmtp clients log TLS lines too.
       if (!create || (ev.producer === 'postfix' && ev.daemon !== 'smtpd' && ev.daemon !== 'postscreen'))
         return null;
-      s = sessions.create(key, ev.line.host, now);
+      if (!hasSessionKey(ev)) return null;
+      s = sessions.create(ev, now);
     } else {
       sessions.touch(s, now);
     }
@@ -366,9 +365,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
 
     switch (ev.kind) {
       case 'session.connect': {
-        const key = sessionKey(ev);
-        if (key === null) return;
-        const s = sessions.create(key, line.host, now);
+        if (!hasSessionKey(ev)) return;
+        const s = sessions.create(ev, now);
         s.lines.push(ev);
         sessions.setClient(s, ev.clientIp, ev.clientPort, ev.clientHost);
         proxies.attachPostscreen(s, now, ev.daemon !== 'postscreen');
@@ -402,8 +400,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         sessionFor(ev, now, false);
         return;
       case 'session.disconnect': {
-        const key = sessionKey(ev);
-        const s = key === null ? undefined : sessions.get(key);
+        const s = sessions.get(ev);
         if (s === undefined) return;
         // The end of the connection is evidence for the messages it carried.
         for (const nq of s.noqueue) addLine(nq, ev);
@@ -427,8 +424,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
           }
         } else {
           proxies.onPostscreen(ev, now);
-          const key = sessionKey(ev);
-          const s = key === null ? undefined : sessions.get(key);
+          const s = sessions.get(ev);
           if (s !== undefined) {
             proxies.attachPostscreen(s, now, false);
             // postscreen is done with the connection: it hung up or handed it to smtpd.

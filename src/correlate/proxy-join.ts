@@ -28,7 +28,8 @@ import { LruList, type LruNode } from './lru.js';
 type Proxy = NonNullable<RecordSession['proxy']>;
 
 interface PostscreenState extends LruNode<PostscreenState> {
-  key: string;
+  host: string;
+  ip: string;
   proxy: Proxy;
   time: number;
 }
@@ -38,8 +39,13 @@ function addProxyAction(p: Proxy, action: string): void {
 }
 
 export class ProxyJoin {
-  /** host \0 client ip -> postscreen's verdicts for its latest connection, oldest first. */
-  private readonly postscreen = new Map<string, PostscreenState>();
+  /**
+   * host -> client ip -> postscreen's verdicts for its latest connection, oldest first
+   * (nested maps: no host + ip key string built per line).
+   */
+  private readonly postscreen = new Map<string, Map<string, PostscreenState>>();
+  /** States in `postscreen`, every host. */
+  private postscreenCount = 0;
   /** The same states, least recently seen first (evicted from the head past the cap). */
   private readonly postscreenOrder = new LruList<PostscreenState>();
   orphans = 0;
@@ -49,21 +55,27 @@ export class ProxyJoin {
   onPostscreen(ev: ProxyEvent, now: number): void {
     const ip = ev.clientIp;
     if (ip === undefined) return;
-    const key = ev.line.host + '\0' + ip;
-    let st = this.postscreen.get(key);
+    const host = ev.line.host;
+    let st = this.postscreen.get(host)?.get(ip);
     if (st === undefined || ev.action === 'connect') {
       if (st !== undefined) this.forget(st);
       for (
         let old = this.postscreenOrder.head;
-        old !== null && this.postscreen.size >= MAX_POSTSCREEN_STATES;
+        old !== null && this.postscreenCount >= MAX_POSTSCREEN_STATES;
         old = this.postscreenOrder.head
       ) {
         this.forget(old);
       }
       const proxy: Proxy = { kind: 'postscreen', peerIp: ip, actions: [] };
       if (ev.clientPort !== undefined) proxy.peerPort = ev.clientPort;
-      st = { key, proxy, time: now, lruPrev: null, lruNext: null, lruList: null };
-      this.postscreen.set(key, st);
+      st = { host, ip, proxy, time: now, lruPrev: null, lruNext: null, lruList: null };
+      let byIp = this.postscreen.get(host);
+      if (byIp === undefined) {
+        byIp = new Map();
+        this.postscreen.set(host, byIp);
+      }
+      byIp.set(ip, st);
+      this.postscreenCount++;
     }
     this.postscreenOrder.touch(st);
     st.time = now;
@@ -74,8 +86,7 @@ export class ProxyJoin {
   attachPostscreen(s: SessionState, now: number, consume: boolean): void {
     const ip = s.info.clientIp;
     if (ip === undefined || s.info.proxy !== undefined) return;
-    const key = s.host + '\0' + ip;
-    const st = this.postscreen.get(key);
+    const st = this.postscreen.get(s.host)?.get(ip);
     if (st === undefined) return;
     if (now - st.time > POSTSCREEN_JOIN_WINDOW_MS) {
       this.forget(st);
@@ -88,7 +99,12 @@ export class ProxyJoin {
   }
 
   private forget(st: PostscreenState): void {
-    this.postscreen.delete(st.key);
+    const byIp = this.postscreen.get(st.host);
+    if (byIp !== undefined && byIp.get(st.ip) === st) {
+      byIp.delete(st.ip);
+      this.postscreenCount--;
+      if (byIp.size === 0) this.postscreen.delete(st.host);
+    }
     this.postscreenOrder.remove(st);
   }
 

@@ -84,7 +84,12 @@ export class RecordTable {
     this.maxHeld = Math.max(1, Math.floor(maxOpen / 4));
   }
 
+  /** The host of the last lookup: consecutive lines are nearly always of one host. */
+  private lastHost: HostState | null = null;
+
   host(name: string): HostState {
+    const last = this.lastHost;
+    if (last !== null && last.name === name) return last;
     let h = this.hosts.get(name);
     if (h === undefined) {
       if (this.hosts.size >= this.nextHostPrune) this.pruneHosts();
@@ -102,6 +107,7 @@ export class RecordTable {
       };
       this.hosts.set(name, h);
     }
+    this.lastHost = h;
     return h;
   }
 

@@ -19,15 +19,31 @@ export interface SessionCounters {
   evictedSessions: number;
 }
 
-export function sessionKey(ev: LogEvent): string | null {
-  const line = ev.line;
-  if (line.pid === null) return null;
-  const base = line.host + '\0' + line.program + '\0' + line.pid;
-  if (ev.daemon === 'postscreen') {
-    const ip = 'clientIp' in ev ? ev.clientIp : undefined;
-    return ip === undefined ? null : base + '\0' + ip;
-  }
-  return base;
+/**
+ * Sessions of one program tag on one host: by pid, and for postscreen (one process serving
+ * every client) by pid and client ip. Nested maps rather than one map under a
+ * host + program + pid string: the lookup builds no key string per line.
+ */
+interface ProgramSessions {
+  byPid: Map<number, SessionState>;
+  byPidIp: Map<number, Map<string, SessionState>> | null;
+}
+
+/** One host's open sessions: by program tag, and least recently touched first. */
+interface HostSessions {
+  programs: Map<string, ProgramSessions>;
+  order: LruList<SessionState>;
+}
+
+/** The client ip that keys a postscreen session; undefined for every other daemon. */
+function keyIp(ev: LogEvent): string | undefined {
+  return ev.daemon === 'postscreen' && 'clientIp' in ev ? ev.clientIp : undefined;
+}
+
+/** Whether the event names a session: a pid, and for postscreen a client ip as well. */
+export function hasSessionKey(ev: LogEvent): boolean {
+  if (ev.line.pid === null) return false;
+  return ev.daemon !== 'postscreen' || keyIp(ev) !== undefined;
 }
 
 function pushBounded<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): void {
@@ -50,18 +66,20 @@ function removeFrom<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): vo
 }
 
 export class SessionTable {
-  private readonly byKey = new Map<string, SessionState>();
-  /** Per host, open sessions least recently touched first. */
-  private readonly orderByHost = new Map<string, LruList<SessionState>>();
+  /** Per host, open sessions by program tag and pid, least recently touched first. */
+  private readonly hosts = new Map<string, HostSessions>();
+  /** The host the last lookup was for: consecutive lines are nearly always of one host. */
+  private lastHost: HostSessions | null = null;
+  private lastHostName = '';
   /** Client ip -> open and recently ended sessions (every host), newest last. */
   readonly byIp = new Map<string, SessionState[]>();
   /** Client port -> open and recently ended sessions whose port was logged, newest last. */
   readonly byPort = new Map<number, SessionState[]>();
   /** Ended sessions still in the indexes, oldest end first. */
   private readonly ended = new Fifo<SessionState>();
-  private indexedIp = new Map<SessionState, string>();
-  private indexedPort = new Map<SessionState, number>();
   open = 0;
+  /** Sessions created so far: a session's seq orders the flush. */
+  private created = 0;
   private nextHostPrune = 1024;
 
   constructor(
@@ -71,34 +89,63 @@ export class SessionTable {
     private readonly maxOpen: number,
   ) {}
 
-  get(key: string): SessionState | undefined {
-    return this.byKey.get(key);
-  }
-
-  private order(host: string): LruList<SessionState> {
-    let o = this.orderByHost.get(host);
-    if (o === undefined) {
-      if (this.orderByHost.size >= this.nextHostPrune) {
-        // Forget hosts with no open session; again only once the count has doubled.
-        for (const [name, list] of this.orderByHost) if (list.size === 0) this.orderByHost.delete(name);
-        this.nextHostPrune = Math.max(1024, this.orderByHost.size * 2);
-      }
-      o = new LruList<SessionState>();
-      this.orderByHost.set(host, o);
+  /** The open session the event belongs to (see hasSessionKey), if any. */
+  get(ev: LogEvent): SessionState | undefined {
+    const line = ev.line;
+    const pid = line.pid;
+    if (pid === null) return undefined;
+    let hs = this.lastHost;
+    if (hs === null || this.lastHostName !== line.host) {
+      hs = this.hosts.get(line.host) ?? null;
+      if (hs === null) return undefined;
+      this.lastHost = hs;
+      this.lastHostName = line.host;
     }
-    return o;
+    const ps = hs.programs.get(line.program);
+    if (ps === undefined) return undefined;
+    if (ev.daemon !== 'postscreen') return ps.byPid.get(pid);
+    const ip = keyIp(ev);
+    return ip === undefined ? undefined : ps.byPidIp?.get(pid)?.get(ip);
   }
 
-  /** A new session under `key` (a still-open one under the same key ended first: pid reuse). */
-  create(key: string, host: string, time: number): SessionState {
-    const old = this.byKey.get(key);
+  /** The host's sessions (created, and the host table pruned, when the host is new). */
+  private host(host: string): HostSessions {
+    if (this.lastHost !== null && this.lastHostName === host) return this.lastHost;
+    let hs = this.hosts.get(host);
+    if (hs === undefined) {
+      if (this.hosts.size >= this.nextHostPrune) {
+        // Forget hosts with no open session; again only once the count has doubled.
+        for (const [name, h] of this.hosts) if (h.order.size === 0) this.hosts.delete(name);
+        this.nextHostPrune = Math.max(1024, this.hosts.size * 2);
+      }
+      hs = { programs: new Map(), order: new LruList<SessionState>() };
+      this.hosts.set(host, hs);
+    }
+    this.lastHost = hs;
+    this.lastHostName = host;
+    return hs;
+  }
+
+  /**
+   * A new session for the event (hasSessionKey must hold); a still-open one under the same
+   * host, program, pid (and postscreen client ip) ends first: pid reuse.
+   */
+  create(ev: LogEvent, time: number): SessionState {
+    const old = this.get(ev);
     if (old !== undefined) this.end(old, time);
+    const line = ev.line;
+    const host = line.host;
     while (this.open >= this.maxOpen && this.evictOldest(host, time)) {
       /* evicted one */
     }
     const s: SessionState = {
-      key,
       host,
+      program: line.program,
+      pid: line.pid!,
+      keyIp: keyIp(ev),
+      seq: this.created++,
+      indexedIp: undefined,
+      indexedPort: undefined,
       info: {},
       lastTouch: time,
       start: time,
@@ -114,17 +161,49 @@ export class SessionTable {
       lruNext: null,
       lruList: null,
     };
-    this.byKey.set(key, s);
-    this.order(host).push(s);
+    const hs = this.host(host);
+    let ps = hs.programs.get(s.program);
+    if (ps === undefined) {
+      ps = { byPid: new Map(), byPidIp: null };
+      hs.programs.set(s.program, ps);
+    }
+    if (s.keyIp === undefined) {
+      ps.byPid.set(s.pid, s);
+    } else {
+      if (ps.byPidIp === null) ps.byPidIp = new Map();
+      let byIp = ps.byPidIp.get(s.pid);
+      if (byIp === undefined) {
+        byIp = new Map();
+        ps.byPidIp.set(s.pid, byIp);
+      }
+      byIp.set(s.keyIp, s);
+    }
+    hs.order.push(s);
     this.open++;
     this.counters.sessions++;
     return s;
   }
 
+  /** Take an ending session out of its host's program table (empty tables are dropped). */
+  private unkey(hs: HostSessions, s: SessionState): void {
+    const ps = hs.programs.get(s.program);
+    if (ps === undefined) return;
+    if (s.keyIp === undefined) {
+      if (ps.byPid.get(s.pid) === s) ps.byPid.delete(s.pid);
+    } else if (ps.byPidIp !== null) {
+      const byIp = ps.byPidIp.get(s.pid);
+      if (byIp !== undefined && byIp.get(s.keyIp) === s) {
+        byIp.delete(s.keyIp);
+        if (byIp.size === 0) ps.byPidIp.delete(s.pid);
+      }
+    }
+    if (ps.byPid.size === 0 && (ps.byPidIp === null || ps.byPidIp.size === 0)) hs.programs.delete(s.program);
+  }
+
   touch(s: SessionState, time: number): void {
     if (s.end !== null) return;
     s.lastTouch = time;
-    this.order(s.host).touch(s);
+    this.host(s.host).order.touch(s);
   }
 
   /** Record the client address and index the session by it (for the SPF and proxy joins). */
@@ -137,12 +216,12 @@ export class SessionTable {
     const info = s.info;
     if (ip !== undefined && info.clientIp === undefined) {
       info.clientIp = ip;
-      this.indexedIp.set(s, ip);
+      s.indexedIp = ip;
       pushBounded(this.byIp, ip, s);
     }
     if (port !== undefined && info.clientPort === undefined) {
       info.clientPort = port;
-      this.indexedPort.set(s, port);
+      s.indexedPort = port;
       pushBounded(this.byPort, port, s);
     }
     if (host !== undefined && info.clientHost === undefined) info.clientHost = host;
@@ -152,8 +231,9 @@ export class SessionTable {
   end(s: SessionState, time: number): void {
     if (s.end !== null) return;
     s.end = time;
-    this.byKey.delete(s.key);
-    this.order(s.host).remove(s);
+    const hs = this.host(s.host);
+    this.unkey(hs, s);
+    hs.order.remove(s);
     this.open--;
     this.ended.push(s);
     this.onEnd(s);
@@ -169,7 +249,7 @@ export class SessionTable {
   /** Age out idle sessions of one host and forget ended ones past the proxy window. */
   sweep(host: string, clock: number, globalClock: number): void {
     const limit = clock - this.windowMs;
-    const order = this.order(host);
+    const order = this.host(host).order;
     for (let s = order.head; s !== null && s.lastTouch < limit; s = order.head) this.end(s, clock);
     const forget = globalClock - 2 * PROXY_JOIN_WINDOW_MS;
     const cap = this.maxOpen;
@@ -181,23 +261,23 @@ export class SessionTable {
   }
 
   private unindex(s: SessionState): void {
-    const ip = this.indexedIp.get(s);
+    const ip = s.indexedIp;
     if (ip !== undefined) {
       removeFrom(this.byIp, ip, s);
-      this.indexedIp.delete(s);
+      s.indexedIp = undefined;
     }
-    const port = this.indexedPort.get(s);
+    const port = s.indexedPort;
     if (port !== undefined) {
       removeFrom(this.byPort, port, s);
-      this.indexedPort.delete(s);
+      s.indexedPort = undefined;
     }
   }
 
   private evictOldest(preferredHost: string, time: number): boolean {
-    let victim = this.order(preferredHost).head;
+    let victim = this.host(preferredHost).order.head;
     if (victim === null) {
-      for (const o of this.orderByHost.values()) {
-        victim = o.head;
+      for (const h of this.hosts.values()) {
+        victim = h.order.head;
         if (victim !== null) break;
       }
     }
@@ -207,8 +287,11 @@ export class SessionTable {
     return true;
   }
 
-  /** End of input: every open session ends (its NOQUEUE records close). */
+  /** End of input: every open session ends (its NOQUEUE records close), oldest first. */
   flush(): void {
-    for (const s of [...this.byKey.values()]) this.end(s, s.lastTouch);
+    const all: SessionState[] = [];
+    for (const h of this.hosts.values()) for (let s = h.order.head; s !== null; s = s.lruNext) all.push(s);
+    all.sort((a, b) => a.seq - b.seq);
+    for (const s of all) this.end(s, s.lastTouch);
   }
 }

@@ -25,7 +25,13 @@ export function normSender(s: string | undefined): string | undefined {
 }
 
 function sameSender(a: string | undefined, b: string | undefined): boolean {
-  return a === undefined || b === undefined || normSender(a) === normSender(b);
+  // Equal as logged (the usual case) needs no normalised copies.
+  return a === undefined || b === undefined || a === b || normSender(a) === normSender(b);
+}
+
+/** HELO names compared without case (equal as logged needs no lower-cased copies). */
+function sameHelo(a: string, b: string): boolean {
+  return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
 /** The open session this policyd-spf line belongs to, or null. */
@@ -35,14 +41,14 @@ export function findSpfSession(sessions: SessionTable, ev: SpfEvent): SessionSta
   const list = sessions.byIp.get(ip);
   if (list === undefined) return null;
   const host = ev.line.host;
-  const helo = ev.helo?.toLowerCase();
+  const helo = ev.helo;
   let fallback: SessionState | null = null;
   for (let i = list.length - 1; i >= 0; i--) {
     const s = list[i]!;
     if (s.end !== null || s.host !== host) continue;
-    const sh = s.info.helo?.toLowerCase();
+    const sh = s.info.helo;
     if (helo !== undefined && sh !== undefined) {
-      if (sh === helo) return s;
+      if (sameHelo(sh, helo)) return s;
       continue;
     }
     if (fallback === null) fallback = s;

@@ -19,7 +19,7 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   openIds: Set<string>;
   /** Queue ids announced by a content-filter hop whose own lines have not appeared yet. */
   expectedIds: Set<string> | null;
-  /** Envelope recipients already listed (dedupe), bounded by MAX_RECIPIENTS. */
+  /** Envelope recipients already listed (dedupe) once there are more than a few; null before. */
   rcptSeen: Set<string> | null;
   /** Sendmail: recipients that reached a final status (sent / bounced / expired / discarded). */
   finalRcpts: number;
@@ -53,9 +53,16 @@ export interface JoinedSpf {
 }
 
 export interface SessionState extends LruNode<SessionState> {
-  /** host \0 program \0 pid (\0 client ip for postscreen, which serves every client from one pid). */
-  key: string;
+  /** The key: host, program tag, pid (and client ip for postscreen, which serves every client from one pid). */
   host: string;
+  program: string;
+  pid: number;
+  keyIp: string | undefined;
+  /** Creation order (the flush ends sessions in it). */
+  seq: number;
+  /** The client ip / port the session is indexed under in byIp / byPort, while it is. */
+  indexedIp: string | undefined;
+  indexedPort: number | undefined;
   /** Shared with the records bound to the session while they are open; copied at emission. */
   info: RecordSession;
   lastTouch: number;
