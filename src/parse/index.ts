@@ -7,7 +7,7 @@
 import type { LogLine } from '../ingest/line.js';
 import type { LogEvent, Producer } from './event.js';
 import { unrecognised } from './base.js';
-import { parsePostfix, isPostfixDaemon } from './postfix/index.js';
+import { parsePostfix, isPostfixDaemon, postfixDaemonName } from './postfix/index.js';
 import { parseOpendkim } from './opendkim.js';
 import { parseOpendmarc } from './opendmarc.js';
 import { parsePolicydSpf } from './policyd-spf.js';
@@ -91,7 +91,10 @@ function routeOf(program: string): Route {
     if (daemon === 'policy-spf' || daemon === 'policyd-spf') {
       return { parse: parsePolicydSpf, daemon: '', instance: '' };
     }
-    if (isPostfixDaemon(daemon)) return { parse: parsePostfix, daemon, instance: program.slice(0, slash) };
+    const postfixDaemon = postfixDaemonName(daemon);
+    if (postfixDaemon !== undefined) {
+      return { parse: parsePostfix, daemon: postfixDaemon, instance: program.slice(0, slash) };
+    }
     // e.g. "amavis/..." or "sm-mta/..." variants: try the base name before the slash
     const base = BY_PROGRAM[program.slice(0, program.indexOf('/'))];
     if (base !== undefined) return { parse: base, daemon: '', instance: '' };

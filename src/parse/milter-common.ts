@@ -140,10 +140,19 @@ export function valueAfter(text: string, key: string, stops: string, from = 0): 
   if (at < 0) return undefined;
   const start = at + key.length;
   let end = text.length;
-  for (let i = start; i < text.length; i++) {
-    if (stops.includes(text[i] as string)) {
-      end = i;
-      break;
+  if (stops.length === 1) {
+    const stop = text.indexOf(stops, start);
+    if (stop >= 0) end = stop;
+  } else {
+    // Char codes against each stop: no one-character string per character of the value.
+    scan: for (let i = start; i < end; i++) {
+      const c = text.charCodeAt(i);
+      for (let k = 0; k < stops.length; k++) {
+        if (stops.charCodeAt(k) === c) {
+          end = i;
+          break scan;
+        }
+      }
     }
   }
   return text.slice(start, end);

@@ -203,7 +203,7 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
         }
       }
     }
-    if (suffixFound) parseEnvSuffix(s.slice(semi + 1), ev);
+    if (suffixFound) parseEnvSuffix(s, ev, semi + 1);
   }
   if (!suffixFound) {
     // No sender known (rare) or the line was cut: ` from h[ip];` at the end.
@@ -216,7 +216,7 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
         textEnd = f;
         suffixFound = true;
         // ` to=<y> proto=P helo=<h>` without a sender: nothing before the first field.
-        if (semi2 + 1 < s.length) parseEnvSuffix(s.slice(semi2 + 1), ev);
+        if (semi2 + 1 < s.length) parseEnvSuffix(s, ev, semi2 + 1);
       }
     }
   }

@@ -241,50 +241,65 @@ export function suffixStart(s: string, min: number): number {
  * odd characters cannot shift the others. Postscreen separates the fields with `, `
  * instead of a space; both are accepted. Returns any trailing `: text` (cleanup).
  */
-export function parseEnvSuffix(s: string, out: EnvSuffix): string | undefined {
-  let rest = s;
+export function parseEnvSuffix(s: string, out: EnvSuffix, from = 0): string | undefined {
+  // The suffix is s[from, end); `end` moves left past each field read, so no field
+  // takes a copy of the text before it.
+  let end = s.length;
   let text: string | undefined;
   // helo=<..> is the last field; anything after its `>` is `: optional text` (cleanup).
-  const h = rest.lastIndexOf(' helo=<');
+  const h = lastIn(s, ' helo=<', from, end);
   if (h >= 0) {
-    const close = rest.indexOf('>', h + 7);
+    const close = s.indexOf('>', h + 7);
     if (close >= 0) {
-      out.helo = cap(rest.slice(h + 7, close));
-      if (close + 1 < rest.length) text = rest.slice(close + 1);
-      rest = rest.slice(0, rest.charCodeAt(h - 1) === 44 ? h - 1 : h);
+      out.helo = cap(s.slice(h + 7, close));
+      if (close + 1 < end) text = s.slice(close + 1, end);
+      end = h > from && s.charCodeAt(h - 1) === 44 ? h - 1 : h;
     }
   }
-  const p = rest.lastIndexOf(' proto=');
-  if (p >= 0 && rest.indexOf(' ', p + 7) < 0) {
-    let v = rest.slice(p + 7);
+  const p = lastIn(s, ' proto=', from, end);
+  if (p >= 0 && !hasSpace(s, p + 7, end)) {
+    let vEnd = end;
     if (text === undefined) {
-      const colon = v.indexOf(':');
-      if (colon >= 0) {
-        text = v.slice(colon);
-        v = v.slice(0, colon);
+      const colon = s.indexOf(':', p + 7);
+      if (colon >= 0 && colon < end) {
+        text = s.slice(colon, end);
+        vEnd = colon;
       }
     }
-    if (v.endsWith(',')) v = v.slice(0, -1);
-    out.proto = cap(v);
-    rest = rest.slice(0, rest.charCodeAt(p - 1) === 44 ? p - 1 : p);
+    if (vEnd > p + 7 && s.charCodeAt(vEnd - 1) === 44) vEnd--; // a trailing ','
+    out.proto = cap(s.slice(p + 7, vEnd));
+    end = p > from && s.charCodeAt(p - 1) === 44 ? p - 1 : p;
   }
-  const t = rest.lastIndexOf(' to=<');
+  const t = lastIn(s, ' to=<', from, end);
   if (t >= 0) {
-    const close = rest.lastIndexOf('>');
+    const close = lastIn(s, '>', from, end);
     if (close > t) {
-      out.to = cap(rest.slice(t + 5, close));
-      if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+      out.to = cap(s.slice(t + 5, close));
+      if (text === undefined && close + 1 < end) text = s.slice(close + 1, end);
     }
-    rest = rest.slice(0, rest.charCodeAt(t - 1) === 44 ? t - 1 : t);
+    end = t > from && s.charCodeAt(t - 1) === 44 ? t - 1 : t;
   }
-  if (rest.startsWith(' from=<')) {
-    const close = rest.lastIndexOf('>');
-    if (close >= 7) {
-      out.from = cap(rest.slice(7, close));
-      if (text === undefined && close + 1 < rest.length) text = rest.slice(close + 1);
+  if (end - from >= 7 && s.startsWith(' from=<', from)) {
+    const close = lastIn(s, '>', from, end);
+    if (close >= from + 7) {
+      out.from = cap(s.slice(from + 7, close));
+      if (text === undefined && close + 1 < end) text = s.slice(close + 1, end);
     }
   }
   return text;
+}
+
+/** Index of the last `needle` lying wholly inside s[from, end), or -1. */
+function lastIn(s: string, needle: string, from: number, end: number): number {
+  if (end - from < needle.length) return -1;
+  const i = s.lastIndexOf(needle, end - needle.length);
+  return i >= from ? i : -1;
+}
+
+/** True when s[from, end) holds a space. */
+function hasSpace(s: string, from: number, end: number): boolean {
+  const i = s.indexOf(' ', from);
+  return i >= 0 && i < end;
 }
 
 // ---- SMTP replies ----
@@ -448,7 +463,7 @@ export function parseAccessLine(c: Ctx, s: string, queueId: string | undefined):
   setClient(ev, ha);
   if (reply.code !== undefined) ev.code = reply.code;
   if (reply.dsn !== undefined) ev.dsn = reply.dsn;
-  if (semi >= i) parseEnvSuffix(s.slice(semi + 1), ev);
+  if (semi >= i) parseEnvSuffix(s, ev, semi + 1);
   const by = word.startsWith('milter-')
     ? 'milter'
     : word.startsWith('proxy-')

@@ -198,6 +198,31 @@ interface Fields {
   tail?: string;
 }
 
+/** The keys parseFields keeps ('' for the others, e.g. conn_use and delays, which are skipped). */
+type Key = 'to' | 'orig_to' | 'from' | 'relay' | 'delay' | 'dsn' | 'size' | 'nrcpt' | 'status' | '';
+
+/** Which key s[pos, eq) is, told apart by length then compared in place (no slice per key); the constants compare by pointer. */
+function keyAt(s: string, pos: number, eq: number): Key {
+  switch (eq - pos) {
+    case 2:
+      return s.startsWith('to', pos) ? 'to' : '';
+    case 3:
+      return s.startsWith('dsn', pos) ? 'dsn' : '';
+    case 4:
+      return s.startsWith('from', pos) ? 'from' : s.startsWith('size', pos) ? 'size' : '';
+    case 5:
+      if (s.startsWith('relay', pos)) return 'relay';
+      if (s.startsWith('delay', pos)) return 'delay';
+      return s.startsWith('nrcpt', pos) ? 'nrcpt' : '';
+    case 6:
+      return s.startsWith('status', pos) ? 'status' : '';
+    case 7:
+      return s.startsWith('orig_to', pos) ? 'orig_to' : '';
+    default:
+      return '';
+  }
+}
+
 /** Parse `key=value, key=<value>, ... status=word rest` starting at `s[0]`. */
 function parseFields(s: string): Fields | null {
   const f: Fields = {};
@@ -205,7 +230,7 @@ function parseFields(s: string): Fields | null {
   for (let n = 0; n < MAX_FIELDS && pos < s.length; n++) {
     const eq = s.indexOf('=', pos);
     if (eq <= pos || eq - pos > 20) return null;
-    const key = s.slice(pos, eq);
+    const key = keyAt(s, pos, eq);
     if (key === 'status') {
       let e = eq + 1;
       while (e < s.length) {
@@ -217,57 +242,62 @@ function parseFields(s: string): Fields | null {
       if (e < s.length) f.tail = s.slice(e);
       return f;
     }
-    let value: string;
+    let vStart: number;
+    let vEnd: number;
     let next: number;
     if (s.charCodeAt(eq + 1) === 60 /* < */) {
       // `<addr>` then `, ` or the end / a space (nrcpt ... (queue active))
       let close = s.indexOf('>, ', eq + 2);
       if (close < 0) close = s.lastIndexOf('>');
       if (close < eq + 1) return null;
-      value = s.slice(eq + 2, close);
+      vStart = eq + 2;
+      vEnd = close;
       next = close + 1;
     } else {
       let e = s.indexOf(', ', eq + 1);
       if (e < 0) e = s.length;
-      value = s.slice(eq + 1, e);
+      vStart = eq + 1;
+      vEnd = e;
       next = e;
     }
-    switch (key) {
-      case 'to':
-        f.to = cap(value);
-        break;
-      case 'orig_to':
-        f.origTo = cap(value);
-        break;
-      case 'from':
-        f.from = cap(value);
-        break;
-      case 'relay':
-        f.relay = cap(value);
-        break;
-      case 'delay': {
-        const d = Number(value);
-        if (Number.isFinite(d)) f.delay = d;
-        break;
+    // Values of the keys nobody reads are not sliced out.
+    if (key !== '') {
+      const value = s.slice(vStart, vEnd);
+      switch (key) {
+        case 'to':
+          f.to = cap(value);
+          break;
+        case 'orig_to':
+          f.origTo = cap(value);
+          break;
+        case 'from':
+          f.from = cap(value);
+          break;
+        case 'relay':
+          f.relay = cap(value);
+          break;
+        case 'delay': {
+          const d = Number(value);
+          if (Number.isFinite(d)) f.delay = d;
+          break;
+        }
+        case 'dsn':
+          f.dsn = cap(value);
+          break;
+        case 'size': {
+          const v = Number(value);
+          if (Number.isFinite(v)) f.size = v;
+          break;
+        }
+        case 'nrcpt': {
+          // `nrcpt=1 (queue active)`
+          const sp = value.indexOf(' ');
+          const v = Number(sp < 0 ? value : value.slice(0, sp));
+          if (Number.isFinite(v)) f.nrcpt = v;
+          if (sp > 0) f.tail = value.slice(sp);
+          break;
+        }
       }
-      case 'dsn':
-        f.dsn = cap(value);
-        break;
-      case 'size': {
-        const v = Number(value);
-        if (Number.isFinite(v)) f.size = v;
-        break;
-      }
-      case 'nrcpt': {
-        // `nrcpt=1 (queue active)`
-        const sp = value.indexOf(' ');
-        const v = Number(sp < 0 ? value : value.slice(0, sp));
-        if (Number.isFinite(v)) f.nrcpt = v;
-        if (sp > 0) f.tail = value.slice(sp);
-        break;
-      }
-      default:
-        break; // conn_use, delays, ...
     }
     if (next >= s.length) return f;
     if (s.charCodeAt(next) !== 44 || s.charCodeAt(next + 1) !== 32) {

@@ -75,6 +75,14 @@ export function isPostfixDaemon(d: string): boolean {
   return DAEMONS.has(d);
 }
 
+/** Each daemon name as the one string constant, so the dispatch below compares pointers. */
+const DAEMON_NAMES = new Map<string, string>(Array.from(DAEMONS, (d) => [d, d]));
+
+/** The daemon name `d` as its string constant, or undefined when it is not a Postfix daemon. */
+export function postfixDaemonName(d: string): string | undefined {
+  return DAEMON_NAMES.get(d);
+}
+
 /** Every daemon module's own sample lines, one per recognised shape. */
 export const POSTFIX_SAMPLES: readonly Sample[] = [
   ...SMTPD_SAMPLES,

@@ -482,7 +482,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
     if (qid !== undefined && qid !== id) ev.origQueueId = qid;
     if (semi > w1) {
       const env: EnvSuffix = {};
-      parseEnvSuffix(s.slice(semi + 1), env);
+      parseEnvSuffix(s, env, semi + 1);
       if (env.helo !== undefined) ev.helo = env.helo;
       if (env.proto !== undefined) ev.proto = env.proto;
     }
@@ -502,7 +502,7 @@ function proxyLine(c: Ctx, s: string, qid: string | undefined, wordLen: number):
   if (qid !== undefined) ev.queueId = qid;
   if (reply.code !== undefined) ev.code = reply.code;
   if (reply.dsn !== undefined) ev.dsn = reply.dsn;
-  if (semi > w1) parseEnvSuffix(s.slice(semi + 1), ev);
+  if (semi > w1) parseEnvSuffix(s, ev, semi + 1);
   return ev;
 }
 
