@@ -3,7 +3,7 @@
  * coverage and investigate all run through here so they see the same records.
  */
 import { readLogLines, type ReadOptions } from './ingest/index.js';
-import type { LogLine } from './ingest/line.js';
+import type { LogLine, SourceRef } from './ingest/line.js';
 import { parseLine } from './parse/index.js';
 import type { LogEvent } from './parse/event.js';
 import { createCorrelator, type CorrelatorOptions } from './correlate/index.js';
@@ -50,6 +50,8 @@ export interface LinePipeline {
    * correlator's state: a `--workers` part's lead-in is read but not counted.
    */
   resetCounts(): void;
+  /** See Correlator.earliestOpen (Infinity without a correlator). */
+  earliestOpen(rank: (ref: SourceRef) => number): number;
   /** Keep the counters as they are now: what is pushed after this (a part's tail) is not counted. */
   freezeCounts(): void;
   /**
@@ -114,6 +116,9 @@ export function createLinePipeline(
       stats.byProgram = Object.create(null) as Record<string, number>;
       stats.unrecognisedByProgram = Object.create(null) as Record<string, number>;
       if (correlator !== null) countedFrom = correlator.stats();
+    },
+    earliestOpen(rank) {
+      return correlator === null ? Infinity : correlator.earliestOpen(rank);
     },
     freezeCounts() {
       frozen = {

@@ -32,4 +32,9 @@ export class Fifo<T> {
     }
     return item;
   }
+
+  /** Every queued item, oldest first. */
+  forEach(fn: (item: T) => void): void {
+    for (let i = this.head; i < this.items.length; i++) fn(this.items[i]!);
+  }
 }

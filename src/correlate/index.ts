@@ -594,6 +594,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       sessions.flush();
       table.flush();
     },
+    earliestOpen(rank) {
+      return Math.min(table.earliestOpen(rank), sessions.earliestOpen(rank));
+    },
     stats(): CorrelatorCounters {
       return {
         events: counters.events,

@@ -177,5 +177,11 @@ export interface Correlator {
   push(event: LogEvent): void;
   /** Emit every still-open record (end of input). */
   flush(): void;
+  /**
+   * The smallest rank of the first line of any open message or SMTP session (Infinity when
+   * none; messages waiting for a queue retry are left out): a `--workers` part reads on
+   * past its end until what it began is finished.
+   */
+  earliestOpen(rank: (ref: SourceRef) => number): number;
   stats(): CorrelatorStats;
 }

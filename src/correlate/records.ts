@@ -130,6 +130,26 @@ export class RecordTable {
     this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.hosts.size * 2);
   }
 
+  /**
+   * The smallest rank of the first evidence line of any open or held record (Infinity when
+   * there is none). Records waiting for a queue retry are left out: they may wait for hours.
+   * Walks every record: for a `--workers` part's tail only.
+   */
+  earliestOpen(rank: (ref: SourceRef) => number): number {
+    let min = Infinity;
+    const visit = (r: OpenRecord): void => {
+      for (const e of r.rec.evidence) {
+        const k = rank(e);
+        if (k < min) min = k;
+      }
+    };
+    for (const h of this.hosts.values()) {
+      for (let r = h.order.head; r !== null; r = r.lruNext) visit(r);
+      h.grace.forEach(visit);
+    }
+    return min;
+  }
+
   /** The open or held record of a queue id (a content-filter hop may link to either). */
   findHop(h: HostState, queueId: string): OpenRecord | undefined {
     return h.byQid.get(queueId) ?? h.heldByQid.get(queueId);

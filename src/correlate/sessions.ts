@@ -8,6 +8,7 @@
  * Lists in least-recently-touched order (lru.ts) bound the table: idle sessions age out by log time, and the
  * oldest is evicted when maxOpenSessions are open.
  */
+import type { SourceRef } from '../ingest/line.js';
 import type { LogEvent } from '../parse/event.js';
 import type { SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
@@ -81,6 +82,20 @@ export class SessionTable {
   /** Sessions created so far: a session's seq orders the flush. */
   private created = 0;
   private nextHostPrune = 1024;
+
+  /** The smallest rank of the first line of any open session (Infinity when none); see RecordTable.earliestOpen. */
+  earliestOpen(rank: (ref: SourceRef) => number): number {
+    let min = Infinity;
+    for (const h of this.hosts.values()) {
+      for (let s = h.order.head; s !== null; s = s.lruNext) {
+        const first = s.lines[0];
+        if (first === undefined) continue;
+        const k = rank(first.line.src);
+        if (k < min) min = k;
+      }
+    }
+    return min;
+  }
 
   constructor(
     private readonly onEnd: (s: SessionState) => void,

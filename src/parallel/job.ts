@@ -52,6 +52,8 @@ export interface Job {
    * part): uncounted; a message is reported when its first line is in the part.
    */
   enter(zone: Zone, at?: SourceRef): void;
+  /** In the tail: whether a message or session that began in the part is still open. */
+  pending(): boolean;
   /**
    * End of input: the text of the records still open, and the counters. With
    * `flush: false` (a part that another worker continues) open records are left unreported.
@@ -177,6 +179,13 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
       at = 0;
       pipeline.push(lines);
       return take();
+    },
+    pending() {
+      const rank = (ref: SourceRef): number => {
+        const p = posOf(ref);
+        return p >= ownStart && p < tailStart ? p : Infinity;
+      };
+      return pipeline.earliestOpen(rank) !== Infinity;
     },
     enter(next, ref) {
       if (next === 'own') {

@@ -35,6 +35,7 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
     if (piece.zone !== zone) {
       job.enter(piece.zone, { file: piece.path, line: firstLine });
       zone = piece.zone;
+      if (zone === 'tail' && !job.pending()) break;
     }
     const read: ReadOptions = {
       ...o.read,
@@ -59,8 +60,9 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
       }
       if (piece.zone !== 'lead') await o.send(text, lines);
       if (piece.zone === 'tail') {
+        // Done when nothing begun in the part is open; at most TAIL_MS of log time.
         const t = batch[batch.length - 1]?.time ?? null;
-        if (lastOwnTime === null || (t !== null && t > lastOwnTime + TAIL_MS)) break pieces;
+        if (!job.pending() || lastOwnTime === null || (t !== null && t > lastOwnTime + TAIL_MS)) break pieces;
       }
     }
   }

@@ -20,7 +20,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Bytes of log read before a worker's own part (rebuilds sessions and open messages). */
-export const LEAD_IN_BYTES = 8 * 1024 * 1024;
+export const LEAD_IN_BYTES = 4 * 1024 * 1024;
 /** Log time a worker reads past its part, to finish the messages it began (and at most LEAD_IN_BYTES). */
 export const TAIL_MS = 10 * 60 * 1000;
 /** Smallest part worth a thread of its own: below this the lead-in costs more than it saves. */
