@@ -35,6 +35,14 @@ export function decodeEncodedWords(s: string): string {
   }
 }
 
+/** Adds one trimmed part of an address list (up to the limit); false when it is empty. */
+function addPart(parts: string[], value: string, start: number, end: number): boolean {
+  const part = value.slice(start, end).trim();
+  if (part.length === 0) return false;
+  if (parts.length < MAX_MAILBOXES_PER_HEADER) parts.push(part);
+  return true;
+}
+
 /** Splits an address list on commas outside quotes, angle brackets and comments; drops group names. */
 function splitMailboxes(value: string): { parts: string[]; count: number } {
   const parts: string[] = [];
@@ -43,14 +51,6 @@ function splitMailboxes(value: string): { parts: string[]; count: number } {
   let inQuote = false;
   let angle = 0;
   let paren = 0;
-  const push = (end: number): void => {
-    const part = value.slice(start, end).trim();
-    if (part.length > 0) {
-      count++;
-      if (parts.length < MAX_MAILBOXES_PER_HEADER) parts.push(part);
-    }
-    start = end + 1;
-  };
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (inQuote) {
@@ -65,10 +65,12 @@ function splitMailboxes(value: string): { parts: string[]; count: number } {
     else if (paren > 0) continue;
     else if (c === 60) angle++;
     else if (c === 62) angle = angle > 0 ? angle - 1 : 0;
-    else if (angle === 0 && (c === 44 || c === 59)) push(i);
-    else if (angle === 0 && c === 58) start = i + 1; // "group name:" -> drop the name
+    else if (angle === 0 && (c === 44 || c === 59)) {
+      if (addPart(parts, value, start, i)) count++;
+      start = i + 1;
+    } else if (angle === 0 && c === 58) start = i + 1; // "group name:" -> drop the name
   }
-  push(value.length);
+  if (addPart(parts, value, start, value.length)) count++;
   return { parts, count };
 }
 
@@ -91,10 +93,15 @@ function unquote(s: string): string {
   return t;
 }
 
+/** Whitespace other than single spaces: what `replace(/\s+/g, ' ')` would change. */
+const NOT_SINGLE_SPACE = /[^\S ]|\s\s/;
+
 function cleanDisplay(raw: string): string | undefined {
   const cut = raw.length > MAX_DISPLAY_NAME_CHARS * 4 ? raw.slice(0, MAX_DISPLAY_NAME_CHARS * 4) : raw;
   let d = decodeEncodedWords(unquote(cut));
-  d = d.replace(/\s+/g, ' ').trim();
+  // Collapse whitespace runs only when there is one to collapse (the replace copies).
+  if (NOT_SINGLE_SPACE.test(d)) d = d.replace(/\s+/g, ' ');
+  d = d.trim();
   if (d.length > MAX_DISPLAY_NAME_CHARS) d = d.slice(0, MAX_DISPLAY_NAME_CHARS);
   return d.length > 0 ? d : undefined;
 }
@@ -115,9 +122,9 @@ export function parseAddress(addr: string): { address: string; local: string; do
   if (local.includes(' ') && !local.startsWith('"')) return undefined;
   const domain = rawDomain.startsWith('[') ? undefined : normalizeDomain(rawDomain);
   if (domain === undefined && !rawDomain.startsWith('[')) return undefined;
-  return domain === undefined
-    ? { address: `${local}@${rawDomain}`, local }
-    : { address: `${local}@${domain}`, local, domain };
+  if (domain === undefined) return { address: `${local}@${rawDomain}`, local };
+  // A domain normalisation left as it was: the address is the text itself (no copy).
+  return { address: domain === rawDomain ? a : `${local}@${domain}`, local, domain };
 }
 
 function parseMailbox(part: string): Mailbox {

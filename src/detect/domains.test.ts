@@ -38,3 +38,21 @@ test('splitDomain gives label, suffix and subdomain', () => {
     sub: 'example.com',
   });
 });
+
+test('normalizeDomain answers plain lower-case names as its full path does', () => {
+  // A leading space always takes the full path (trim, lower-case, per-character checks).
+  const alphabet = ['a', 'z', 'Q', '0', '9', '.', '.', '-', '_', ':', ' ', 'é', '1', '2'];
+  let seed = 7;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  const samples = ['192.0.2.1', '192.0.2.1.', 'a..', 'a.', '.', '..', 'example.com.', '-.-', 'x'.repeat(254)];
+  for (let i = 0; i < 5000; i++) {
+    let s = '';
+    const len = next() % 16;
+    for (let j = 0; j < len; j++) s += alphabet[next() % alphabet.length];
+    samples.push(s);
+  }
+  for (const s of samples) assert.equal(normalizeDomain(s), normalizeDomain(` ${s}`), JSON.stringify(s));
+});

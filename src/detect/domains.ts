@@ -20,6 +20,12 @@ export interface OrgDomain {
 const TLDTS_OPTS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false } as const;
 const MAX_DOMAIN_CHARS = 253;
 
+/**
+ * Lower-case ASCII labels (letters, digits, hyphen, underscore) joined by single dots, at
+ * most one trailing dot: what normalizeDomain returns unchanged (bar that dot, and IPs).
+ */
+const PLAIN_DOMAIN = /^[\d_a-z-]+(?:\.[\d_a-z-]+)*\.?$/;
+
 /** True for characters allowed in an A-label host name (letters, digits, hyphen, underscore, dot). */
 function isAsciiHostChar(c: number): boolean {
   return (
@@ -34,6 +40,14 @@ function isAsciiHostChar(c: number): boolean {
  */
 export function normalizeDomain(input: string | undefined): string | undefined {
   if (input === undefined) return undefined;
+  // Most names as logged are already lower-case ASCII labels: one linear regex test
+  // answers for them without the trim / lower-case / per-character passes below.
+  if (input.length <= MAX_DOMAIN_CHARS + 1 && PLAIN_DOMAIN.test(input)) {
+    const d = input.charCodeAt(input.length - 1) === 46 ? input.slice(0, -1) : input;
+    if (d.length > MAX_DOMAIN_CHARS) return undefined;
+    const last = d.charCodeAt(d.length - 1);
+    return last >= 48 && last <= 57 && isIP(d) !== 0 ? undefined : d;
+  }
   let d = input.trim();
   if (d.length === 0 || d.length > MAX_DOMAIN_CHARS + 1) return undefined;
   if (d.endsWith('.')) d = d.slice(0, -1);

@@ -15,17 +15,21 @@ import { authservIdOf, isOurAuthserv, milterAdded } from '../authserv.js';
 import { finding, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
+const HEADERS = [
+  ['authentication-results', false],
+  ['arc-authentication-results', true],
+] as const;
+
 export const forgedAuthResults: Rule = (ctx) => {
   if (!ctx.outside) return [];
+  // Most messages carry no Authentication-Results of their own.
+  if (ctx.header(HEADERS[0][0]).length === 0 && ctx.header(HEADERS[1][0]).length === 0) return [];
   const ours = ctx.cfg.authserv;
   // A forgery claim needs the id to be ours for sure: with a short syslog host name, only
   // "<host>.<protected domain>" counts (a forwarder's mx.fwd.example is not our "mx").
   const isOurs = (id: string): boolean => isOurAuthserv(id, ours, ctx.record.host, (d) => ctx.isProtected(d));
   const out: Finding[] = [];
-  for (const [name, arc] of [
-    ['authentication-results', false],
-    ['arc-authentication-results', true],
-  ] as const) {
+  for (const [name, arc] of HEADERS) {
     for (const h of ctx.header(name)) {
       if (milterAdded(ctx.record, h)) continue;
       const id = authservIdOf(h.value, arc);

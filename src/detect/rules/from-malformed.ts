@@ -14,8 +14,9 @@ export const fromMalformed: Rule = (ctx) => {
   const values = ctx.fromValues;
   if (values.length === 0) return [];
   const out: Finding[] = [];
-  const distinct = new Set(values.map((v) => v.value.trim()));
-  if (distinct.size > 1) {
+  // One From header (the usual case) cannot disagree with itself: no Set for it.
+  const distinct = values.length > 1 ? new Set(values.map((v) => v.value.trim())) : undefined;
+  if (distinct !== undefined && distinct.size > 1) {
     out.push(
       finding(ctx, 'from-malformed', {
         severity: 'high',
@@ -44,7 +45,8 @@ export const fromMalformed: Rule = (ctx) => {
         fields: { kind: 'unparsable', value: first.value.slice(0, 256) },
       }),
     );
-  } else {
+  } else if (boxes.length > 1) {
+    // One mailbox is the From itself, whose organisation the context already has.
     const orgs = new Set<string>();
     for (const b of boxes) if (b.domain !== undefined) orgs.add(ctx.org(b.domain));
     if (orgs.size > 1) {

@@ -10,6 +10,7 @@
  * plugins, dnstwist's permutation classes.
  */
 import { parseAddressHeader } from '../address.js';
+import type { RuleContext } from '../context.js';
 import { IMPERSONATION } from '../attack.js';
 import { finding, type Rule } from '../finding.js';
 import { MAX_LOOKALIKE_CACHE } from '../limits.js';
@@ -36,46 +37,54 @@ const WORDS: Record<LookalikeMatch['kind'], string> = {
 /** Results per protected set (the set object changes whenever the protected domains do). */
 const caches = new WeakMap<ReadonlySet<string>, Map<string, LookalikeMatch | null>>();
 
+/** The finding for `domain` in `field`, or undefined when it imitates nothing. */
+function check(
+  ctx: RuleContext,
+  cache: Map<string, LookalikeMatch | null>,
+  field: string,
+  domain: string,
+): Finding | undefined {
+  let m = cache.get(domain);
+  if (m === undefined) {
+    m = compareLookalike(domain, ctx.protectedOrgs);
+    if (cache.size >= MAX_LOOKALIKE_CACHE) cache.clear();
+    cache.set(domain, m);
+  }
+  if (m === null) return undefined;
+  const shown = m.punycode ? `${domain} (${m.unicode})` : domain;
+  return finding(ctx, 'lookalike-domain', {
+    severity: m.factor >= 0.75 ? 'high' : 'medium',
+    factor: m.factor,
+    summary: `${FIELD_WORDS[field] ?? field} domain ${shown} ${WORDS[m.kind]}${m.target !== '' ? ` protected domain ${m.target}` : ''}`,
+    fields: {
+      identity: field,
+      domain,
+      unicode: m.unicode,
+      punycode: m.punycode,
+      kind: m.kind,
+      imitates: m.target === '' ? null : m.target,
+    },
+    attack: IMPERSONATION,
+  });
+}
+
 export const lookalikeDomain: Rule = (ctx) => {
   if (ctx.protectedOrgs.size === 0 && ctx.fromDomain === undefined) return [];
-  const out: Finding[] = [];
-  const seen = new Set<string>();
   let cache = caches.get(ctx.protectedOrgs);
   if (cache === undefined) {
     cache = new Map();
     caches.set(ctx.protectedOrgs, cache);
   }
-  const check = (field: string, domain: string | undefined): void => {
-    if (domain === undefined || seen.has(domain)) return;
-    seen.add(domain);
-    let m = cache.get(domain);
-    if (m === undefined) {
-      m = compareLookalike(domain, ctx.protectedOrgs);
-      if (cache.size >= MAX_LOOKALIKE_CACHE) cache.clear();
-      cache.set(domain, m);
-    }
-    if (m === null) return;
-    const shown = m.punycode ? `${domain} (${m.unicode})` : domain;
-    out.push(
-      finding(ctx, 'lookalike-domain', {
-        severity: m.factor >= 0.75 ? 'high' : 'medium',
-        factor: m.factor,
-        summary: `${FIELD_WORDS[field] ?? field} domain ${shown} ${WORDS[m.kind]}${m.target !== '' ? ` protected domain ${m.target}` : ''}`,
-        fields: {
-          identity: field,
-          domain,
-          unicode: m.unicode,
-          punycode: m.punycode,
-          kind: m.kind,
-          imitates: m.target === '' ? null : m.target,
-        },
-        attack: IMPERSONATION,
-      }),
-    );
-  };
-  check('header.from', ctx.fromDomain);
-  check('envelope.from', ctx.envDomain);
+  // Each distinct domain once, in this order (three at most: compared directly, no Set).
+  const from = ctx.fromDomain;
+  const env = ctx.envDomain !== from ? ctx.envDomain : undefined;
   const rt = ctx.header('reply-to')[0];
-  if (rt !== undefined) check('header.reply-to', parseAddressHeader(rt.value).mailboxes[0]?.domain);
+  let reply = rt !== undefined ? parseAddressHeader(rt.value).mailboxes[0]?.domain : undefined;
+  if (reply === from || reply === env) reply = undefined;
+  const out: Finding[] = [];
+  let f: Finding | undefined;
+  if (from !== undefined && (f = check(ctx, cache, 'header.from', from)) !== undefined) out.push(f);
+  if (env !== undefined && (f = check(ctx, cache, 'envelope.from', env)) !== undefined) out.push(f);
+  if (reply !== undefined && (f = check(ctx, cache, 'header.reply-to', reply)) !== undefined) out.push(f);
   return out;
 };

@@ -10,26 +10,35 @@
  * Anchors: Postfix reject_sender_login_mismatch / check_sender_access on own domains;
  * SpamAssassin "whitelist_auth" inverse; Rspamd FORGED_SENDER local-domain maps.
  */
+import type { MessageRecord } from '../../correlate/record.js';
 import { SPOOFING } from '../attack.js';
 import { normalizeDomain } from '../domains.js';
 import { finding, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
+
+function clientText(s: MessageRecord['session']): string {
+  return `${s.clientHost ?? 'unknown'}[${s.clientIp ?? '?'}]`;
+}
+
+function ownHostNote(ownHost: boolean, rdns: string | undefined): string {
+  return ownHost
+    ? `; the client's reverse DNS ${rdns ?? ''} is under a protected domain (add it to trustedNetworks if it is ours)`
+    : '';
+}
 
 export const ownDomainFromOutside: Rule = (ctx) => {
   if (!ctx.outside) return [];
   const s = ctx.record.session;
   const out: Finding[] = [];
   const guessed = ctx.protectedGuessed ? ' (protected domain guessed from recipients)' : '';
-  const client = `${s.clientHost ?? 'unknown'}[${s.clientIp ?? '?'}]`;
   // A client whose (forward-confirmed) reverse name is under a protected domain is most
   // likely one of our own hosts missing from trustedNetworks: reported, weighed at 30%.
   const rdns =
     s.clientHost !== undefined && s.clientHost !== 'unknown' ? normalizeDomain(s.clientHost) : undefined;
   const ownHost = rdns !== undefined && rdns.includes('.') && ctx.isProtected(rdns);
-  const hostNote = ownHost
-    ? `; the client's reverse DNS ${rdns} is under a protected domain (add it to trustedNetworks if it is ours)`
-    : '';
   if (ctx.fromDomain !== undefined && ctx.isProtected(ctx.fromDomain) && !ctx.fromAuthenticated) {
+    const client = clientText(s);
+    const hostNote = ownHostNote(ownHost, rdns);
     out.push(
       finding(ctx, 'own-domain-from-outside', {
         severity: ownHost ? 'medium' : 'critical',
@@ -59,6 +68,8 @@ export const ownDomainFromOutside: Rule = (ctx) => {
         (r.domain === undefined || ctx.aligned(r.domain, envDomain)),
     );
     if (!spfPass) {
+      const client = clientText(s);
+      const hostNote = ownHostNote(ownHost, rdns);
       out.push(
         finding(ctx, 'own-domain-from-outside', {
           severity: ownHost ? 'medium' : 'high',

@@ -13,15 +13,34 @@ const BAD = ['pregreet', 'protocol-violation', 'bare-newline', 'non-smtp-command
 
 export const proxyPregreet: Rule = (ctx) => {
   const p = ctx.record.session.proxy;
-  const hits = p === undefined ? [] : p.actions.filter((a) => BAD.some((b) => a.toLowerCase().startsWith(b)));
+  // Loops rather than filter/find with closures: this runs for every message.
+  let hits: string[] | undefined;
+  if (p !== undefined) {
+    for (const a of p.actions) {
+      const lower = a.toLowerCase();
+      for (const b of BAD) {
+        if (lower.startsWith(b)) {
+          (hits ??= []).push(a);
+          break;
+        }
+      }
+    }
+  }
   // postscreen enforcing its protocol tests answers "550 5.5.1 Protocol error" at RCPT.
-  const rejected = ctx.record.actions.find(
-    (a) =>
-      a.by === 'postscreen' && a.reason !== undefined && a.reason.toLowerCase().startsWith('protocol error'),
-  );
-  if (hits.length === 0 && rejected === undefined) return [];
+  let rejected = false;
+  for (const a of ctx.record.actions) {
+    if (
+      a.by === 'postscreen' &&
+      a.reason !== undefined &&
+      a.reason.toLowerCase().startsWith('protocol error')
+    ) {
+      rejected = true;
+      break;
+    }
+  }
+  if (hits === undefined && !rejected) return [];
   const list =
-    hits.length > 0 ? [...new Set(hits)].slice(0, 5).join(', ') : 'protocol error (postscreen reject)';
+    hits !== undefined ? [...new Set(hits)].slice(0, 5).join(', ') : 'protocol error (postscreen reject)';
   const kind = p?.kind ?? 'postscreen';
   const client = p?.peerIp ?? ctx.record.session.clientIp ?? null;
   return [

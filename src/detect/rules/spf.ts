@@ -5,10 +5,9 @@ import type { RuleContext } from '../context.js';
 /** First result per scope (mfrom before helo) matching `want`. */
 export function spfResultsWith(ctx: RuleContext, want: string): SpfResult[] {
   const out: SpfResult[] = [];
-  const seen = new Set<string>();
+  // The first result per scope; the few already taken are compared directly (no Set per message).
   for (const r of ctx.auth.spf) {
-    if (r.result !== want || seen.has(r.scope)) continue;
-    seen.add(r.scope);
+    if (r.result !== want || out.some((o) => o.scope === r.scope)) continue;
     out.push(r);
   }
   return out;
