@@ -83,6 +83,8 @@ export interface CorrelatorOptions {
   windowMs?: number;
   maxOpenRecords?: number;
   maxOpenSessions?: number;
+  /** Raw evidence characters held by all open records (default MAX_OPEN_EVIDENCE_CHARS). */
+  maxOpenEvidenceChars?: number;
 }
 
 /** Correlator counters, with the session figures beside the contract's. */
@@ -133,6 +135,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     counters,
     windowMs,
     maxRecords,
+    opts.maxOpenEvidenceChars ?? MAX_OPEN_EVIDENCE_CHARS,
   );
   const sessions = new SessionTable(
     (s: SessionState) => {
@@ -346,7 +349,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         table.close(r, 'closed');
       }
     }
-    if (table.budget.chars > MAX_OPEN_EVIDENCE_CHARS) table.enforceBudget(table.host(ev.line.host));
+    if (table.budget.chars > table.maxEvidenceChars) table.enforceBudget(table.host(ev.line.host));
   }
 
   function handle(ev: LogEvent): void {

@@ -80,6 +80,8 @@ export class RecordTable {
     private readonly counters: TableCounters,
     private readonly windowMs: number,
     private readonly maxOpen: number,
+    /** Evidence characters all open and held records may hold (MAX_OPEN_EVIDENCE_CHARS). */
+    readonly maxEvidenceChars: number = MAX_OPEN_EVIDENCE_CHARS,
   ) {
     this.maxHeld = Math.max(1, Math.floor(maxOpen / 4));
   }
@@ -345,12 +347,12 @@ export class RecordTable {
   }
 
   /**
-   * Keep the raw evidence held in memory under MAX_OPEN_EVIDENCE_CHARS: long lines (an
+   * Keep the raw evidence held in memory under maxEvidenceChars: long lines (an
    * attacker can write huge header values) evict the oldest records early instead of
    * growing memory. Cheap when under budget: one comparison per event.
    */
   enforceBudget(preferred: HostState): void {
-    while (this.budget.chars > MAX_OPEN_EVIDENCE_CHARS && this.evictOldest(preferred)) {
+    while (this.budget.chars > this.maxEvidenceChars && this.evictOldest(preferred)) {
       /* evicted one */
     }
   }

@@ -29,7 +29,7 @@ import type { CorrelatorStats } from '../correlate/record.js';
 import type { VerdictLevel } from '../detect/verdict.js';
 import type { SpoofOutcomes } from '../output/index.js';
 import type { JobLimits, JobResult, JobSpec } from './job.js';
-import { MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
+import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS, MAX_OPEN_SESSIONS } from '../limits.js';
 import type { ToMain, ToWorker } from './messages.js';
 import { HostRouter } from './route.js';
 import { WireBuilder } from './wire.js';
@@ -92,11 +92,12 @@ function startWorker(spec: JobSpec, limits: JobLimits, part?: PartData): Worker 
   });
 }
 
-/** Each worker holds 1/n of the open records and sessions one thread may hold. */
+/** Each worker holds 1/n of the open records, sessions and evidence one thread may hold. */
 export function workerLimits(n: number): JobLimits {
   return {
     maxOpenRecords: Math.ceil(MAX_OPEN_RECORDS / n),
     maxOpenSessions: Math.ceil(MAX_OPEN_SESSIONS / n),
+    maxOpenEvidenceChars: Math.ceil(MAX_OPEN_EVIDENCE_CHARS / n),
   };
 }
 

@@ -69,6 +69,7 @@ export interface Job {
 export interface JobLimits {
   maxOpenRecords?: number;
   maxOpenSessions?: number;
+  maxOpenEvidenceChars?: number;
 }
 
 /** Split by position: the order of all inputs, which ranks evidence (file, line) across files. */

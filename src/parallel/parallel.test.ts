@@ -15,7 +15,7 @@ import { recordToJson } from '../cli/commands/messages.js';
 import { eventToJson } from '../cli/commands/parse.js';
 import { runParallel, workerLimits } from './index.js';
 import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
-import { MAX_OPEN_RECORDS } from '../limits.js';
+import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS } from '../limits.js';
 import { createJob } from './job.js';
 import { scanParallel } from './scan.js';
 
@@ -217,6 +217,7 @@ test('the job alone (no thread) writes what the single-threaded scan writes, bat
 test('N workers hold 1/N of the open records each: the memory bound does not grow with --workers', () => {
   assert.equal(workerLimits(1).maxOpenRecords, MAX_OPEN_RECORDS);
   assert.equal(workerLimits(4).maxOpenRecords, Math.ceil(MAX_OPEN_RECORDS / 4));
+  assert.equal(workerLimits(4).maxOpenEvidenceChars, Math.ceil(MAX_OPEN_EVIDENCE_CHARS / 4));
   const job = createJob({ kind: 'messages', withLines: false }, { maxOpenRecords: 2 });
   const ctx = createEnvelopeContext(Date.UTC(2026, 10, 27), 'UTC');
   const lines = [0, 1, 2, 3, 4].map((i) =>
