@@ -22,16 +22,28 @@ export const MAX_SPF_FIELD_CHARS = 320;
 /** Longest reason text kept. */
 export const MAX_SPF_REASON_CHARS = 512;
 
-function daemonOf(line: LogLine): string {
-  const p = line.program;
+// Daemon and instance of the last program tag read: consecutive lines share the tag, so
+// they are worked out once per change of tag rather than (up to twice) per line.
+let lastProgram = '';
+let lastDaemon: string = P;
+let lastInstance = '';
+
+function splitProgram(p: string): void {
+  if (p === lastProgram) return;
   const slash = p.lastIndexOf('/');
-  return slash >= 0 ? p.slice(slash + 1) : p || P;
+  lastDaemon = slash >= 0 ? p.slice(slash + 1) : p || P;
+  lastInstance = slash > 0 ? p.slice(0, slash) : '';
+  lastProgram = p;
+}
+
+function daemonOf(line: LogLine): string {
+  splitProgram(line.program);
+  return lastDaemon;
 }
 
 function instanceOf(line: LogLine): string {
-  const p = line.program;
-  const slash = p.lastIndexOf('/');
-  return slash > 0 ? p.slice(0, slash) : '';
+  splitProgram(line.program);
+  return lastInstance;
 }
 
 function field(text: string, key: string): string | undefined {
