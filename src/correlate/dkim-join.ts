@@ -25,10 +25,12 @@ export interface DkimTrack {
   confirmed: boolean;
 }
 
-function tracks(r: OpenRecord): DkimTrack[] {
-  if (r.dkimTrack === null) r.dkimTrack = [];
-  return r.dkimTrack;
+/** The record's OpenDKIM tracks so far (empty until the first). */
+function tracks(r: OpenRecord): readonly DkimTrack[] {
+  return r.dkimTrack ?? NO_TRACKS;
 }
+
+const NO_TRACKS: readonly DkimTrack[] = [];
 
 function push(r: OpenRecord, res: DkimResult): DkimResult | null {
   const list = r.rec.auth.dkim;
@@ -36,13 +38,19 @@ function push(r: OpenRecord, res: DkimResult): DkimResult | null {
     r.rec.capped = true;
     return null;
   }
-  list.push(res);
+  // Made with its first result (one slot; pushing into the empty list allocates 16).
+  if (list.length === 0) r.rec.auth.dkim = [res];
+  else list.push(res);
   return res;
 }
 
 function track(r: OpenRecord, res: DkimResult, sslOnly: boolean, badSig: boolean, confirmed: boolean): void {
   const added = push(r, res);
-  if (added !== null) tracks(r).push({ res: added, sslOnly, badSig, confirmed });
+  if (added === null) return;
+  const t: DkimTrack = { res: added, sslOnly, badSig, confirmed };
+  // Made with its first track (no growth of an empty array).
+  if (r.dkimTrack === null) r.dkimTrack = [t];
+  else r.dkimTrack.push(t);
 }
 
 /** A whole result from another source (Rspamd, a header): added unless the same one is there. */

@@ -162,7 +162,7 @@ function sortEvidence(rec: MessageRecord): void {
 /** The plain MessageRecord handed to the sink. */
 export function finalise(r: OpenRecord, reason: EmitReason): MessageRecord {
   const rec = r.rec;
-  const stillOpen = reason !== 'closed' && r.openIds.size > 0;
+  const stillOpen = reason !== 'closed' && r.openIds.length > 0;
   rec.session = copySession(rec.session);
   rec.mta = mtaOf(rec.producers);
   rec.disposition = computeDisposition(rec, stillOpen);

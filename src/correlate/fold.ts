@@ -16,7 +16,7 @@ import type {
   RejectEvent,
   SpfEvent,
 } from '../parse/event.js';
-import type { RecordAction, RecordSession, SpfResult } from './record.js';
+import type { MessageRecord, RecipientStatus, RecordAction, RecordSession, SpfResult } from './record.js';
 import { chargeEvidence, type OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
@@ -40,7 +40,28 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
     rec.capped = true;
   }
   const p = ev.producer;
-  if (!rec.producers.includes(p)) rec.producers.push(p);
+  if (!hasString(rec.producers, p)) rec.producers.push(p);
+}
+
+/**
+ * list.includes(s) for a short list of strings: a plain loop of `===`, which the compiler
+ * inlines, where includes() compares every element through the generic SameValueZero.
+ */
+export function hasString(list: readonly string[], s: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === s) return true;
+  return false;
+}
+
+/*
+ * Lists a record mostly holds one item in (recipients, SPF and DKIM results, a header's
+ * values) are made with their first item (`[item]`, one slot) instead of pushed into the
+ * empty list the record starts with: pushing into an empty array allocates room for 16.
+ * (Lists that nearly always grow past one, such as actions and producers, are pushed.)
+ */
+
+function addRecipientStatus(rec: MessageRecord, st: RecipientStatus): void {
+  if (rec.recipients.length === 0) rec.recipients = [st];
+  else rec.recipients.push(st);
 }
 
 /** Lines that came before the record existed (its session's connect, HELO, TLS ...): evidence first. */
@@ -50,13 +71,29 @@ export function prependLines(r: OpenRecord, evs: readonly LogEvent[]): void {
   const room = Math.max(0, MAX_EVIDENCE_LINES - rec.evidence.length);
   const take = evs.length <= room ? evs : evs.slice(evs.length - room);
   if (take.length < evs.length) rec.capped = true;
-  rec.evidence.unshift(...take.map((e) => e.line.src));
-  rec.lines.unshift(...take.map((e) => e.line.raw));
-  for (const e of take) chargeEvidence(r, e.line.raw.length);
+  // Shift in place: no mapped copies and spread arguments per record.
+  const ev = rec.evidence;
+  const lines = rec.lines;
+  const k = take.length;
+  const n = ev.length;
+  for (let i = 0; i < k; i++) {
+    ev.push(ev[0]!);
+    lines.push(lines[0]!);
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    ev[i + k] = ev[i]!;
+    lines[i + k] = lines[i]!;
+  }
+  for (let i = 0; i < k; i++) {
+    const line = take[i]!.line;
+    ev[i] = line.src;
+    lines[i] = line.raw;
+    chargeEvidence(r, line.raw.length);
+  }
   for (const e of take) {
     const t = e.line.time;
     if (t !== null && (rec.firstSeen === null || t < rec.firstSeen)) rec.firstSeen = t;
-    if (!rec.producers.includes(e.producer)) rec.producers.push(e.producer);
+    if (!hasString(rec.producers, e.producer)) rec.producers.push(e.producer);
   }
 }
 
@@ -81,14 +118,15 @@ export function addRecipient(r: OpenRecord, to: string): void {
   // Most messages have one or two recipients: no set until the list grows past RCPT_SCAN_MAX.
   if (r.rcptSeen !== null) {
     if (r.rcptSeen.has(to)) return;
-  } else if (list.includes(to)) {
+  } else if (hasString(list, to)) {
     return;
   }
   if (list.length >= MAX_RECIPIENTS) {
     r.rec.capped = true;
     return;
   }
-  list.push(to);
+  if (list.length === 0) r.rec.envelope.recipients = [to];
+  else list.push(to);
   if (r.rcptSeen !== null) r.rcptSeen.add(to);
   else if (list.length > RCPT_SCAN_MAX) r.rcptSeen = new Set(list);
 }
@@ -146,12 +184,10 @@ function lowerName(name: string): string {
 export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
   const rec = r.rec;
   const name = lowerName(ev.name);
-  let list = rec.headers[name];
-  if (list === undefined) {
-    list = [];
-    rec.headers[name] = list;
-  }
-  if (list.length < MAX_HEADER_VALUES) list.push({ value: ev.value, truncated: ev.truncated });
+  const list = rec.headers[name];
+  // A new name's list is made with its first value (no growth of an empty array).
+  if (list === undefined) rec.headers[name] = [{ value: ev.value, truncated: ev.truncated }];
+  else if (list.length < MAX_HEADER_VALUES) list.push({ value: ev.value, truncated: ev.truncated });
   else rec.capped = true;
   if (ev.from !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.from;
   if (ev.to !== undefined) addRecipient(r, ev.to);
@@ -228,7 +264,7 @@ export function foldReject(r: OpenRecord, ev: RejectEvent): void {
     // A recipient refused at RCPT has its story ended.
     const refused = a.action === 'rejected' || a.action === 'deferred' || a.action === 'discarded';
     if (refused && ev.stage === 'rcpt' && rec.recipients.length < MAX_RECIPIENTS) {
-      rec.recipients.push({
+      addRecipientStatus(rec, {
         to: ev.to,
         status: a.action === 'deferred' ? 'deferred' : 'rejected',
         detail: ev.reason,
@@ -238,27 +274,34 @@ export function foldReject(r: OpenRecord, ev: RejectEvent): void {
   fillSession(rec.session, ev);
 }
 
+/** One recipient's status from a delivery line. */
+function recipientStatus(r: OpenRecord, ev: DeliveryEvent, to: string): void {
+  addRecipient(r, to);
+  const rec = r.rec;
+  if (rec.recipients.length < MAX_RECIPIENTS) {
+    const st: OpenRecord['rec']['recipients'][number] = { to, status: ev.status };
+    if (ev.origTo !== undefined) st.origTo = ev.origTo;
+    if (ev.relay !== undefined) st.relay = ev.relay;
+    if (ev.dsn !== undefined) st.dsn = ev.dsn;
+    if (ev.detail !== undefined) st.detail = ev.detail;
+    addRecipientStatus(rec, st);
+  } else {
+    rec.capped = true;
+  }
+}
+
 /** A delivery attempt or final status; returns the number of recipients it finished. */
 export function foldDelivery(r: OpenRecord, ev: DeliveryEvent): number {
-  const rec = r.rec;
-  const tos = ev.recipients !== undefined && ev.recipients.length > 0 ? ev.recipients : [ev.to];
-  let finals = 0;
   const status = ev.status;
-  const final = FINAL_STATUSES.has(status);
-  for (const to of tos) {
-    addRecipient(r, to);
-    if (rec.recipients.length < MAX_RECIPIENTS) {
-      const st: OpenRecord['rec']['recipients'][number] = { to, status };
-      if (ev.origTo !== undefined) st.origTo = ev.origTo;
-      if (ev.relay !== undefined) st.relay = ev.relay;
-      if (ev.dsn !== undefined) st.dsn = ev.dsn;
-      if (ev.detail !== undefined) st.detail = ev.detail;
-      rec.recipients.push(st);
-    } else {
-      rec.capped = true;
-    }
-    if (final) finals++;
+  const tos = ev.recipients;
+  let n = 1;
+  if (tos !== undefined && tos.length > 0) {
+    for (const to of tos) recipientStatus(r, ev, to);
+    n = tos.length;
+  } else {
+    recipientStatus(r, ev, ev.to);
   }
+  const finals = FINAL_STATUSES.has(status) ? n : 0;
   const action = status === 'sent' ? 'delivered' : status === 'expired' ? 'expired' : actionWord(status);
   const a: RecordAction = { action, time: ev.line.time };
   if (ev.relay !== undefined) a.by = ev.relay;
@@ -293,6 +336,10 @@ export function addSpf(r: OpenRecord, spf: SpfResult): boolean {
     ) {
       return false;
     }
+  }
+  if (list.length === 0) {
+    r.rec.auth.spf = [spf];
+    return true;
   }
   if (list.length < MAX_AUTH_RESULTS) {
     list.push(spf);

@@ -35,7 +35,7 @@
  */
 import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.js';
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
-import type { EmitReason, OpenRecord, SessionState } from './state.js';
+import { deleteOpenId, type EmitReason, type OpenRecord, type SessionState } from './state.js';
 import {
   DEFAULT_RECORD_WINDOW_MS,
   MAX_OPEN_RECORDS,
@@ -164,7 +164,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       if (!create || (ev.producer === 'postfix' && ev.daemon !== 'smtpd' && ev.daemon !== 'postscreen'))
         return null;
       if (!hasSessionKey(ev)) return null;
-      s = sessions.create(ev, now);
+      s = sessions.create(ev, now, false);
     } else {
       sessions.touch(s, now);
     }
@@ -228,8 +228,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
   }
 
   function closeQueueId(r: OpenRecord, qid: string): void {
-    r.openIds.delete(qid);
-    if (r.openIds.size === 0 && (r.expectedIds === null || r.expectedIds.size === 0))
+    deleteOpenId(r, qid);
+    if (r.openIds.length === 0 && (r.expectedIds === null || r.expectedIds.size === 0))
       table.close(r, 'closed');
   }
 
@@ -238,7 +238,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     const nrcpt = r.rec.envelope.nrcpt;
     if (nrcpt === undefined || r.rec.envelope.from === undefined) return;
     if (r.finalRcpts < nrcpt) return;
-    for (const q of [...r.openIds]) closeQueueId(r, q);
+    for (const q of r.openIds.slice()) closeQueueId(r, q);
   }
 
   function onClient(ev: MessageClientEvent, qid: string, h: HostState, now: number): void {
@@ -343,7 +343,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       reclose = null;
       if (
         r.state === 'open' &&
-        r.openIds.size === 0 &&
+        r.openIds.length === 0 &&
         (r.expectedIds === null || r.expectedIds.size === 0)
       ) {
         table.close(r, 'closed');
@@ -369,8 +369,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     switch (ev.kind) {
       case 'session.connect': {
         if (!hasSessionKey(ev)) return;
-        const s = sessions.create(ev, now);
-        s.lines.push(ev);
+        const s = sessions.create(ev, now, true);
         sessions.setClient(s, ev.clientIp, ev.clientPort, ev.clientHost);
         proxies.attachPostscreen(s, now, ev.daemon !== 'postscreen');
         return;

@@ -11,7 +11,7 @@
  */
 import { indexMessageId, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
-import { chargeEvidence } from './state.js';
+import { addOpenId, chargeEvidence } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
 import { addAction, addRecipient, addSpf } from './fold.js';
@@ -59,7 +59,7 @@ export function expectHop(table: RecordTable, first: OpenRecord, nextId: string)
 export function activateExpected(r: OpenRecord, queueId: string): void {
   if (r.expectedIds === null || !r.expectedIds.delete(queueId)) return;
   if (!r.rec.queueIds.includes(queueId)) r.rec.queueIds.push(queueId);
-  r.openIds.add(queueId);
+  addOpenId(r, queueId);
 }
 
 /** Fold record `next` (the later hop) into `first`; returns the surviving record. */
@@ -75,7 +75,7 @@ export function linkHops(
   if (next.state === 'done') return first;
   if (first.state === 'held') table.reopen(first);
   const nextWasOpen = next.state === 'open';
-  const nextOpenIds = [...next.openIds];
+  const nextOpenIds = next.openIds.slice();
   table.discard(next);
 
   const a = first.rec;
@@ -87,7 +87,7 @@ export function linkHops(
   }
   if (nextWasOpen) {
     for (const q of nextOpenIds) {
-      first.openIds.add(q);
+      addOpenId(first, q);
       h.byQid.set(q, first);
     }
   }
@@ -160,7 +160,7 @@ export function linkHops(
   }
   if (first.lastTouch < next.lastTouch) first.lastTouch = next.lastTouch;
 
-  if (first.openIds.size === 0 && (first.expectedIds === null || first.expectedIds.size === 0)) {
+  if (first.openIds.length === 0 && (first.expectedIds === null || first.expectedIds.size === 0)) {
     table.close(first, 'closed');
   }
   return first;

@@ -24,8 +24,12 @@ import {
   PROXY_JOIN_WINDOW_MS,
 } from './bounds.js';
 import { LruList, type LruNode } from './lru.js';
+import { hasString } from './fold.js';
 
 type Proxy = NonNullable<RecordSession['proxy']>;
+
+/** Host count below which the postscreen table is never pruned. */
+const MIN_HOST_PRUNE = 1024;
 
 interface PostscreenState extends LruNode<PostscreenState> {
   host: string;
@@ -35,7 +39,7 @@ interface PostscreenState extends LruNode<PostscreenState> {
 }
 
 function addProxyAction(p: Proxy, action: string): void {
-  if (p.actions.length < MAX_PROXY_ACTIONS && !p.actions.includes(action)) p.actions.push(action);
+  if (p.actions.length < MAX_PROXY_ACTIONS && !hasString(p.actions, action)) p.actions.push(action);
 }
 
 export class ProxyJoin {
@@ -46,6 +50,8 @@ export class ProxyJoin {
   private readonly postscreen = new Map<string, Map<string, PostscreenState>>();
   /** States in `postscreen`, every host. */
   private postscreenCount = 0;
+  /** Host count at which hosts with no state left are dropped from `postscreen`. */
+  private nextHostPrune = MIN_HOST_PRUNE;
   /** The same states, least recently seen first (evicted from the head past the cap). */
   private readonly postscreenOrder = new LruList<PostscreenState>();
   orphans = 0;
@@ -71,6 +77,11 @@ export class ProxyJoin {
       st = { host, ip, proxy, time: now, lruPrev: null, lruNext: null, lruList: null };
       let byIp = this.postscreen.get(host);
       if (byIp === undefined) {
+        if (this.postscreen.size >= this.nextHostPrune) {
+          // Forget hosts with no state; again only once the count has doubled.
+          for (const [name, m] of this.postscreen) if (m.size === 0) this.postscreen.delete(name);
+          this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.postscreen.size * 2);
+        }
         byIp = new Map();
         this.postscreen.set(host, byIp);
       }
@@ -103,7 +114,6 @@ export class ProxyJoin {
     if (byIp !== undefined && byIp.get(st.ip) === st) {
       byIp.delete(st.ip);
       this.postscreenCount--;
-      if (byIp.size === 0) this.postscreen.delete(st.host);
     }
     this.postscreenOrder.remove(st);
   }

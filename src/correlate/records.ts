@@ -186,7 +186,7 @@ export class RecordTable {
     const r: OpenRecord = {
       rec,
       session: null,
-      openIds: new Set(),
+      openIds: queueId === undefined ? [] : [queueId],
       expectedIds: null,
       rcptSeen: null,
       finalRcpts: 0,
@@ -204,10 +204,7 @@ export class RecordTable {
       lruNext: null,
       lruList: null,
     };
-    if (queueId !== undefined) {
-      r.openIds.add(queueId);
-      h.byQid.set(queueId, r);
-    }
+    if (queueId !== undefined) h.byQid.set(queueId, r);
     h.order.push(r);
     this.open++;
     this.counters.records++;
@@ -257,7 +254,8 @@ export class RecordTable {
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.heldByQid.set(q, r);
     if (s.end === null && s.held.length < MAX_HELD_PER_SESSION) {
-      s.held.push(r);
+      if (s.held.length === 0) s.held = [r];
+      else s.held.push(r);
       return;
     }
     this.toGrace(h, r, Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS);

@@ -62,7 +62,11 @@ function removeFrom<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): vo
   const list = map.get(key);
   if (list === undefined) return;
   const i = list.indexOf(s);
-  if (i >= 0) list.splice(i, 1);
+  if (i >= 0) {
+    // Shift down rather than splice: splice allocates an array of what it removed.
+    for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j]!;
+    list.pop();
+  }
   if (list.length === 0) map.delete(key);
 }
 
@@ -143,9 +147,10 @@ export class SessionTable {
 
   /**
    * A new session for the event (hasSessionKey must hold); a still-open one under the same
-   * host, program, pid (and postscreen client ip) ends first: pid reuse.
+   * host, program, pid (and postscreen client ip) ends first: pid reuse. With `firstLine`,
+   * the event is the session's first evidence line.
    */
-  create(ev: LogEvent, time: number): SessionState {
+  create(ev: LogEvent, time: number, firstLine: boolean): SessionState {
     const old = this.get(ev);
     if (old !== undefined) this.end(old, time);
     const line = ev.line;
@@ -165,7 +170,7 @@ export class SessionTable {
       lastTouch: time,
       start: time,
       end: null,
-      lines: [],
+      lines: firstLine ? [ev] : [],
       pendingSpf: [],
       pendingLines: [],
       heloSpf: [],

@@ -15,8 +15,11 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   rec: MessageRecord;
   /** The SMTP session the message came in on (first hop), while it is known. */
   session: SessionState | null;
-  /** Queue ids of this message that have not logged their close yet. */
-  openIds: Set<string>;
+  /**
+   * Queue ids of this message that have not logged their close yet: a list, as nearly
+   * every message has one (a Set per record cost an allocation, and another on delete).
+   */
+  openIds: string[];
   /** Queue ids announced by a content-filter hop whose own lines have not appeared yet. */
   expectedIds: Set<string> | null;
   /** Envelope recipients already listed (dedupe) once there are more than a few; null before. */
@@ -101,4 +104,20 @@ export function chargeEvidence(r: OpenRecord, n: number): void {
 export function settleEvidence(r: OpenRecord): void {
   r.budget.chars -= r.bytes;
   r.bytes = 0;
+}
+
+/** Add a queue id to the record's open ids (once). */
+export function addOpenId(r: OpenRecord, queueId: string): void {
+  const ids = r.openIds;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === queueId) return;
+  ids.push(queueId);
+}
+
+/** The queue id logged its close: it leaves the record's open ids (order kept). */
+export function deleteOpenId(r: OpenRecord, queueId: string): void {
+  const ids = r.openIds;
+  const i = ids.indexOf(queueId);
+  if (i < 0) return;
+  for (let j = i + 1; j < ids.length; j++) ids[j - 1] = ids[j]!;
+  ids.pop();
 }
