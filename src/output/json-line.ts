@@ -18,25 +18,6 @@ export function jsonLine(value: unknown): string {
   return `${escapeLineBreakers(JSON.stringify(value))}\n`;
 }
 
-// eslint-disable-next-line no-control-regex -- controls are what it looks for
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
-
-/**
- * A string as a JSON literal that is safe on one line (the rules of jsonLine). Most values
- * in a mail log are printable ASCII with no quote or backslash: those are their own literal
- * between quotes, found by one regex test (about half the cost of a loop over the characters
- * and a third of JSON.stringify on the sliced strings the parsers hand over). Anything else (controls,
- * quotes, non-ASCII, lone surrogates) goes through JSON.stringify and the line-breaker escape.
- */
-export function jsonString(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? escapeLineBreakers(JSON.stringify(s)) : `"${s}"`;
-}
-
-/** A number as JSON.stringify writes it (non-finite numbers are null). */
-export function jsonNumber(n: number): string {
-  return Number.isFinite(n) ? String(n) : 'null';
-}
-
 /**
  * Any value as a one-line JSON literal, or undefined where JSON.stringify would drop it
  * (undefined, functions). For the shapes the hand-written serializers do not spell out.

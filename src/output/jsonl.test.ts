@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createFormatter } from './index.js';
 import fc from 'fast-check';
 import type { MessageRecord } from '../correlate/record.js';
-import { isoTime, jsonLine, jsonString } from './json-line.js';
+import { isoTime, jsonLine } from './json-line.js';
+import { JsonWriter } from './json-writer.js';
 import { verdictJsonLine, verdictToJson, WRITTEN_FIELDS } from './jsonl.js';
 import { sampleFinding, sampleRecord, sampleVerdict, StringSink, T0 } from './test-support.js';
 
@@ -263,21 +264,44 @@ test('the direct JSONL writer agrees with the reference for any strings a log ca
   );
 });
 
-test('jsonString is JSON.stringify with the line separators escaped', () => {
+test('JsonWriter writes a string as JSON.stringify does, with the line separators escaped', () => {
+  const w = new JsonWriter();
+  const expected = (s: string) =>
+    JSON.stringify(s).replace(
+      /[\u0085\u2028\u2029]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
   fc.assert(
-    fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
-      const j = jsonString(s);
-      assert.equal(JSON.parse(j), s);
-      assert.equal(
-        j,
-        JSON.stringify(s).replace(
-          /[\u0085\u2028\u2029]/g,
-          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-        ),
-      );
-    }),
+    fc.property(
+      fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.string({ unit: 'grapheme', maxLength: 30 })),
+      (s) => {
+        w.string(s);
+        assert.equal(w.take(), expected(s));
+        w.open('{');
+        w.key('"a":');
+        w.json(expected(s));
+        w.key('"b":');
+        w.string(s);
+        w.close('}');
+        assert.deepEqual(JSON.parse(w.take()), { a: s, b: s });
+      },
+    ),
     { numRuns: RUNS },
   );
+  for (const s of [
+    '\u2028',
+    '\u0085\u2029',
+    '\ud800x\udfff',
+    '\ud83d\ude00',
+    '\x00\x1f\x7f\b\t\n\f\r"\\',
+    'é€😀',
+  ]) {
+    w.string(s);
+    assert.equal(w.take(), expected(s));
+  }
+  const big = 'x'.repeat(300_000) + '\u00e9'.repeat(300_000);
+  w.string(big);
+  assert.equal(w.take(), JSON.stringify(big), 'grows past its start size and back');
 });
 
 test('isoTime (cached per second) matches Date#toISOString', () => {

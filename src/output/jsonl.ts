@@ -25,7 +25,8 @@ import type {
 import type { SourceRef } from '../ingest/line.js';
 import type { Finding, Verdict } from '../detect/verdict.js';
 import { directionOf, domainOf, headerAddresses, messageIdOf, topFinding } from './record-fields.js';
-import { isoTime, jsonNumber, jsonString, jsonValue } from './json-line.js';
+import { isoTime, jsonValue } from './json-line.js';
+import { JsonWriter } from './json-writer.js';
 
 export interface JsonlOptions {
   /** Keep the raw evidence lines (`lines`) in the output. */
@@ -81,80 +82,76 @@ export function verdictToJson(v: Verdict, opts: JsonlOptions = {}): Record<strin
 }
 
 /*
- * The direct writer appends to one string (V8 joins the pieces once, when the sink
- * flattens it) instead of building nested strings that would each be copied into their
- * parent. `comma` says whether the object or array being written already holds a value.
- * Optional fields write nothing when absent, as JSON.stringify drops undefined. Every
- * string goes through jsonString; shapes not spelled out here (content-filter symbols)
- * go through jsonValue.
+ * The direct writer (json-writer.ts) writes bytes into one reusable buffer. Optional
+ * fields write nothing when absent, as JSON.stringify drops undefined; shapes not spelled
+ * out here (content-filter symbols) go through jsonValue.
  */
-let out = '';
-let comma = false;
-
-/** `"name":` with the comma before it when needed; `name` is a constant key, already quoted. */
-function key(name: string): void {
-  if (comma) out += ',';
-  out += name;
-  comma = true;
-}
-
-function open(brace: '{' | '['): void {
-  out += brace;
-  comma = false;
-}
-
-function close(brace: '}' | ']'): void {
-  out += brace;
-  comma = true;
-}
+const w = new JsonWriter();
 
 function str(name: string, s: string | undefined): void {
   if (s === undefined) return;
-  key(name);
-  out += jsonString(s);
+  w.key(name);
+  w.string(s);
 }
 
 function num(name: string, n: number | null | undefined): void {
   if (n === undefined) return;
-  key(name);
-  out += n === null ? 'null' : jsonNumber(n);
+  w.key(name);
+  if (n === null) w.raw('null');
+  else w.number(n);
 }
 
 function bool(name: string, b: boolean | undefined): void {
   if (b === undefined) return;
-  key(name);
-  out += b ? 'true' : 'false';
+  w.key(name);
+  w.raw(b ? 'true' : 'false');
 }
 
 /** A value of a shape not spelled out here (nothing when JSON drops it). */
 function any(name: string, value: unknown): void {
   const j = jsonValue(value);
   if (j === undefined) return;
-  key(name);
-  out += j;
+  w.key(name);
+  w.json(j);
 }
 
 function strArray(name: string, a: readonly string[] | undefined): void {
   if (a === undefined) return;
-  key(name);
-  out += '[';
+  w.key(name);
+  w.open('[');
   for (let i = 0; i < a.length; i++) {
-    if (i > 0) out += ',';
-    out += jsonString(a[i]!);
+    w.item();
+    w.string(a[i]!);
   }
-  close(']');
+  w.close(']');
 }
 
 function objArray<T>(name: string, a: readonly T[], write: (x: T) => void): void {
-  key(name);
-  out += '[';
+  w.key(name);
+  w.open('[');
   for (let i = 0; i < a.length; i++) {
-    if (i > 0) out += ',';
-    open('{');
+    w.item();
+    w.open('{');
     write(a[i]!);
-    close('}');
+    w.close('}');
   }
-  close(']');
+  w.close(']');
+}
+
+/** A key taken from the data (header names, finding fields): escaped like any value. */
+function dynamicKey(name: string): void {
+  w.item();
+  w.string(name);
+  w.raw(':');
+}
+
+/** `"name":{` ... `}` around fields written by `write`. */
+function object<T>(name: string, o: T | undefined, write: (x: T) => void): void {
+  if (o === undefined) return;
+  w.key(name);
+  w.open('{');
+  write(o);
+  w.close('}');
 }
 
 function writeSession(s: RecordSession): void {
@@ -166,17 +163,15 @@ function writeSession(s: RecordSession): void {
   str('"tlsCipher":', s.tlsCipher);
   str('"saslMethod":', s.saslMethod);
   str('"saslUsername":', s.saslUsername);
-  const p = s.proxy;
-  if (p !== undefined) {
-    key('"proxy":');
-    open('{');
-    str('"kind":', p.kind);
-    str('"peerIp":', p.peerIp);
-    num('"peerPort":', p.peerPort);
-    strArray('"actions":', p.actions);
-    bool('"clientMismatch":', p.clientMismatch);
-    close('}');
-  }
+  object('"proxy":', s.proxy, writeProxy);
+}
+
+function writeProxy(p: NonNullable<RecordSession['proxy']>): void {
+  str('"kind":', p.kind);
+  str('"peerIp":', p.peerIp);
+  num('"peerPort":', p.peerPort);
+  strArray('"actions":', p.actions);
+  bool('"clientMismatch":', p.clientMismatch);
 }
 
 function writeEnvelope(e: MessageRecord['envelope']): void {
@@ -193,10 +188,18 @@ function writeHeaderValue(h: HeaderValue): void {
 }
 
 function writeHeaders(headers: MessageRecord['headers']): void {
-  // Header names are attacker-written keys: escaped like any value.
   for (const name of Object.keys(headers)) {
     const values = headers[name];
-    if (values !== undefined) objArray(`${jsonString(name)}:`, values, writeHeaderValue);
+    if (values === undefined) continue;
+    dynamicKey(name);
+    w.open('[');
+    for (const h of values) {
+      w.item();
+      w.open('{');
+      writeHeaderValue(h);
+      w.close('}');
+    }
+    w.close(']');
   }
 }
 
@@ -230,19 +233,13 @@ function writeDmarc(d: DmarcResult): void {
 function writeAuth(a: MessageRecord['auth']): void {
   objArray('"spf":', a.spf, writeSpf);
   objArray('"dkim":', a.dkim, writeDkim);
-  if (a.dmarc !== undefined) {
-    key('"dmarc":');
-    open('{');
-    writeDmarc(a.dmarc);
-    close('}');
-  }
-  if (a.arc !== undefined) {
-    key('"arc":');
-    open('{');
-    str('"result":', a.arc.result);
-    str('"source":', a.arc.source);
-    close('}');
-  }
+  object('"dmarc":', a.dmarc, writeDmarc);
+  object('"arc":', a.arc, writeArc);
+}
+
+function writeArc(a: NonNullable<MessageRecord['auth']['arc']>): void {
+  str('"result":', a.result);
+  str('"source":', a.source);
 }
 
 function writeFilter(f: MessageRecord['filters'][number]): void {
@@ -277,51 +274,64 @@ function writeFinding(f: Finding): void {
   num('"weight":', f.weight);
   num('"baseWeight":', f.baseWeight);
   str('"summary":', f.summary);
-  key('"fields":');
-  open('{');
-  for (const k of Object.keys(f.fields)) {
-    const x = f.fields[k];
-    const name = `${jsonString(k)}:`;
-    if (typeof x === 'string') str(name, x);
-    else if (typeof x === 'number') num(name, x);
-    else if (typeof x === 'boolean') bool(name, x);
-    else any(name, x);
-  }
-  close('}');
+  object('"fields":', f.fields, writeFindingFields);
   strArray('"attack":', f.attack);
-  if (f.guard !== undefined) {
-    key('"guard":');
-    open('{');
-    str('"name":', f.guard.name);
-    str('"reason":', f.guard.reason);
-    close('}');
-  }
+  object('"guard":', f.guard, writeGuard);
   strArray('"missing":', f.missing);
+}
+
+function writeGuard(g: NonNullable<Finding['guard']>): void {
+  str('"name":', g.name);
+  str('"reason":', g.reason);
+}
+
+/** Rule-chosen keys with string, number, boolean or null values. */
+function writeFindingFields(fields: Finding['fields']): void {
+  for (const k of Object.keys(fields)) {
+    const x = fields[k];
+    if (typeof x === 'string') {
+      dynamicKey(k);
+      w.string(x);
+    } else if (typeof x === 'number') {
+      dynamicKey(k);
+      w.number(x);
+    } else if (typeof x === 'boolean' || x === null) {
+      dynamicKey(k);
+      w.raw(String(x));
+    } else {
+      const j = jsonValue(x);
+      if (j === undefined) continue;
+      dynamicKey(k);
+      w.json(j);
+    }
+  }
 }
 
 /** Evidence as runs of one file's line numbers, written as they are found. */
 function writeEvidence(evidence: readonly SourceRef[]): void {
-  key('"evidence":');
-  out += '[';
+  w.key('"evidence":');
+  w.open('[');
   let file: string | undefined;
   for (let i = 0; i < evidence.length; i++) {
     const e = evidence[i]!;
     if (e.file !== file) {
-      out += file === undefined ? '{"file":' : ']},{"file":';
-      out += jsonString(e.file);
-      out += ',"lines":[';
+      if (file !== undefined) w.raw(']}');
+      w.item();
+      w.raw('{"file":');
+      w.string(e.file);
+      w.raw(',"lines":[');
       file = e.file;
-    } else out += ',';
-    out += jsonNumber(e.line);
+    } else w.raw(',');
+    w.number(e.line);
   }
-  out += file === undefined ? ']' : ']}]';
+  if (file !== undefined) w.raw(']}');
+  w.close(']');
 }
 
 /** The JSONL document of one verdict, newline included (the same JSON values as verdictToJson). */
 export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
   const r = v.record;
-  out = '';
-  open('{');
+  w.open('{');
   // The record's fields in the order of MessageRecord, then the added names, then evidence.
   str('"id":', r.id);
   str('"host":', r.host);
@@ -331,23 +341,11 @@ export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
   str('"messageId":', r.messageId);
   num('"firstSeen":', r.firstSeen);
   num('"lastSeen":', r.lastSeen);
-  key('"session":');
-  open('{');
-  writeSession(r.session);
-  close('}');
+  object('"session":', r.session, writeSession);
   bool('"local":', r.local);
-  key('"envelope":');
-  open('{');
-  writeEnvelope(r.envelope);
-  close('}');
-  key('"headers":');
-  open('{');
-  writeHeaders(r.headers);
-  close('}');
-  key('"auth":');
-  open('{');
-  writeAuth(r.auth);
-  close('}');
+  object('"envelope":', r.envelope, writeEnvelope);
+  object('"headers":', r.headers, writeHeaders);
+  object('"auth":', r.auth, writeAuth);
   objArray('"filters":', r.filters, writeFilter);
   objArray('"actions":', r.actions, writeAction);
   objArray('"recipients":', r.recipients, writeRecipient);
@@ -375,10 +373,8 @@ export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
   str('"orgDomainMethod":', v.orgDomainMethod);
   writeEvidence(r.evidence);
   if (opts.includeLines === true) strArray('"lines":', r.lines);
-  out += '}\n';
-  const line = out;
-  out = '';
-  return line;
+  w.raw('}\n');
+  return w.take();
 }
 
 /**
