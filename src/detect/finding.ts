@@ -21,8 +21,11 @@ function clip(s: string, max: number): string {
 export function finding(ctx: RuleContext, rule: RuleId, f: FindingInput): Finding {
   const w = ctx.weight(rule, f.factor ?? 1);
   const fields: Finding['fields'] = {};
-  for (const [k, v] of Object.entries(f.fields))
+  // for-in over the literal's own keys (no entries array per finding).
+  for (const k in f.fields) {
+    const v = f.fields[k]!;
     fields[k] = typeof v === 'string' ? clip(v, MAX_FIELD_CHARS) : v;
+  }
   return {
     rule,
     severity: f.severity,
@@ -35,4 +38,7 @@ export function finding(ctx: RuleContext, rule: RuleId, f: FindingInput): Findin
 }
 
 /** A rule: a small pure function over one message (stateful ones keep their state in ctx.state). */
-export type Rule = (ctx: RuleContext) => Finding[];
+export type Rule = (ctx: RuleContext) => readonly Finding[];
+
+/** What a rule returns when it does not fire: one shared, frozen empty list rather than an array per rule per message. */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);

@@ -119,7 +119,8 @@ export function createDetector(config: Config): Detector {
       let findings: Finding[] = [];
       for (const rule of RULES) {
         const got = rule(ctx);
-        for (const f of got) findings.push(f);
+        // Indexed: for-of over the shared frozen NO_FINDINGS would allocate iterator results.
+        for (let i = 0; i < got.length; i++) findings.push(got[i]!);
       }
       if (findings.length > 0) {
         const decisions: GuardDecision[] = [];

@@ -71,19 +71,21 @@ const GROUP_REST_FACTOR = 0.2;
 /** The verdict score: sum of weights, evidence groups counted once (see EVIDENCE_GROUP). */
 export function totalScore(findings: readonly Finding[]): number {
   let total = 0;
-  const groups = new Map<string, { max: number; sum: number }>();
+  let groups: Map<string, { max: number; sum: number }> | undefined; // only when a group is present
   for (const f of findings) {
     const g = EVIDENCE_GROUP[f.rule];
     if (g === undefined) {
       total += f.weight;
       continue;
     }
+    groups ??= new Map();
     const cur = groups.get(g) ?? { max: 0, sum: 0 };
     cur.max = Math.max(cur.max, f.weight);
     cur.sum += f.weight;
     groups.set(g, cur);
   }
-  for (const { max, sum } of groups.values()) total += max + GROUP_REST_FACTOR * (sum - max);
+  if (groups !== undefined)
+    for (const { max, sum } of groups.values()) total += max + GROUP_REST_FACTOR * (sum - max);
   return Math.round(total * 10) / 10;
 }
 
@@ -93,7 +95,9 @@ const ACCOUNTABLE_GUARDS = new Set(['forwarding', 'mailing-list', 'third-party-s
 export function scoreFindings(findings: readonly Finding[], ctx: RuleContext, t: Thresholds): Score {
   const total = totalScore(findings);
   const missing = missingFields(ctx);
-  const top = [...findings].sort((a, b) => b.weight - a.weight)[0];
+  // The first of the heaviest (what a stable descending sort puts first), without a sorted copy.
+  let top: Finding | undefined;
+  for (const f of findings) if (top === undefined || f.weight > top.weight) top = f;
   const blocked = ctx.blocked !== undefined ? ` The message was ${ctx.blocked}.` : '';
   if (total >= t.spoof) {
     return {

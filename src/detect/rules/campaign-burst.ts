@@ -6,16 +6,16 @@
  * shared address sending for its customers passes DMARC); lists through guards.
  * Anchors: Rspamd ratelimit / "bounce"-style per-IP stats; SIEM "many senders one source" analytics.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 export const campaignBurst: Rule = (ctx) => {
-  if (!ctx.outside || ctx.fromAuthenticated || ctx.fromOrg === undefined) return [];
+  if (!ctx.outside || ctx.fromAuthenticated || ctx.fromOrg === undefined) return NO_FINDINGS;
   const ip = ctx.record.session.clientIp;
   const t = ctx.record.firstSeen ?? ctx.record.lastSeen;
-  if (ip === undefined || t === null) return [];
+  if (ip === undefined || t === null) return NO_FINDINGS;
   const c = ctx.cfg.config.campaign;
   const orgs = ctx.state.observeCampaign(ip, t, ctx.fromOrg, c.windowSeconds * 1000);
-  if (orgs.size < c.distinctFromDomains) return [];
+  if (orgs.size < c.distinctFromDomains) return NO_FINDINGS;
   return [
     finding(ctx, 'campaign-burst', {
       severity: 'medium',

@@ -9,7 +9,7 @@
  */
 import { IMPERSONATION } from '../attack.js';
 import { normalizeDomain } from '../domains.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 function isAddrChar(c: number): boolean {
   return (
@@ -45,6 +45,7 @@ export function displayNameDomains(display: string): string[] {
 /** Bare domain-like tokens ("example.com") in a display name, at most 5. */
 export function displayNameBareDomains(display: string): string[] {
   const out: string[] = [];
+  if (!display.includes('.')) return out; // every bare domain has a dot
   let start = -1;
   const flush = (end: number): void => {
     if (start < 0) return;
@@ -66,7 +67,7 @@ export function displayNameBareDomains(display: string): string[] {
 
 export const displayNameAddress: Rule = (ctx) => {
   const box = ctx.from;
-  if (box?.display === undefined || ctx.fromOrg === undefined) return [];
+  if (box?.display === undefined || ctx.fromOrg === undefined) return NO_FINDINGS;
   if (box.display.includes('@')) {
     for (const d of displayNameDomains(box.display)) {
       if (ctx.org(d) === ctx.fromOrg) continue;
@@ -90,7 +91,7 @@ export const displayNameAddress: Rule = (ctx) => {
     }
   }
   // "corp.example IT desk" <x@attacker.test>: a protected domain named without an address.
-  if (ctx.isProtected(ctx.fromDomain)) return [];
+  if (ctx.isProtected(ctx.fromDomain)) return NO_FINDINGS;
   for (const d of displayNameBareDomains(box.display)) {
     if (!ctx.isProtected(d) || ctx.org(d) === ctx.fromOrg) continue;
     return [
@@ -107,5 +108,5 @@ export const displayNameAddress: Rule = (ctx) => {
       }),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 };

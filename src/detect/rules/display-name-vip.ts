@@ -7,16 +7,16 @@
  * Anchors: Rspamd/SpamAssassin display-name "VIP" lists (e.g. SA's __FROM_NAME_VIP user rules).
  */
 import { IMPERSONATION } from '../attack.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { normalizeName } from '../skeleton.js';
 
 export const displayNameVip: Rule = (ctx) => {
   const display = ctx.from?.display;
-  if (display === undefined || ctx.cfg.vips.length === 0) return [];
+  if (display === undefined || ctx.cfg.vips.length === 0) return NO_FINDINGS;
   const prot = ctx.isProtected(ctx.fromDomain);
-  if (prot && !(ctx.outside && !ctx.fromAuthenticated)) return [];
+  if (prot && !(ctx.outside && !ctx.fromAuthenticated)) return NO_FINDINGS;
   const norm = normalizeName(display);
-  if (norm.length < 3) return [];
+  if (norm.length < 3) return NO_FINDINGS;
   const padded = ` ${norm} `;
   for (const vip of ctx.cfg.vips) {
     if (!padded.includes(` ${vip.norm} `) && !padded.includes(` ${vip.reversed} `)) continue;
@@ -39,5 +39,5 @@ export const displayNameVip: Rule = (ctx) => {
       }),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 };

@@ -7,16 +7,17 @@
  * (weighed low); lists and forwarders through guards.
  * Anchors: RFC 6376 section 6.3; Rspamd R_DKIM_REJECT; SpamAssassin DKIM_INVALID.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
 const FACTOR = { header: 1, body: 0.75, expired: 0.5, other: 0.5, key: 0.1 } as const;
 
 export const dkimFail: Rule = (ctx) => {
-  const out: Finding[] = [];
-  const seen = new Set<string>();
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
+  let seen: Set<string> | undefined; // made for the first failure: most messages have none
   for (const d of ctx.auth.dkim) {
     if (d.result !== 'fail') continue;
+    seen ??= new Set<string>();
     const failure = d.failure ?? 'other';
     const key = `${d.domain ?? ''} ${failure}`;
     if (seen.has(key)) continue;
@@ -37,7 +38,7 @@ export const dkimFail: Rule = (ctx) => {
       factor *= 0.2;
       summary += '; another signature aligned with the header From passed';
     }
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'dkim-fail', {
         severity: failure === 'key' ? 'info' : failure === 'header' ? 'high' : 'medium',
         factor,
@@ -56,5 +57,5 @@ export const dkimFail: Rule = (ctx) => {
       }),
     );
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

@@ -24,35 +24,36 @@
  */
 import { SPOOFING } from '../attack.js';
 import type { RuleContext } from '../context.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { blockingActionMentioning } from './reasons.js';
 
 /** Weight factor when the From's owner did touch the message (its signature, its envelope). */
 const OWNER_TOUCHED_FACTOR = 0.7;
 
 export const dmarcFailDerived: Rule = (ctx) => {
-  if (ctx.auth.dmarc !== undefined) return [];
+  if (ctx.auth.dmarc !== undefined) return NO_FINDINGS;
   // dmarc-fail already reports an MTA's reject for DMARC.
-  if (blockingActionMentioning(ctx.record, 'dmarc') !== undefined) return [];
+  if (blockingActionMentioning(ctx.record, 'dmarc') !== undefined) return NO_FINDINGS;
   const from = ctx.fromDomain;
-  if (from === undefined || ctx.fromDomainSource !== 'header' || ctx.fromOrg === undefined) return [];
-  if (ctx.alignedDkimPass || ctx.alignedSpfPass) return [];
-  if (ctx.envFrom === undefined || ctx.envFrom === '' || ctx.envOrg === undefined) return [];
+  if (from === undefined || ctx.fromDomainSource !== 'header' || ctx.fromOrg === undefined)
+    return NO_FINDINGS;
+  if (ctx.alignedDkimPass || ctx.alignedSpfPass) return NO_FINDINGS;
+  if (ctx.envFrom === undefined || ctx.envFrom === '' || ctx.envOrg === undefined) return NO_FINDINGS;
 
   const dkimLogged = ctx.auth.dkim.length > 0;
   const dkimHostLogsAll =
     !dkimLogged && ctx.record.mta === 'exim' && ctx.state.dkimLoggingHosts.has(ctx.record.host);
-  if (!dkimLogged && !dkimHostLogsAll) return [];
+  if (!dkimLogged && !dkimHostLogsAll) return NO_FINDINGS;
 
   const foreignEnvelope = ctx.envOrg !== ctx.fromOrg;
   const spf = ctx.auth.spf.find((r) => r.scope !== 'helo');
   const ownerSigned = ctx.auth.dkim.some((k) => k.domain !== undefined && ctx.aligned(k.domain, from));
   if (!foreignEnvelope) {
-    if (spf === undefined || spf.result === 'temperror') return [];
+    if (spf === undefined || spf.result === 'temperror') return NO_FINDINGS;
     // The From's own envelope, SPF none/neutral and no signature of its own: a domain that
     // publishes no SPF and signs nothing most likely has no DMARC record either (DMARC
     // "none", not "fail"): unauthenticated, which `unknown` already says.
-    if (!ownerSigned && spf.result !== 'fail' && spf.result !== 'softfail') return [];
+    if (!ownerSigned && spf.result !== 'fail' && spf.result !== 'softfail') return NO_FINDINGS;
   }
   const untouched = !ownerSigned && foreignEnvelope;
   const spfDomain = spf?.domain ?? ctx.envDomain ?? null;

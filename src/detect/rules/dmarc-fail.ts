@@ -14,7 +14,7 @@
  * SpamAssassin DMARC_REJECT / DMARC_QUAR / DMARC_NONE.
  */
 import { SPOOFING } from '../attack.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { actionText, blockingActionMentioning } from './reasons.js';
 
 export const dmarcFail: Rule = (ctx) => {
@@ -92,5 +92,5 @@ export const dmarcFail: Rule = (ctx) => {
       ];
     }
   }
-  return [];
+  return NO_FINDINGS;
 };

@@ -12,7 +12,7 @@
  * milter_headers "remove" of Authentication-Results; SpamAssassin's internal-network trust.
  */
 import { authservIdOf, isOurAuthserv, milterAdded } from '../authserv.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
 const HEADERS = [
@@ -21,20 +21,20 @@ const HEADERS = [
 ] as const;
 
 export const forgedAuthResults: Rule = (ctx) => {
-  if (!ctx.outside) return [];
+  if (!ctx.outside) return NO_FINDINGS;
   // Most messages carry no Authentication-Results of their own.
-  if (ctx.header(HEADERS[0][0]).length === 0 && ctx.header(HEADERS[1][0]).length === 0) return [];
+  if (ctx.header(HEADERS[0][0]).length === 0 && ctx.header(HEADERS[1][0]).length === 0) return NO_FINDINGS;
   const ours = ctx.cfg.authserv;
   // A forgery claim needs the id to be ours for sure: with a short syslog host name, only
   // "<host>.<protected domain>" counts (a forwarder's mx.fwd.example is not our "mx").
   const isOurs = (id: string): boolean => isOurAuthserv(id, ours, ctx.record.host, (d) => ctx.isProtected(d));
-  const out: Finding[] = [];
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   for (const [name, arc] of HEADERS) {
     for (const h of ctx.header(name)) {
       if (milterAdded(ctx.record, h)) continue;
       const id = authservIdOf(h.value, arc);
       if (id === undefined || !isOurs(id)) continue;
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'forged-auth-results', {
           severity: 'critical',
           summary:
@@ -49,8 +49,8 @@ export const forgedAuthResults: Rule = (ctx) => {
           },
         }),
       );
-      return out;
+      return out ?? NO_FINDINGS;
     }
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

@@ -7,17 +7,17 @@
  * Anchors: Rspamd MULTIPLE_FROM / FROM_INVALID / MISSING_FROM; SpamAssassin
  * __MULTIPLE_FROM / FROM_NO_ADDRESS-like rules; OpenDMARC RejectMultiValueFrom.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
 export const fromMalformed: Rule = (ctx) => {
   const values = ctx.fromValues;
-  if (values.length === 0) return [];
-  const out: Finding[] = [];
+  if (values.length === 0) return NO_FINDINGS;
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   // One From header (the usual case) cannot disagree with itself: no Set for it.
   const distinct = values.length > 1 ? new Set(values.map((v) => v.value.trim())) : undefined;
   if (distinct !== undefined && distinct.size > 1) {
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'from-malformed', {
         severity: 'high',
         summary: `Message carries ${values.length} different From headers: ${[...distinct].slice(0, 3).join(' | ').slice(0, 300)}`,
@@ -28,7 +28,7 @@ export const fromMalformed: Rule = (ctx) => {
   const first = values[0]!;
   const boxes = ctx.fromHeader?.mailboxes ?? [];
   if (first.value.trim() === '') {
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'from-malformed', {
         severity: 'medium',
         factor: 0.75,
@@ -37,7 +37,7 @@ export const fromMalformed: Rule = (ctx) => {
       }),
     );
   } else if (!first.truncated && !boxes.some((b) => b.address !== undefined)) {
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'from-malformed', {
         severity: 'medium',
         factor: 0.75,
@@ -50,7 +50,7 @@ export const fromMalformed: Rule = (ctx) => {
     const orgs = new Set<string>();
     for (const b of boxes) if (b.domain !== undefined) orgs.add(ctx.org(b.domain));
     if (orgs.size > 1) {
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'from-malformed', {
           severity: 'high',
           summary: `From header names mailboxes of ${orgs.size} organisations: ${[...orgs].slice(0, 5).join(', ')}`,
@@ -59,5 +59,5 @@ export const fromMalformed: Rule = (ctx) => {
       );
     }
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

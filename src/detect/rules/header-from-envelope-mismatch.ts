@@ -6,13 +6,13 @@
  * Spares: null sender (bounces), unknown domains; guards lower forwards, lists and known senders.
  * Anchors: MITRE ATT&CK AN1203; Rspamd FROM_NEQ_ENVFROM; SpamAssassin HEADER_FROM_DIFFERENT_DOMAINS.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 export const headerFromEnvelopeMismatch: Rule = (ctx) => {
   const { fromDomain, fromOrg, envDomain, envOrg } = ctx;
   if (fromDomain === undefined || fromOrg === undefined || envDomain === undefined || envOrg === undefined)
-    return [];
-  if (fromOrg === envOrg) return [];
+    return NO_FINDINGS;
+  if (fromOrg === envOrg) return NO_FINDINGS;
   const authed = ctx.fromAuthenticated;
   return [
     finding(ctx, 'header-from-envelope-mismatch', {

@@ -11,7 +11,7 @@
 import { isIP } from 'node:net';
 import { normalizeDomain } from '../domains.js';
 import type { RuleContext } from '../context.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { normalizeIp } from '../networks.js';
 import type { Finding } from '../verdict.js';
 
@@ -43,10 +43,10 @@ function couldBeIp(s: string): boolean {
 }
 
 export const heloAnomaly: Rule = (ctx) => {
-  if (!ctx.outside) return [];
+  if (!ctx.outside) return NO_FINDINGS;
   const s = ctx.record.session;
   const helo = s.helo?.trim();
-  if (helo === undefined || helo === '') return [];
+  if (helo === undefined || helo === '') return NO_FINDINGS;
   if (helo.startsWith('[') && helo.endsWith(']')) {
     const lit = normalizeIp(helo);
     const client = normalizeIp(s.clientIp);
@@ -109,5 +109,5 @@ export const heloAnomaly: Rule = (ctx) => {
       'rdns-mismatch',
     );
   }
-  return [];
+  return NO_FINDINGS;
 };

@@ -12,7 +12,7 @@
 import { parseAddressHeader } from '../address.js';
 import type { RuleContext } from '../context.js';
 import { IMPERSONATION } from '../attack.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { MAX_LOOKALIKE_CACHE } from '../limits.js';
 import type { Finding } from '../verdict.js';
 import { compareLookalike, type LookalikeMatch } from './lookalike.js';
@@ -69,7 +69,7 @@ function check(
 }
 
 export const lookalikeDomain: Rule = (ctx) => {
-  if (ctx.protectedOrgs.size === 0 && ctx.fromDomain === undefined) return [];
+  if (ctx.protectedOrgs.size === 0 && ctx.fromDomain === undefined) return NO_FINDINGS;
   let cache = caches.get(ctx.protectedOrgs);
   if (cache === undefined) {
     cache = new Map();
@@ -81,10 +81,11 @@ export const lookalikeDomain: Rule = (ctx) => {
   const rt = ctx.header('reply-to')[0];
   let reply = rt !== undefined ? parseAddressHeader(rt.value).mailboxes[0]?.domain : undefined;
   if (reply === from || reply === env) reply = undefined;
-  const out: Finding[] = [];
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   let f: Finding | undefined;
-  if (from !== undefined && (f = check(ctx, cache, 'header.from', from)) !== undefined) out.push(f);
-  if (env !== undefined && (f = check(ctx, cache, 'envelope.from', env)) !== undefined) out.push(f);
-  if (reply !== undefined && (f = check(ctx, cache, 'header.reply-to', reply)) !== undefined) out.push(f);
-  return out;
+  if (from !== undefined && (f = check(ctx, cache, 'header.from', from)) !== undefined) (out ??= []).push(f);
+  if (env !== undefined && (f = check(ctx, cache, 'envelope.from', env)) !== undefined) (out ??= []).push(f);
+  if (reply !== undefined && (f = check(ctx, cache, 'header.reply-to', reply)) !== undefined)
+    (out ??= []).push(f);
+  return out ?? NO_FINDINGS;
 };

@@ -6,14 +6,15 @@
  * Anchors: Rspamd MID_RHS_NOT_FQDN / MID_CONTAINS_FROM family; SpamAssassin MSGID_* rules.
  */
 import { messageIdDomain as midDomain } from '../address.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 export const messageIdDomain: Rule = (ctx) => {
-  if (ctx.fromOrg === undefined || !ctx.isProtected(ctx.fromDomain)) return [];
+  if (ctx.fromOrg === undefined || !ctx.isProtected(ctx.fromDomain)) return NO_FINDINGS;
   const mid = ctx.record.messageId ?? ctx.header('message-id')[0]?.value;
-  if (mid === undefined) return [];
+  if (mid === undefined) return NO_FINDINGS;
   const d = midDomain(mid);
-  if (d === undefined || !d.includes('.') || ctx.org(d) === ctx.fromOrg || ctx.isProtected(d)) return [];
+  if (d === undefined || !d.includes('.') || ctx.org(d) === ctx.fromOrg || ctx.isProtected(d))
+    return NO_FINDINGS;
   return [
     finding(ctx, 'message-id-domain', {
       severity: 'low',

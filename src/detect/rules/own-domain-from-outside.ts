@@ -13,7 +13,7 @@
 import type { MessageRecord } from '../../correlate/record.js';
 import { SPOOFING } from '../attack.js';
 import { normalizeDomain } from '../domains.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
 function clientText(s: MessageRecord['session']): string {
@@ -27,9 +27,9 @@ function ownHostNote(ownHost: boolean, rdns: string | undefined): string {
 }
 
 export const ownDomainFromOutside: Rule = (ctx) => {
-  if (!ctx.outside) return [];
+  if (!ctx.outside) return NO_FINDINGS;
   const s = ctx.record.session;
-  const out: Finding[] = [];
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   const guessed = ctx.protectedGuessed ? ' (protected domain guessed from recipients)' : '';
   // A client whose (forward-confirmed) reverse name is under a protected domain is most
   // likely one of our own hosts missing from trustedNetworks: reported, weighed at 30%.
@@ -39,7 +39,7 @@ export const ownDomainFromOutside: Rule = (ctx) => {
   if (ctx.fromDomain !== undefined && ctx.isProtected(ctx.fromDomain) && !ctx.fromAuthenticated) {
     const client = clientText(s);
     const hostNote = ownHostNote(ownHost, rdns);
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'own-domain-from-outside', {
         severity: ownHost ? 'medium' : 'critical',
         factor: ownHost ? 0.3 : 1,
@@ -70,7 +70,7 @@ export const ownDomainFromOutside: Rule = (ctx) => {
     if (!spfPass) {
       const client = clientText(s);
       const hostNote = ownHostNote(ownHost, rdns);
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'own-domain-from-outside', {
           severity: ownHost ? 'medium' : 'high',
           factor: ownHost ? 0.24 : 0.8,
@@ -91,5 +91,5 @@ export const ownDomainFromOutside: Rule = (ctx) => {
       );
     }
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

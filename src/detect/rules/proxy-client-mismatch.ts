@@ -5,11 +5,11 @@
  * Spares: matching clients, records without a proxy.
  * Anchors: HAProxy PROXY protocol spec (trusted sources only); Postfix smtpd_upstream_proxy_protocol.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 export const proxyClientMismatch: Rule = (ctx) => {
   const p = ctx.record.session.proxy;
-  if (p?.clientMismatch !== true) return [];
+  if (p?.clientMismatch !== true) return NO_FINDINGS;
   return [
     finding(ctx, 'proxy-client-mismatch', {
       severity: 'medium',

@@ -7,7 +7,7 @@
  * Spares: clean proxy passes.
  * Anchors: Postfix postscreen PREGREET / COMMAND PIPELINING / BARE NEWLINE / NON-SMTP COMMAND.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 const BAD = ['pregreet', 'protocol-violation', 'bare-newline', 'non-smtp-command', 'command-pipelining'];
 
@@ -38,7 +38,7 @@ export const proxyPregreet: Rule = (ctx) => {
       break;
     }
   }
-  if (hits === undefined && !rejected) return [];
+  if (hits === undefined && !rejected) return NO_FINDINGS;
   const list =
     hits !== undefined ? [...new Set(hits)].slice(0, 5).join(', ') : 'protocol error (postscreen reject)';
   const kind = p?.kind ?? 'postscreen';

@@ -8,11 +8,11 @@
  */
 import { parseAddressHeader } from '../address.js';
 import { PHISHING } from '../attack.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 
 export const replyToDivergence: Rule = (ctx) => {
   const rt = ctx.header('reply-to')[0];
-  if (rt === undefined || ctx.fromOrg === undefined) return [];
+  if (rt === undefined || ctx.fromOrg === undefined) return NO_FINDINGS;
   const boxes = parseAddressHeader(rt.value).mailboxes;
   for (const b of boxes) {
     if (b.domain === undefined) continue;
@@ -41,5 +41,5 @@ export const replyToDivergence: Rule = (ctx) => {
       }),
     ];
   }
-  return [];
+  return NO_FINDINGS;
 };

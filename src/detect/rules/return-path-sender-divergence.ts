@@ -8,16 +8,16 @@
  * Rspamd HAS_REPLYTO-style header checks, SpamAssassin __SENDER_BOT-like rules.
  */
 import { parseAddress, parseAddressHeader } from '../address.js';
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 
 export const returnPathSenderDivergence: Rule = (ctx) => {
-  const out: Finding[] = [];
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   const rp = ctx.header('return-path')[0];
   if (rp !== undefined && ctx.envOrg !== undefined) {
     const p = parseAddress(rp.value);
     if (p?.domain !== undefined && ctx.org(p.domain) !== ctx.envOrg) {
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'return-path-sender-divergence', {
           severity: 'low',
           summary: `Return-Path header ${p.address} arrived with the message and differs from envelope sender ${ctx.envFrom ?? ''}`,
@@ -30,7 +30,7 @@ export const returnPathSenderDivergence: Rule = (ctx) => {
   if (sender !== undefined && ctx.fromOrg !== undefined) {
     const b = parseAddressHeader(sender.value).mailboxes[0];
     if (b?.domain !== undefined && ctx.org(b.domain) !== ctx.fromOrg) {
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'return-path-sender-divergence', {
           severity: 'low',
           summary: `Sender ${b.address ?? b.domain} is of another organisation than header From ${ctx.fromDomain ?? ''}`,
@@ -39,5 +39,5 @@ export const returnPathSenderDivergence: Rule = (ctx) => {
       );
     }
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

@@ -8,24 +8,27 @@
  * guards; softfail is spf-softfail.
  * Anchors: RFC 7208 section 8.4; Rspamd R_SPF_FAIL; SpamAssassin SPF_FAIL / SPF_HELO_FAIL.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
 import { actionText, blockingActionMentioning } from './reasons.js';
 import { spfFields, spfResultsWith } from './spf.js';
 
 export const spfFail: Rule = (ctx) => {
-  const out: Finding[] = [];
+  let out: Finding[] | undefined; // made by the first finding: most messages have none
   const rejected = blockingActionMentioning(ctx.record, 'spf');
   // DKIM survives forwarding where SPF does not: an authenticated From explains a fail.
   const explained = ctx.fromAuthenticated && !ctx.alignedSpfPass;
-  for (const r of spfResultsWith(ctx, 'fail')) {
+  const results = spfResultsWith(ctx, 'fail');
+  // Indexed: for-of over the shared frozen empty list would allocate iterator results.
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
     const f = spfFields(ctx, r);
     const enforced = rejected !== undefined && r.scope !== 'helo';
     const what =
       r.scope === 'helo'
         ? `HELO name ${f.helo ?? '(not logged)'}`
         : `envelope sender domain ${f.domain ?? '(not logged)'}`;
-    out.push(
+    (out ??= []).push(
       finding(ctx, 'spf-fail', {
         severity: r.scope === 'helo' ? 'low' : 'high',
         factor: (r.scope === 'helo' ? 0.32 : enforced ? 2 : 1) * (explained ? 0.3 : 1),
@@ -37,10 +40,10 @@ export const spfFail: Rule = (ctx) => {
       }),
     );
   }
-  if (out.length === 0 && rejected !== undefined) {
+  if (out === undefined && rejected !== undefined) {
     const reason = (rejected.reason ?? '').toLowerCase();
     if (reason.includes('fail') && !reason.includes('softfail') && !reason.includes('temperror')) {
-      out.push(
+      (out ??= []).push(
         finding(ctx, 'spf-fail', {
           severity: 'high',
           factor: 2,
@@ -58,5 +61,5 @@ export const spfFail: Rule = (ctx) => {
       );
     }
   }
-  return out;
+  return out ?? NO_FINDINGS;
 };

@@ -6,11 +6,13 @@
  * through guards.
  * Anchors: RFC 7208 section 8.5; Rspamd R_SPF_SOFTFAIL; SpamAssassin SPF_SOFTFAIL / SPF_HELO_SOFTFAIL.
  */
-import { finding, type Rule } from '../finding.js';
+import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import { spfFields, spfResultsWith } from './spf.js';
 
-export const spfSoftfail: Rule = (ctx) =>
-  spfResultsWith(ctx, 'softfail').map((r) => {
+export const spfSoftfail: Rule = (ctx) => {
+  const results = spfResultsWith(ctx, 'softfail');
+  if (results.length === 0) return NO_FINDINGS;
+  return results.map((r) => {
     const f = spfFields(ctx, r);
     const what =
       r.scope === 'helo'
@@ -25,3 +27,4 @@ export const spfSoftfail: Rule = (ctx) =>
       fields: f,
     });
   });
+};

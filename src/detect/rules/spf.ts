@@ -2,15 +2,18 @@
 import type { SpfResult } from '../../correlate/record.js';
 import type { RuleContext } from '../context.js';
 
+const NONE: readonly SpfResult[] = Object.freeze([]);
+
 /** First result per scope (mfrom before helo) matching `want`. */
-export function spfResultsWith(ctx: RuleContext, want: string): SpfResult[] {
-  const out: SpfResult[] = [];
-  // The first result per scope; the few already taken are compared directly (no Set per message).
+export function spfResultsWith(ctx: RuleContext, want: string): readonly SpfResult[] {
+  // Made for the first match only (most messages have none); the few results already taken
+  // are compared directly (no Set per message).
+  let out: SpfResult[] | undefined;
   for (const r of ctx.auth.spf) {
-    if (r.result !== want || out.some((o) => o.scope === r.scope)) continue;
-    out.push(r);
+    if (r.result !== want || out?.some((o) => o.scope === r.scope) === true) continue;
+    (out ??= []).push(r);
   }
-  return out;
+  return out ?? NONE;
 }
 
 export function spfFields(ctx: RuleContext, r: SpfResult): Record<string, string | null> {
