@@ -403,7 +403,7 @@ test('year inference: repeated minutes around a roll-over keep their year', () =
   ]);
 });
 
-test('program tags and host names repeated across lines read the same', () => {
+test('program tags, host names and whole `host tag[pid]: ` parts repeated across lines read the same', () => {
   const ctx = createEnvelopeContext(REF, 'UTC');
   const lines = [
     'Nov  7 13:52:47 mx1 postfix/smtpd[1]: a',
@@ -413,6 +413,23 @@ test('program tags and host names repeated across lines read the same', () => {
     'Nov  7 13:52:47 mx1 postfix/smtp: e',
     'Nov  7 13:52:47 mx1  postfix/smtp[2]: f',
     'Nov  7 13:52:47 mx postfix/smtpd[1]: g',
+    'Nov  7 13:52:48 mx postfix/smtpd[1]: [ID 197553 mail.info] h',
+    'Nov  7 13:52:48 mx postfix/smtpd[1]: [ID 197553 mail.info] i',
+    'Nov  7 13:52:49 <mail.info> mx postfix/smtpd[1]: j',
+    'Nov  7 13:52:49 <mail.info> mx postfix/smtpd[1]: k',
+    'Nov  7 13:52:50 postfix/smtpd[1]: l',
+    'Nov  7 13:52:50 postfix/smtpd[1]: m',
+    'Nov  7 13:52:51 mx a[1]:',
+    'Nov  7 13:52:51 mx a[1]: n',
+    'Nov  7 13:52:51 mx a[1]:o',
+    'Nov  7 13:52:51 mx a[1]: p',
+    'Nov  7 13:52:51 mx a[1]:q',
+    'Nov  7 13:52:52 mx imap-login: Info: r',
+    'Nov  7 13:52:52 mx imap-login: Info: s',
+    '2026-11-27T10:00:01.5+01:00 mx postfix/smtpd[1]: t',
+    '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[1]: u',
+    '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[12]: v',
+    '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[12]: ]: w',
   ];
   for (const text of lines)
     assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);

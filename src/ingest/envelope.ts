@@ -104,6 +104,46 @@ function messageAfterTag(s: string): number {
 }
 
 /**
+ * What afterStamp read from ` [<fac.lvl>] [host] tag[pid]: ` (from the space after the
+ * stamp to the message): the same text on a later line reads the same, as afterStamp only
+ * looks at those characters when the tag has a pid. Lines of one process follow each
+ * other (postscreen's, one smtpd's session), so a small table saves most lines the host
+ * and tag scans. Fixed size: hostile input cannot grow it.
+ */
+interface Segment {
+  text: string;
+  host: string;
+  program: string;
+  pid: number;
+}
+const SEGMENT_SLOTS = 256;
+const segments: (Segment | undefined)[] = new Array<Segment | undefined>(SEGMENT_SLOTS).fill(undefined);
+
+/** Slot of the segment [i, end): from its length and characters near its end (the pid's digits). */
+function segmentSlot(s: string, i: number, end: number): number {
+  return (
+    ((end - i) * 31 +
+      s.charCodeAt(end - 4) * 7 +
+      s.charCodeAt(end - 5) * 5 +
+      s.charCodeAt(end - 6) * 3 +
+      s.charCodeAt(i + ((end - i) >> 1))) &
+    (SEGMENT_SLOTS - 1)
+  );
+}
+
+/** Remembers the segment s[i, end) that afterStamp read the long way. */
+function rememberSegment(
+  s: string,
+  i: number,
+  end: number,
+  host: string,
+  program: string,
+  pid: number,
+): void {
+  segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program, pid };
+}
+
+/**
  * After a stamp ending at i: `[<fac.lvl>] [host] tag[pid]: msg`. With `needTag`, returns
  * null unless a tag is found (used by the fallback, where the stamp itself is unsure).
  */
@@ -117,6 +157,15 @@ function afterStamp(
   const len = text.length;
   if (i >= len) return needTag ? null : make(text, src, time, '', '', null, len);
   if (text.charCodeAt(i) !== 32) return null;
+  // The segment up to the first `]: ` was seen on an earlier line: read as it was then.
+  const close = text.indexOf(']: ', i);
+  if (close > i) {
+    const end = close + 3;
+    const seg = segments[segmentSlot(text, i, end)];
+    if (seg !== undefined && seg.text.length === end - i && text.startsWith(seg.text, i)) {
+      return make(text, src, time, seg.host, seg.program, seg.pid, skipSolarisId(text, end));
+    }
+  }
   const j = skipFacilityMarker(text, i + 1);
   // No host: `stamp tag[pid]: msg`.
   if (readTag(text, j, tag, false)) {
@@ -124,6 +173,8 @@ function afterStamp(
     if (tag.pid === null && (isDovecotLevelAt(text, tag.msgStart) || isDovecotLevelAt(text, j))) {
       return make(text, src, time, '', 'dovecot', null, j);
     }
+    if (tag.pid !== null && close > i && tag.msgStart === close + 3)
+      rememberSegment(text, i, close + 3, '', tag.program, tag.pid);
     return make(text, src, time, '', tag.program, tag.pid, messageAfterTag(text));
   }
   const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
@@ -134,6 +185,8 @@ function afterStamp(
     if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
       return make(text, src, time, host, 'dovecot', null, k);
     }
+    if (tag.pid !== null && close > i && tag.msgStart === close + 3)
+      rememberSegment(text, i, close + 3, host, tag.program, tag.pid);
     return make(text, src, time, host, tag.program, tag.pid, messageAfterTag(text));
   }
   // A stamp and a host but no tag (e.g. syslogd's own "last message repeated").
