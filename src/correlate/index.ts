@@ -35,7 +35,7 @@
  */
 import type { LogEvent, MessageClientEvent, RejectEvent } from '../parse/event.js';
 import type { Correlator, CorrelatorStats, RecordSink } from './record.js';
-import { deleteOpenId, type EmitReason, type OpenRecord, type SessionState } from './state.js';
+import { NONE, append, deleteOpenId, type EmitReason, type OpenRecord, type SessionState } from './state.js';
 import {
   DEFAULT_RECORD_WINDOW_MS,
   MAX_OPEN_RECORDS,
@@ -140,7 +140,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
   const sessions = new SessionTable(
     (s: SessionState) => {
       for (const nq of s.noqueue) table.close(nq, 'closed');
-      s.noqueue = [];
+      s.noqueue = NONE;
       s.current = null;
       table.sessionEnded(s);
     },
@@ -212,7 +212,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         addLine(r, p);
         foldReject(r, p);
       }
-      s.pendingLines = [];
+      s.pendingLines = NONE;
     } else {
       for (const j of s.heloSpf) attachSpf(r, j);
     }
@@ -297,7 +297,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         return;
       }
       if (ev.helo !== undefined && s.info.helo === undefined) s.info.helo = ev.helo;
-      if (s.pendingLines.length < MAX_PENDING_SPF) s.pendingLines.push(ev);
+      if (s.pendingLines.length < MAX_PENDING_SPF) s.pendingLines = append(s.pendingLines, ev);
       return;
     }
     const from = ev.from === undefined ? undefined : (normSender(ev.from) ?? '');
@@ -314,12 +314,13 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         }
       }
       if (r === null) {
-        if (s.noqueue.length >= MAX_NOQUEUE_PER_SESSION) table.close(s.noqueue.shift()!, 'closed');
+        if (s.noqueue.length >= MAX_NOQUEUE_PER_SESSION)
+          table.close((s.noqueue as OpenRecord[]).shift()!, 'closed');
         r = table.create(h, undefined, ev.line.time, ev.line.src);
         r.noqueueFrom = group;
         r.session = s;
         r.rec.session = s.info;
-        s.noqueue.push(r);
+        s.noqueue = append(s.noqueue, r);
         prependLines(r, s.lines);
       }
       pendingForSender(s, r, from);

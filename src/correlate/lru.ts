@@ -44,7 +44,21 @@ export class LruList<T extends LruNode<T>> {
   }
 
   touch(n: T): void {
-    if (this.tail === n) return;
-    this.push(n);
+    const tail = this.tail;
+    if (tail === n) return;
+    if (n.lruList !== this || tail === null) {
+      this.push(n);
+      return;
+    }
+    // Already in this list and not last: unlink and relink at the tail (size unchanged).
+    const p = n.lruPrev;
+    const x = n.lruNext!;
+    if (p === null) this.head = x;
+    else p.lruNext = x;
+    x.lruPrev = p;
+    n.lruPrev = tail;
+    n.lruNext = null;
+    tail.lruNext = n;
+    this.tail = n;
   }
 }

@@ -12,7 +12,7 @@
 import type { SourceRef } from '../ingest/line.js';
 import type { MessageRecord } from './record.js';
 import type { EmitReason, OpenRecord, SessionState } from './state.js';
-import { settleEvidence, type EvidenceBudget } from './state.js';
+import { NONE, append, settleEvidence, type EvidenceBudget } from './state.js';
 import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, RETRY_WINDOW_MS, SWEEP_STEP_MS } from './bounds.js';
 import { MAX_OPEN_EVIDENCE_CHARS } from '../limits.js';
 import { LruList } from './lru.js';
@@ -254,8 +254,7 @@ export class RecordTable {
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.heldByQid.set(q, r);
     if (s.end === null && s.held.length < MAX_HELD_PER_SESSION) {
-      if (s.held.length === 0) s.held = [r];
-      else s.held.push(r);
+      s.held = append(s.held, r);
       return;
     }
     this.toGrace(h, r, Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS);
@@ -267,7 +266,7 @@ export class RecordTable {
     const h = this.host(s.host);
     const at = Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS;
     for (const r of s.held) if (r.state === 'held') this.toGrace(h, r, at);
-    s.held = [];
+    s.held = NONE;
   }
 
   private toGrace(h: HostState, r: OpenRecord, at: number): void {

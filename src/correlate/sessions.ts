@@ -10,7 +10,7 @@
  */
 import type { SourceRef } from '../ingest/line.js';
 import type { LogEvent } from '../parse/event.js';
-import type { SessionState } from './state.js';
+import { NONE, type SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
@@ -171,12 +171,12 @@ export class SessionTable {
       start: time,
       end: null,
       lines: firstLine ? [ev] : [],
-      pendingSpf: [],
-      pendingLines: [],
-      heloSpf: [],
+      pendingSpf: NONE,
+      pendingLines: NONE,
+      heloSpf: NONE,
       current: null,
-      noqueue: [],
-      held: [],
+      noqueue: NONE,
+      held: NONE,
       lruPrev: null,
       lruNext: null,
       lruList: null,

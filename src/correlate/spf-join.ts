@@ -12,7 +12,7 @@
 import type { SpfEvent } from '../parse/event.js';
 import type { SpfResult } from './record.js';
 import type { SessionTable } from './sessions.js';
-import type { JoinedSpf, OpenRecord, SessionState } from './state.js';
+import { NONE, append, type JoinedSpf, type OpenRecord, type SessionState } from './state.js';
 import { MAX_PENDING_SPF } from './bounds.js';
 import { addLine, addSpf } from './fold.js';
 
@@ -75,7 +75,7 @@ export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined)
   const spf = j.spf;
   if (helo !== undefined && s.info.helo === undefined) s.info.helo = helo;
   if (spf.scope === 'helo') {
-    if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf.push(j);
+    if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf = append(s.heloSpf, j);
     if (s.current !== null && s.current.state === 'open') attachSpf(s.current, j);
     for (const nq of s.noqueue) attachSpf(nq, j);
     return;
@@ -92,16 +92,16 @@ export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined)
   // A result for another sender starts a new transaction: older pending ones are stale.
   const pending = s.pendingSpf;
   if (pending.length > 0 && !sameSender(pending[pending.length - 1]!.spf.envelopeFrom, spf.envelopeFrom)) {
-    s.pendingSpf = [];
+    s.pendingSpf = NONE;
   }
-  if (s.pendingSpf.length < MAX_PENDING_SPF) s.pendingSpf.push(j);
+  if (s.pendingSpf.length < MAX_PENDING_SPF) s.pendingSpf = append(s.pendingSpf, j);
 }
 
 /** A record was bound to the session: it takes the waiting results. */
 export function takePendingSpf(s: SessionState, r: OpenRecord): void {
   for (const j of s.heloSpf) attachSpf(r, j);
   for (const j of s.pendingSpf) attachSpf(r, j);
-  s.pendingSpf = [];
+  s.pendingSpf = NONE;
 }
 
 /** A NOQUEUE reject for `from`: the waiting results of that sender apply (they stay for the next RCPT). */

@@ -75,18 +75,22 @@ export interface SessionState extends LruNode<SessionState> {
   end: number | null;
   /** Session-level lines (connect, HELO, TLS, AUTH): evidence for every message of the session. */
   lines: LogEvent[];
+  /*
+   * The session's lists below are mostly empty: they start as the shared NONE and are
+   * made with their first item (append), so a session costs no empty arrays.
+   */
   /** SPF results (mfrom) from policyd-spf waiting for the next transaction of this session. */
-  pendingSpf: JoinedSpf[];
+  pendingSpf: readonly JoinedSpf[];
   /** NOQUEUE lines that let the message on (filter, hold, warn ...): for the next queue id. */
-  pendingLines: RejectEvent[];
+  pendingLines: readonly RejectEvent[];
   /** HELO-scope SPF results: they hold for every message of the session. */
-  heloSpf: JoinedSpf[];
+  heloSpf: readonly JoinedSpf[];
   /** The transaction (queue id record) most recently bound to this session. */
   current: OpenRecord | null;
   /** NOQUEUE records of this session, closed at disconnect. */
-  noqueue: OpenRecord[];
+  noqueue: readonly OpenRecord[];
   /** Closed records waiting for the session's end (a proxy logs the connection when it ends). */
-  held: OpenRecord[];
+  held: readonly OpenRecord[];
 }
 
 /** Evidence characters held by all open and held records (bounded by MAX_OPEN_EVIDENCE_CHARS). */
@@ -120,4 +124,14 @@ export function deleteOpenId(r: OpenRecord, queueId: string): void {
   if (i < 0) return;
   for (let j = i + 1; j < ids.length; j++) ids[j - 1] = ids[j]!;
   ids.pop();
+}
+
+/** The shared empty list a session's rarely used lists start as (frozen: never pushed into). */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/** Add an item to such a list: the first item makes a one-slot list, later ones are pushed. */
+export function append<T>(list: readonly T[], item: T): readonly T[] {
+  if (list.length === 0) return [item];
+  (list as T[]).push(item);
+  return list;
 }
