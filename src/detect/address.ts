@@ -156,9 +156,17 @@ function parseMailbox(part: string): Mailbox {
   return box;
 }
 
+/** Characters splitMailboxes splits a list on (or drops a group name at). */
+const LIST_CHARS = /[,:;]/;
+
 /** Parses a From / Reply-To / Sender value into mailboxes (bounded). */
 export function parseAddressHeader(value: string): AddressHeader {
   const v = value.length > MAX_ADDRESS_FIELD_CHARS ? value.slice(0, MAX_ADDRESS_FIELD_CHARS) : value;
+  // Nothing to split on (no ',' ';' or group ':'): one mailbox, the usual From.
+  if (!LIST_CHARS.test(v)) {
+    const part = v.trim();
+    return part.length === 0 ? { mailboxes: [], count: 0 } : { mailboxes: [parseMailbox(part)], count: 1 };
+  }
   const { parts, count } = splitMailboxes(v);
   return { mailboxes: parts.map(parseMailbox), count };
 }

@@ -93,7 +93,31 @@ function normOf(d: string): string {
   return normalizeDomain(d) ?? d.toLowerCase();
 }
 
+/**
+ * The last few domains asked, in front of the Map: one message asks about the same three
+ * or four (From, envelope, DKIM d=) again and again, and comparing a short string is
+ * cheaper than a lookup in a table of thousands.
+ */
+const RECENT = 4;
+const recentRaw: string[] = ['', '', '', ''];
+const recentFacts: (DomainFacts | undefined)[] = [undefined, undefined, undefined, undefined];
+let recentNext = 0;
+
 function factsOf(raw: string): DomainFacts {
+  for (let i = 0; i < RECENT; i++) {
+    if (recentRaw[i] === raw) {
+      const f = recentFacts[i];
+      if (f !== undefined) return f;
+    }
+  }
+  const facts = factsFromTable(raw);
+  recentRaw[recentNext] = raw;
+  recentFacts[recentNext] = facts;
+  recentNext = (recentNext + 1) % RECENT;
+  return facts;
+}
+
+function factsFromTable(raw: string): DomainFacts {
   const hit = domainFacts.get(raw);
   if (hit !== undefined) return hit;
   const norm = normOf(raw);
