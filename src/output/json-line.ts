@@ -27,26 +27,32 @@ export function jsonValue(value: unknown): string | undefined {
   return s === undefined ? undefined : escapeLineBreakers(s);
 }
 
-// Many records share a second (syslog stamps have no fraction, and a message's lines come
-// together): the last second converted is kept, and only the milliseconds are appended.
-let cachedSecond = NaN;
-let cachedPrefix = '';
+// Every message has one or two times to write, and new Date(ms).toISOString() costs about
+// a microsecond: the date part is kept for the last day seen, the time of day is arithmetic.
+const MS_PER_DAY = 86_400_000;
+/** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit year. */
+const YEAR_10000 = 253_402_300_800_000;
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let cachedDay = NaN;
+let cachedDate = '';
 
 /** Epoch ms as ISO 8601 UTC, or undefined (dropped by JSON) when unknown. */
 export function isoTime(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return undefined;
-  if (Number.isInteger(ms)) {
-    const second = Math.floor(ms / 1000);
-    const milli = ms - second * 1000;
-    if (second === cachedSecond)
-      return `${cachedPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-    const d = new Date(ms);
-    if (Number.isNaN(d.getTime())) return undefined;
-    const iso = d.toISOString();
-    // toISOString always ends in ".mmmZ"; the prefix holds the date and the whole second.
-    cachedSecond = second;
-    cachedPrefix = iso.slice(0, -4);
-    return iso;
+  if (Number.isInteger(ms) && ms >= 0 && ms < YEAR_10000) {
+    const day = Math.floor(ms / MS_PER_DAY);
+    if (day !== cachedDay) {
+      cachedDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 11); // "2026-11-27T"
+      cachedDay = day;
+    }
+    let t = ms - day * MS_PER_DAY;
+    const h = Math.floor(t / 3_600_000);
+    t -= h * 3_600_000;
+    const m = Math.floor(t / 60_000);
+    t -= m * 60_000;
+    const sec = Math.floor(t / 1000);
+    return `${cachedDate}${PAD2[h]!}:${PAD2[m]!}:${PAD2[sec]!}.${PAD3[t - sec * 1000]!}Z`;
   }
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();

@@ -63,7 +63,31 @@ export class JsonWriter {
   }
 
   number(n: number): void {
-    this.raw(Number.isFinite(n) ? String(n) : 'null');
+    // Non-negative integers (line numbers, epoch ms, ports) are written digit by digit, in
+    // two int32 halves: String(n) made a string per number. (Also -0, written "0" as JSON does.)
+    if (n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n) {
+      this.room(16);
+      if (n < 1e8) this.digits(n, 1);
+      else {
+        const high = Math.floor(n / 1e8);
+        this.digits(high, 1);
+        this.digits(n - high * 1e8, 8);
+      }
+    } else this.raw(Number.isFinite(n) ? String(n) : 'null');
+  }
+
+  /** An integer 0 <= x < 1e8, zero-padded to at least `width` digits. */
+  private digits(x: number, width: number): void {
+    let len = 1;
+    for (let t = 10; t <= x; t *= 10) len++;
+    if (len < width) len = width;
+    const buf = this.buf;
+    let p = this.pos + len;
+    this.pos = p;
+    for (; len > 0; len--) {
+      buf[--p] = 0x30 + (x % 10);
+      x = (x / 10) | 0;
+    }
   }
 
   /** A string value or key, quoted and escaped. */

@@ -299,12 +299,42 @@ test('JsonWriter writes a string as JSON.stringify does, with the line separator
     w.string(s);
     assert.equal(w.take(), expected(s));
   }
+  for (const n of [
+    0,
+    -0,
+    7,
+    9,
+    10,
+    99999999,
+    1e8,
+    100000001,
+    1767225600123,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 53,
+    -1,
+    1.5,
+    -2.5e-7,
+    1e21,
+    NaN,
+    Infinity,
+    -Infinity,
+  ]) {
+    w.number(n);
+    assert.equal(w.take(), JSON.stringify(n), String(n));
+  }
+  fc.assert(
+    fc.property(fc.oneof(fc.nat(), fc.maxSafeNat(), fc.double()), (n) => {
+      w.number(n);
+      assert.equal(w.take(), JSON.stringify(n));
+    }),
+    { numRuns: RUNS },
+  );
   const big = 'x'.repeat(300_000) + '\u00e9'.repeat(300_000);
   w.string(big);
   assert.equal(w.take(), JSON.stringify(big), 'grows past its start size and back');
 });
 
-test('isoTime (cached per second) matches Date#toISOString', () => {
+test('isoTime (the date cached per day) matches Date#toISOString', () => {
   const at = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
   fc.assert(
     fc.property(
@@ -327,4 +357,7 @@ test('isoTime (cached per second) matches Date#toISOString', () => {
   assert.equal(isoTime(8.64e15 + 1), undefined);
   assert.equal(isoTime(-1), '1969-12-31T23:59:59.999Z');
   assert.equal(isoTime(-1000), '1969-12-31T23:59:59.000Z');
+  assert.equal(isoTime(253_402_300_799_999), '9999-12-31T23:59:59.999Z');
+  assert.equal(isoTime(253_402_300_800_000), '+010000-01-01T00:00:00.000Z');
+  assert.equal(isoTime(0), '1970-01-01T00:00:00.000Z');
 });
