@@ -24,7 +24,6 @@ import {
   unrecognisedEv,
 } from './common.js';
 import { generic } from './smtpd.js';
-import { lastIndexOf } from '../base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../../limits.js';
 
 export const SAMPLES: readonly Sample[] = [
@@ -187,10 +186,10 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
     action,
   };
   if (milter) ev.milter = true;
-  const semi = lastIndexOf(s, '; from=<');
+  const semi = s.lastIndexOf('; from=<');
   let suffixFound = false;
   if (semi > textStart) {
-    const f = lastIndexOf(s, ' from ', 0, semi);
+    const f = s.lastIndexOf(' from ', semi);
     if (f >= textStart) {
       if (s.startsWith(' from local', f) && f + 11 === semi) {
         textEnd = f;
@@ -209,7 +208,7 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
   if (!suffixFound) {
     // No sender known (rare) or the line was cut: ` from h[ip];` at the end.
     const semi2 = s.lastIndexOf(';');
-    const f = semi2 > textStart ? lastIndexOf(s, ' from ', 0, semi2) : -1;
+    const f = semi2 > textStart ? s.lastIndexOf(' from ', semi2) : -1;
     if (f >= textStart) {
       const ha = s.startsWith(' from local;', f) ? null : parseHostAddr(s, f + 6);
       if (s.startsWith(' from local;', f) || (ha !== null && ha.end === semi2)) {

@@ -15,7 +15,6 @@ import type {
   RejectEvent,
   UnrecognisedEvent,
 } from '../event.js';
-import { lastIndexOf } from '../base.js';
 
 export interface Ctx {
   line: LogLine;
@@ -229,7 +228,7 @@ const SUFFIX_KEYS = ['; from=<', '; to=<', '; proto=', '; helo=<'];
  */
 export function suffixStart(s: string, min: number): number {
   for (const k of SUFFIX_KEYS) {
-    const i = lastIndexOf(s, k);
+    const i = s.lastIndexOf(k);
     if (i >= min) return i;
   }
   return -1;
@@ -293,12 +292,8 @@ export function parseEnvSuffix(s: string, out: EnvSuffix, from = 0): string | un
 /** Index of the last `needle` lying wholly inside s[from, end), or -1. */
 function lastIn(s: string, needle: string, from: number, end: number): number {
   if (end - from < needle.length) return -1;
-  // One-character needles (`>`) occur several times: searched from the end directly.
-  if (needle.length === 1) {
-    const i = s.lastIndexOf(needle, end - 1);
-    return i >= from ? i : -1;
-  }
-  return lastIndexOf(s, needle, from, end - needle.length);
+  const i = s.lastIndexOf(needle, end - needle.length);
+  return i >= from ? i : -1;
 }
 
 /** True when s[from, end) holds a space. */
