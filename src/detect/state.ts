@@ -72,6 +72,15 @@ export class DetectorState {
    * `time`. Oldest clients are evicted past MAX_CAMPAIGN_CLIENTS (Map keeps insertion order).
    */
   observeCampaign(client: string, time: number, org: string, windowMs: number): Set<string> {
+    this.observeCampaignCount(client, time, org, windowMs);
+    return this.campaignOrgs(client, time);
+  }
+
+  /**
+   * observeCampaign without building the Set: the number of distinct orgs. Most clients
+   * have sent one or two messages in the window, compared directly.
+   */
+  observeCampaignCount(client: string, time: number, org: string, windowMs: number): number {
     let entries = this.campaign.get(client);
     if (entries === undefined) {
       if (this.campaign.size >= MAX_CAMPAIGN_CLIENTS) {
@@ -79,11 +88,11 @@ export class DetectorState {
         if (oldest.done !== true) this.campaign.delete(oldest.value);
         this.campaignEvicted++;
       }
-      entries = [];
+      entries = [{ time, org }];
     } else {
       this.campaign.delete(client); // re-insert: most recently seen last
+      entries.push({ time, org });
     }
-    entries.push({ time, org });
     const from = time - windowMs;
     let drop = 0;
     while (drop < entries.length && entries[drop]!.time < from) drop++;
@@ -91,8 +100,26 @@ export class DetectorState {
     if (entries.length > MAX_CAMPAIGN_ENTRIES_PER_CLIENT)
       entries.splice(0, entries.length - MAX_CAMPAIGN_ENTRIES_PER_CLIENT);
     this.campaign.set(client, entries);
+    if (entries.length > SMALL_WINDOW) return this.campaignOrgs(client, time).size;
+    // The same test as campaignOrgs (e.time <= time), an org counted at its first entry.
+    let distinct = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (!(e.time <= time)) continue;
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = entries[j]!.time <= time && entries[j]!.org === e.org;
+      if (!seen) distinct++;
+    }
+    return distinct;
+  }
+
+  /** The distinct orgs a client sent under inside the window ending at `time` (after observeCampaignCount). */
+  campaignOrgs(client: string, time: number): Set<string> {
     const orgs = new Set<string>();
-    for (const e of entries) if (e.time <= time) orgs.add(e.org);
+    for (const e of this.campaign.get(client) ?? []) if (e.time <= time) orgs.add(e.org);
     return orgs;
   }
 }
+
+/** Windows up to this many entries are counted by comparing pairs rather than with a Set. */
+const SMALL_WINDOW = 8;

@@ -44,3 +44,26 @@ test('memory stays bounded per client', () => {
   for (let i = 0; i < 1000; i++) s.observeCampaign('203.0.113.9', t0 + i, `d${i}.test`, 3_600_000);
   assert.ok((s.campaign.get('203.0.113.9')?.length ?? 0) <= 256);
 });
+
+test('the distinct-org count agrees with the set of orgs, out-of-order times included', () => {
+  let seed = 3;
+  const next = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  const t0 = Date.UTC(2026, 0, 5, 10);
+  // A short window keeps a few entries per client (counted by pairs), a long one many (a Set).
+  for (const windowMs of [8_000, 60_000]) {
+    const a = new DetectorState();
+    const b = new DetectorState();
+    for (let i = 0; i < 3000; i++) {
+      const ip = `203.0.113.${next() % 4}`;
+      const t = t0 + i * 1000 - (next() % 30_000); // some arrive before earlier ones
+      const org = `d${next() % 12}.test`;
+      assert.equal(
+        a.observeCampaignCount(ip, t, org, windowMs),
+        b.observeCampaign(ip, t, org, windowMs).size,
+      );
+    }
+  }
+});

@@ -14,8 +14,9 @@ export const campaignBurst: Rule = (ctx) => {
   const t = ctx.record.firstSeen ?? ctx.record.lastSeen;
   if (ip === undefined || t === null) return NO_FINDINGS;
   const c = ctx.cfg.config.campaign;
-  const orgs = ctx.state.observeCampaign(ip, t, ctx.fromOrg, c.windowSeconds * 1000);
-  if (orgs.size < c.distinctFromDomains) return NO_FINDINGS;
+  if (ctx.state.observeCampaignCount(ip, t, ctx.fromOrg, c.windowSeconds * 1000) < c.distinctFromDomains)
+    return NO_FINDINGS;
+  const orgs = ctx.state.campaignOrgs(ip, t);
   return [
     finding(ctx, 'campaign-burst', {
       severity: 'medium',
