@@ -8,7 +8,8 @@
  *   --lines N     size of the generated log (default 1,000,000)
  *   --hosts N     the generated log is a central syslog of N MX hosts (default 1)
  *   --workers N   also time `scan --workers N` (default 2; 1 skips it). A large file is
- *                 split by position between the workers (src/parallel/ranges.ts)
+ *                 split by position between the workers (src/parallel/ranges.ts); without
+ *                 --workers, scan uses one thread per core on such a file (the "scan" row)
  *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
  *                 shifted queue ids and times
  *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
@@ -123,13 +124,20 @@ function header(label, file) {
 function benchFile(label, file, hosts) {
   const lines = header(label, file);
   const scan = [BIN, 'scan', '--format', 'jsonl', file];
+  const one = ['--workers', '1'];
   const runs = [
-    ['spoofwatch parse --summary', process.execPath, [BIN, 'parse', '--summary', file]],
-    ['spoofwatch messages', process.execPath, [BIN, 'messages', file]],
+    ['spoofwatch parse --summary --workers 1', process.execPath, [BIN, 'parse', '--summary', file, ...one]],
+    ['spoofwatch messages --workers 1', process.execPath, [BIN, 'messages', file, ...one]],
+    ['spoofwatch scan --format jsonl --workers 1', process.execPath, [...scan, ...one]],
+    // The default: one thread per core for a file this large.
     ['spoofwatch scan --format jsonl', process.execPath, scan],
   ];
   if (values.compare)
-    runs.push(['scan --format jsonl (compared build)', process.execPath, [values.compare, ...scan.slice(1)]]);
+    runs.push([
+      'scan --format jsonl --workers 1 (compared build)',
+      process.execPath,
+      [values.compare, ...scan.slice(1), ...one],
+    ]);
   if (WORKERS > 1)
     runs.push([
       `spoofwatch scan --format jsonl --workers ${WORKERS}`,
@@ -140,12 +148,12 @@ function benchFile(label, file, hosts) {
   else console.log('(pflogsumm not installed: apt-get install pflogsumm to compare)');
   const results = runs.map(([name, cmd, args]) => ({ name, ...measure(cmd, args) }));
   printTable(results, lines);
-  const one = results.find((r) => r.name === 'spoofwatch scan --format jsonl');
-  const many = results.find((r) => r.name.endsWith(`--workers ${WORKERS}`));
-  if (one?.ok && many?.ok) {
+  const single = results.find((r) => r.name === 'spoofwatch scan --format jsonl --workers 1');
+  const many = results.find((r) => r.name === `spoofwatch scan --format jsonl --workers ${WORKERS}`);
+  if (single?.ok && many?.ok) {
     console.log(
-      `\nscan --workers ${WORKERS} vs 1 worker: ${fmt(one.wall / many.wall, 2)}× the throughput, ` +
-        `${fmt(many.cpu / one.cpu, 2)}× the CPU time` +
+      `\nscan --workers ${WORKERS} vs --workers 1: ${fmt(single.wall / many.wall, 2)}× the throughput, ` +
+        `${fmt(many.cpu / single.cpu, 2)}× the CPU time` +
         (hosts === 1 ? '' : ` (${hosts} mail hosts)`),
     );
   }
@@ -166,24 +174,32 @@ function synthetic(n, hosts) {
   return file;
 }
 
-/** Flat memory: scan's peak RSS on N and on 10×N lines. */
+/** Flat memory: scan's peak RSS on N and on 10×N lines, with one thread and by default. */
 function memoryRun(n, hosts) {
   console.log(`\n## memory: scan --format jsonl on ${fmt(n)} and ${fmt(10 * n)} lines`);
   const rows = [];
   for (const size of [n, 10 * n]) {
     const file = synthetic(size, hosts);
     const lines = countLines(file);
-    const r = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', file]);
-    rows.push({ size, lines, ...r });
+    for (const [how, extra] of [
+      ['--workers 1', ['--workers', '1']],
+      ['default', []],
+    ]) {
+      const r = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', file, ...extra]);
+      rows.push({ size, lines, how, ...r });
+    }
   }
-  console.log('| lines | seconds | lines/s | CPU s | peak RSS MiB |');
-  console.log('|---:|---:|---:|---:|---:|');
+  console.log('| lines | threads | seconds | lines/s | CPU s | peak RSS MiB |');
+  console.log('|---:|---|---:|---:|---:|---:|');
   for (const r of rows)
     console.log(
-      `| ${fmt(r.lines)} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
+      `| ${fmt(r.lines)} | ${r.how} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
     );
-  const [a, b] = rows;
-  if (a?.rss && b?.rss) console.log(`\npeak RSS at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);
+  for (const how of ['--workers 1', 'default']) {
+    const [a, b] = rows.filter((r) => r.how === how);
+    if (a?.rss && b?.rss)
+      console.log(`\npeak RSS (${how}) at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);
+  }
 }
 
 console.log('# spoofwatch benchmark');

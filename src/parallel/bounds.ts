@@ -2,6 +2,12 @@
 
 /** Worker threads at most (more than the machine has cores only adds copying). */
 export const MAX_WORKERS = 32;
+/**
+ * Threads used without --workers: one per core up to this. Each thread reads, parses and
+ * checks its part alone, so more cores keep paying off; the cap keeps the memory of a run
+ * (a heap per thread) modest on large machines.
+ */
+export const MAX_AUTO_WORKERS = 4;
 /** Lines sent to a worker in one message: large enough that messaging costs little per line. */
 export const WIRE_BATCH_LINES = 2048;
 /** Batches sent to one worker and not yet answered; the reader waits beyond this (back-pressure). */

@@ -112,22 +112,24 @@ interface Slot {
 
 export async function runParallel(paths: string[], opts: ParallelOptions): Promise<ParallelResult> {
   const n = Math.max(1, Math.min(MAX_WORKERS, Math.floor(opts.workers)));
-  const leadIn = opts.spec.kind === 'parse' ? 0 : (opts.split?.leadIn ?? LEAD_IN_BYTES);
-  const parts = await planInputs(paths, n, leadIn, opts.split?.minPart);
+  const parts = await splitByPosition(paths, n, opts.spec.kind, opts.split);
   if (parts !== null && parts.length > 1) return runParts(parts, orderInputs(paths), opts);
   return runRouted(paths, n, opts);
 }
 
 /**
- * The inputs split by position (ranges.ts), or null when they cannot be: stdin, or an
- * input that cannot be opened (the routed mode reads it and reports the error).
+ * The inputs split by position into at most n parts (ranges.ts), or null when they cannot
+ * be: stdin, or an input that cannot be opened (the routed mode reads it and reports the
+ * error). `parse` needs no lead-in: it correlates nothing.
  */
-async function planInputs(
+export async function splitByPosition(
   paths: string[],
   n: number,
-  leadIn: number,
-  minPart: number | undefined,
+  kind: JobSpec['kind'],
+  split: ParallelOptions['split'] = {},
 ): Promise<Part[] | null> {
+  const leadIn = kind === 'parse' ? 0 : (split.leadIn ?? LEAD_IN_BYTES);
+  const minPart = split.minPart;
   if (n < 2 || paths.includes('-')) return null;
   const files: InputFile[] = [];
   for (const path of orderInputs(paths)) {

@@ -7,7 +7,7 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
-import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
 
 export const MESSAGES_HELP = `Usage: spoofwatch messages [options] [FILES...]
@@ -49,8 +49,8 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   const windowMin = positiveNumber(values.window, '--window');
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const select = lineSelection(values);
-  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
+  const workers = await resolveWorkers(values.workers, inputs, 'messages');
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const withLines = values['with-lines'] === true;

@@ -7,7 +7,7 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
-import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
 
 export const PARSE_HELP = `Usage: spoofwatch parse [--summary] [FILES...]
@@ -54,8 +54,8 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const select = lineSelection(values);
-  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
+  const workers = await resolveWorkers(values.workers, inputs, 'parse');
   const out = new BufferedSink(process.stdout);
   const progress = new Progress();
   const summaryOnly = values.summary === true;

@@ -11,7 +11,7 @@ import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress, reportDone } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
-import { WORKERS_HELP, workersOption } from '../../parallel/option.js';
+import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { scanParallel } from '../../parallel/scan.js';
 
 export const SCAN_HELP = `Usage: spoofwatch scan [options] [FILES...]
@@ -93,8 +93,8 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   const config = await loadScanConfig(values.config);
   const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
   const select = lineSelection(values);
-  const workers = workersOption(values.workers);
   const inputs = await resolveInputs(positionals);
+  const workers = await resolveWorkers(values.workers, inputs, 'scan');
   if (outPath !== undefined) refuseOverwritingInput(outPath, inputs);
 
   const detector = createDetector(config);
