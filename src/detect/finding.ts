@@ -18,13 +18,24 @@ function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
+function clipFields(input: Finding['fields']): Finding['fields'] {
+  const fields: Finding['fields'] = {};
+  for (const [k, v] of Object.entries(input))
+    fields[k] = typeof v === 'string' ? clip(v, MAX_FIELD_CHARS) : v;
+  return fields;
+}
+
 export function finding(ctx: RuleContext, rule: RuleId, f: FindingInput): Finding {
   const w = ctx.weight(rule, f.factor ?? 1);
-  const fields: Finding['fields'] = {};
-  // for-in over the literal's own keys (no entries array per finding).
-  for (const k in f.fields) {
-    const v = f.fields[k]!;
-    fields[k] = typeof v === 'string' ? clip(v, MAX_FIELD_CHARS) : v;
+  // Every rule builds its fields fresh for the finding: they are kept as they are unless a
+  // value needs clipping (then copied, clipped).
+  let fields = f.fields;
+  for (const k in fields) {
+    const v = fields[k];
+    if (typeof v === 'string' && v.length > MAX_FIELD_CHARS) {
+      fields = clipFields(f.fields);
+      break;
+    }
   }
   return {
     rule,
