@@ -65,9 +65,14 @@ export class ProxyJoin {
     let st = this.postscreen.get(host)?.get(ip);
     if (st === undefined || ev.action === 'connect') {
       if (st !== undefined) this.forget(st);
+      // Past the join window a state can join nothing: drop it, so the table holds about a
+      // minute of connections (small and cache-friendly) rather than MAX_POSTSCREEN_STATES.
+      // (Only by its own host's clock: hosts of a central log may disagree on the time.)
       for (
         let old = this.postscreenOrder.head;
-        old !== null && this.postscreenCount >= MAX_POSTSCREEN_STATES;
+        old !== null &&
+        (this.postscreenCount >= MAX_POSTSCREEN_STATES ||
+          (old.host === host && now - old.time > POSTSCREEN_JOIN_WINDOW_MS));
         old = this.postscreenOrder.head
       ) {
         this.forget(old);
