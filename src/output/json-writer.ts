@@ -190,10 +190,15 @@ export class JsonWriter {
   /** The document written since the last call, as one string; the writer starts over. */
   take(): string {
     const doc = this.buf.toString(this.ascii ? 'latin1' : 'utf8', 0, this.pos);
+    this.reset();
+    return doc;
+  }
+
+  /** Start over, dropping what was written (also what a document that threw left behind). */
+  reset(): void {
     this.pos = 0;
     this.ascii = true;
     this.comma = false;
     if (this.buf.length > KEEP_MAX_BYTES) this.buf = Buffer.allocUnsafe(START_BYTES);
-    return doc;
   }
 }

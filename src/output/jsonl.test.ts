@@ -202,6 +202,14 @@ test('the direct JSONL writer gives the same JSON values as the reference object
   assert.equal((o.findings as { fields: Record<string, unknown> }[])[0]!.fields.inf, null);
 });
 
+test('a document that fails half-way leaves nothing behind for the next one', () => {
+  const v = fullVerdict();
+  const bad = fullVerdict();
+  bad.record.filters = [{ source: 'x', action: 'y', symbols: { big: { score: 1n as unknown as number } } }];
+  assert.throws(() => verdictJsonLine(bad), TypeError);
+  assert.deepEqual(JSON.parse(verdictJsonLine(v)), reference(v));
+});
+
 test('the direct JSONL writer with absent optional fields and empty arrays', () => {
   const r = sampleRecord({
     queueId: undefined,

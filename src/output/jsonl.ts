@@ -331,6 +331,7 @@ function writeEvidence(evidence: readonly SourceRef[]): void {
 /** The JSONL document of one verdict, newline included (the same JSON values as verdictToJson). */
 export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
   const r = v.record;
+  w.reset();
   w.open('{');
   // The record's fields in the order of MessageRecord, then the added names, then evidence.
   str('"id":', r.id);
