@@ -160,10 +160,10 @@ async function* readOne(
   const ready: LogLine[][] = [];
   let current: LogLine[] = [];
   let lineNo = opts.range === undefined ? 0 : opts.range.firstLine - 1;
-  const splitter = new LineSplitter((buf, s, e, clean, cut) => {
+  const splitter = new LineSplitter((buf, s, e, clean, cut, ascii) => {
     lineNo++;
     if (s === e && cut === 0) return; // empty line: counted, not yielded
-    let text = decodeLine(buf, s, e, clean);
+    let text = decodeLine(buf, s, e, clean, ascii);
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
     const line = parseEnvelope(text, { file: path, line: lineNo }, ctx);
     if (cut > 0) {
