@@ -4,7 +4,7 @@
  * proxy verdict learned later reaches every message of the connection).
  */
 import type { MessageRecord, RecordSession } from './record.js';
-import type { EmitReason, OpenRecord } from './state.js';
+import type { EmitReason, EvidenceOrder, OpenRecord } from './state.js';
 
 /** Reject stages that refuse the whole message (a RCPT reject refuses one recipient only). */
 const WHOLE_MESSAGE_STAGES = new Set([
@@ -122,20 +122,13 @@ const INSERTION_SORT_MAX = 64;
  * Evidence in log order. Lines are appended as they fold in, but a content-filter hop's
  * lines join after the first hop's, session lines are put in front and a policy line
  * waiting for its transaction joins after the transaction's first line: within one file
- * the line number is the log order.
+ * the line number is the log order. Evidence from several files keeps the order it was
+ * assembled in. (The record knows which case it is: OpenRecord.evidenceOrder.)
  */
-function sortEvidence(rec: MessageRecord): void {
+function sortEvidence(rec: MessageRecord, order: EvidenceOrder): void {
+  if (order !== 'unsorted') return;
   const ev = rec.evidence;
   const n = ev.length;
-  if (n < 2) return;
-  const file = ev[0]!.file;
-  let sorted = true;
-  for (let i = 1; i < n; i++) {
-    const e = ev[i]!;
-    if (e.file !== file) return;
-    if (e.line < ev[i - 1]!.line) sorted = false;
-  }
-  if (sorted) return;
   const lines = rec.lines;
   if (n <= INSERTION_SORT_MAX) {
     // Nearly in order and short: a stable insertion sort of both lists in place allocates
@@ -154,9 +147,9 @@ function sortEvidence(rec: MessageRecord): void {
     }
     return;
   }
-  const order = ev.map((_, i) => i).sort((a, b) => ev[a]!.line - ev[b]!.line);
-  rec.evidence = order.map((i) => ev[i]!);
-  rec.lines = order.map((i) => lines[i]!);
+  const byLine = ev.map((_, i) => i).sort((a, b) => ev[a]!.line - ev[b]!.line);
+  rec.evidence = byLine.map((i) => ev[i]!);
+  rec.lines = byLine.map((i) => lines[i]!);
 }
 
 /** The plain MessageRecord handed to the sink. */
@@ -166,7 +159,7 @@ export function finalise(r: OpenRecord, reason: EmitReason): MessageRecord {
   rec.session = copySession(rec.session);
   rec.mta = mtaOf(rec.producers);
   rec.disposition = computeDisposition(rec, stillOpen);
-  sortEvidence(rec);
+  sortEvidence(rec, r.evidenceOrder);
   if (reason === 'aged' || reason === 'evicted') rec.agedOut = true;
   return rec;
 }

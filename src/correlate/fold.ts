@@ -17,7 +17,7 @@ import type {
   SpfEvent,
 } from '../parse/event.js';
 import type { MessageRecord, RecipientStatus, RecordAction, RecordSession, SpfResult } from './record.js';
-import { chargeEvidence, type OpenRecord } from './state.js';
+import { chargeEvidence, orderAfter, type OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
 import { addDkimResult } from './dkim-join.js';
@@ -32,8 +32,11 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
     if (rec.firstSeen === null || t < rec.firstSeen) rec.firstSeen = t;
     if (rec.lastSeen === null || t > rec.lastSeen) rec.lastSeen = t;
   }
-  if (rec.evidence.length < MAX_EVIDENCE_LINES) {
-    rec.evidence.push(ev.line.src);
+  const n = rec.evidence.length;
+  if (n < MAX_EVIDENCE_LINES) {
+    const src = ev.line.src;
+    if (n > 0) orderAfter(r, rec.evidence[n - 1]!, src);
+    rec.evidence.push(src);
     rec.lines.push(ev.line.raw);
     chargeEvidence(r, ev.line.raw.length);
   } else {
@@ -90,6 +93,8 @@ export function prependLines(r: OpenRecord, evs: readonly LogEvent[]): void {
     lines[i] = line.raw;
     chargeEvidence(r, line.raw.length);
   }
+  // The new pairs: within the block, and its last line before the old first.
+  for (let i = 0; i < k && i + 1 < ev.length; i++) orderAfter(r, ev[i]!, ev[i + 1]!);
   for (const e of take) {
     const t = e.line.time;
     if (t !== null && (rec.firstSeen === null || t < rec.firstSeen)) rec.firstSeen = t;

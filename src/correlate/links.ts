@@ -11,7 +11,7 @@
  */
 import { indexMessageId, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
-import { addOpenId, chargeEvidence } from './state.js';
+import { addOpenId, chargeEvidence, orderAfter } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
 import { addAction, addRecipient, addSpf } from './fold.js';
@@ -140,6 +140,8 @@ export function linkHops(
       a.capped = true;
       break;
     }
+    const n = a.evidence.length;
+    if (n > 0) orderAfter(first, a.evidence[n - 1]!, b.evidence[i]!);
     a.evidence.push(b.evidence[i]!);
     a.lines.push(b.lines[i]!);
     chargeEvidence(first, b.lines[i]!.length);

@@ -198,6 +198,7 @@ export class RecordTable {
       dmarcFromHeader: false,
       arcFromHeader: false,
       dkimTrack: null,
+      evidenceOrder: 'sorted',
       bytes: 0,
       budget: this.budget,
       lruPrev: null,

@@ -53,7 +53,7 @@ function pushBounded<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): v
     map.set(key, [s]);
     return;
   }
-  if (list.includes(s)) return;
+  for (let i = 0; i < list.length; i++) if (list[i] === s) return;
   list.push(s);
   if (list.length > MAX_SESSIONS_PER_IP) list.shift();
 }

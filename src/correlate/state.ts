@@ -7,6 +7,19 @@ import type { MessageRecord, RecordSession, SpfResult } from './record.js';
 import type { DkimTrack } from './dkim-join.js';
 import type { LruNode } from './lru.js';
 import type { LogEvent, RejectEvent } from '../parse/event.js';
+import type { SourceRef } from '../ingest/line.js';
+
+export type EvidenceOrder = 'sorted' | 'unsorted' | 'mixed';
+
+/**
+ * `next` joins the evidence right after `prev`: what that does to the list's order (see
+ * OpenRecord.evidenceOrder; only adjacent pairs are ever formed, and every pair is checked).
+ */
+export function orderAfter(r: OpenRecord, prev: SourceRef, next: SourceRef): void {
+  if (r.evidenceOrder === 'mixed') return;
+  if (next.file !== prev.file) r.evidenceOrder = 'mixed';
+  else if (next.line < prev.line) r.evidenceOrder = 'unsorted';
+}
 
 /** Why a record left the table. */
 export type EmitReason = 'closed' | 'aged' | 'evicted' | 'flush';
@@ -43,6 +56,12 @@ export interface OpenRecord extends LruNode<OpenRecord> {
   arcFromHeader: boolean;
   /** OpenDKIM lines joined so far (null until the first one). */
   dkimTrack: DkimTrack[] | null;
+  /**
+   * The evidence as it stands: 'sorted' (one file, in line order), 'unsorted' (one file, out
+   * of order) or 'mixed' (several files: kept as appended). Kept as lines join, so emission
+   * need not read the list again to know whether to sort it.
+   */
+  evidenceOrder: EvidenceOrder;
   /** Characters of raw evidence lines this record holds (charged to `budget`). */
   bytes: number;
   /** The table-wide account of evidence characters held by open and held records. */
