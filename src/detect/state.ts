@@ -96,9 +96,13 @@ export class DetectorState {
     const from = time - windowMs;
     let drop = 0;
     while (drop < entries.length && entries[drop]!.time < from) drop++;
-    if (drop > 0) entries.splice(0, drop);
-    if (entries.length > MAX_CAMPAIGN_ENTRIES_PER_CLIENT)
-      entries.splice(0, entries.length - MAX_CAMPAIGN_ENTRIES_PER_CLIENT);
+    if (entries.length - drop > MAX_CAMPAIGN_ENTRIES_PER_CLIENT)
+      drop = entries.length - MAX_CAMPAIGN_ENTRIES_PER_CLIENT;
+    if (drop > 0) {
+      // Shift in place: splice would also build an array of the dropped entries.
+      entries.copyWithin(0, drop);
+      entries.length -= drop;
+    }
     this.campaign.set(client, entries);
     if (entries.length > SMALL_WINDOW) return this.campaignOrgs(client, time).size;
     // The same test as campaignOrgs (e.time <= time), an org counted at its first entry.

@@ -7,8 +7,14 @@
  * Anchors: Rspamd MULTIPLE_FROM / FROM_INVALID / MISSING_FROM; SpamAssassin
  * __MULTIPLE_FROM / FROM_NO_ADDRESS-like rules; OpenDMARC RejectMultiValueFrom.
  */
+import type { Mailbox } from '../address.js';
 import { finding, NO_FINDINGS, type Rule } from '../finding.js';
 import type { Finding } from '../verdict.js';
+
+function hasAddress(boxes: readonly Mailbox[]): boolean {
+  for (const b of boxes) if (b.address !== undefined) return true;
+  return false;
+}
 
 export const fromMalformed: Rule = (ctx) => {
   const values = ctx.fromValues;
@@ -36,7 +42,7 @@ export const fromMalformed: Rule = (ctx) => {
         fields: { kind: 'empty', value: '' },
       }),
     );
-  } else if (!first.truncated && !boxes.some((b) => b.address !== undefined)) {
+  } else if (!first.truncated && !hasAddress(boxes)) {
     (out ??= []).push(
       finding(ctx, 'from-malformed', {
         severity: 'medium',
