@@ -381,6 +381,14 @@ test('stamps in the same minute as the line before read the same as on their own
     assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);
 });
 
+test('a stamp cut off in its zone is no zone, not a NaN time', () => {
+  for (const text of ['2026-11-20 10:00:01 -', '2026-11-20 10:00:01 +01', '2026-11-20T10:00:01+0', 'Nov  7 13:5']) {
+    const t = parse(text).time;
+    assert.ok(t === null || Number.isFinite(t), text);
+  }
+  assert.equal(parse('2026-11-20 10:00:01 -').time, Date.UTC(2026, 10, 20, 10, 0, 1));
+});
+
 test('year inference: repeated minutes around a roll-over keep their year', () => {
   const ctx = createEnvelopeContext(Date.UTC(2026, 11, 31, 23, 0, 0), 'UTC');
   const times = [

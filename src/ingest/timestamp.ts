@@ -67,11 +67,11 @@ const YEAR_SLACK_MS = 2 * 24 * 60 * 60 * 1000;
 /** A month jump at least this large between consecutive yearless stamps is a year change. */
 const ROLLOVER_MONTHS = 9;
 
-/** Two ASCII digits at i as a number, or -1. */
+/** Two ASCII digits at i as a number, or -1 (also past the end of s, where charCodeAt is NaN). */
 export function digits2(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
-  if (a < 0 || a > 9 || b < 0 || b > 9) return -1;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
   return a * 10 + b;
 }
 
