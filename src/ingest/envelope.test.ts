@@ -382,7 +382,12 @@ test('stamps in the same minute as the line before read the same as on their own
 });
 
 test('a stamp cut off in its zone is no zone, not a NaN time', () => {
-  for (const text of ['2026-11-20 10:00:01 -', '2026-11-20 10:00:01 +01', '2026-11-20T10:00:01+0', 'Nov  7 13:5']) {
+  for (const text of [
+    '2026-11-20 10:00:01 -',
+    '2026-11-20 10:00:01 +01',
+    '2026-11-20T10:00:01+0',
+    'Nov  7 13:5',
+  ]) {
     const t = parse(text).time;
     assert.ok(t === null || Number.isFinite(t), text);
   }
