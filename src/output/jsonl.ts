@@ -25,8 +25,25 @@ import type {
 import type { SourceRef } from '../ingest/line.js';
 import type { Finding, Verdict } from '../detect/verdict.js';
 import { directionOf, domainOf, headerAddresses, messageIdOf, topFinding } from './record-fields.js';
-import { isoTime, jsonValue } from './json-line.js';
-import { JsonWriter } from './json-writer.js';
+import { isoTime } from './json-line.js';
+import {
+  bool,
+  num,
+  object,
+  objArray,
+  str,
+  strArray,
+  w,
+  writeAction,
+  writeAuth,
+  writeEnvelope,
+  writeEvidence,
+  writeFilter,
+  writeFinding,
+  writeHeaders,
+  writeRecipient,
+  writeSession,
+} from './record-json.js';
 
 export interface JsonlOptions {
   /** Keep the raw evidence lines (`lines`) in the output. */
@@ -79,253 +96,6 @@ export function verdictToJson(v: Verdict, opts: JsonlOptions = {}): Record<strin
     evidence: evidenceRuns(evidence),
     lines: opts.includeLines === true ? lines : undefined,
   });
-}
-
-/*
- * The direct writer (json-writer.ts) writes bytes into one reusable buffer. Optional
- * fields write nothing when absent, as JSON.stringify drops undefined; shapes not spelled
- * out here (content-filter symbols) go through jsonValue.
- */
-const w = new JsonWriter();
-
-function str(name: string, s: string | undefined): void {
-  if (s === undefined) return;
-  w.key(name);
-  w.string(s);
-}
-
-function num(name: string, n: number | null | undefined): void {
-  if (n === undefined) return;
-  w.key(name);
-  if (n === null) w.raw('null');
-  else w.number(n);
-}
-
-function bool(name: string, b: boolean | undefined): void {
-  if (b === undefined) return;
-  w.key(name);
-  w.raw(b ? 'true' : 'false');
-}
-
-/** A value of a shape not spelled out here (nothing when JSON drops it). */
-function any(name: string, value: unknown): void {
-  const j = jsonValue(value);
-  if (j === undefined) return;
-  w.key(name);
-  w.json(j);
-}
-
-function strArray(name: string, a: readonly string[] | undefined): void {
-  if (a === undefined) return;
-  w.key(name);
-  w.open('[');
-  for (let i = 0; i < a.length; i++) {
-    w.item();
-    w.string(a[i]!);
-  }
-  w.close(']');
-}
-
-function objArray<T>(name: string, a: readonly T[], write: (x: T) => void): void {
-  w.key(name);
-  w.open('[');
-  for (let i = 0; i < a.length; i++) {
-    w.item();
-    w.open('{');
-    write(a[i]!);
-    w.close('}');
-  }
-  w.close(']');
-}
-
-/** A key taken from the data (header names, finding fields): escaped like any value. */
-function dynamicKey(name: string): void {
-  w.item();
-  w.string(name);
-  w.raw(':');
-}
-
-/** `"name":{` ... `}` around fields written by `write`. */
-function object<T>(name: string, o: T | undefined, write: (x: T) => void): void {
-  if (o === undefined) return;
-  w.key(name);
-  w.open('{');
-  write(o);
-  w.close('}');
-}
-
-function writeSession(s: RecordSession): void {
-  str('"clientIp":', s.clientIp);
-  str('"clientHost":', s.clientHost);
-  num('"clientPort":', s.clientPort);
-  str('"helo":', s.helo);
-  str('"tlsProtocol":', s.tlsProtocol);
-  str('"tlsCipher":', s.tlsCipher);
-  str('"saslMethod":', s.saslMethod);
-  str('"saslUsername":', s.saslUsername);
-  object('"proxy":', s.proxy, writeProxy);
-}
-
-function writeProxy(p: NonNullable<RecordSession['proxy']>): void {
-  str('"kind":', p.kind);
-  str('"peerIp":', p.peerIp);
-  num('"peerPort":', p.peerPort);
-  strArray('"actions":', p.actions);
-  bool('"clientMismatch":', p.clientMismatch);
-}
-
-function writeEnvelope(e: MessageRecord['envelope']): void {
-  str('"from":', e.from);
-  strArray('"recipients":', e.recipients);
-  num('"size":', e.size);
-  num('"nrcpt":', e.nrcpt);
-}
-
-function writeHeaderValue(h: HeaderValue): void {
-  str('"value":', h.value);
-  bool('"truncated":', h.truncated);
-  bool('"milter":', h.milter);
-}
-
-function writeHeaders(headers: MessageRecord['headers']): void {
-  for (const name of Object.keys(headers)) {
-    const values = headers[name];
-    if (values === undefined) continue;
-    dynamicKey(name);
-    w.open('[');
-    for (const h of values) {
-      w.item();
-      w.open('{');
-      writeHeaderValue(h);
-      w.close('}');
-    }
-    w.close(']');
-  }
-}
-
-function writeSpf(s: SpfResult): void {
-  str('"result":', s.result);
-  str('"scope":', s.scope);
-  str('"domain":', s.domain);
-  str('"envelopeFrom":', s.envelopeFrom);
-  str('"helo":', s.helo);
-  str('"reason":', s.reason);
-  str('"source":', s.source);
-}
-
-function writeDkim(d: DkimResult): void {
-  str('"result":', d.result);
-  str('"domain":', d.domain);
-  str('"selector":', d.selector);
-  str('"failure":', d.failure);
-  str('"source":', d.source);
-}
-
-function writeDmarc(d: DmarcResult): void {
-  str('"result":', d.result);
-  str('"domain":', d.domain);
-  str('"policy":', d.policy);
-  str('"disposition":', d.disposition);
-  bool('"arcOverride":', d.arcOverride);
-  str('"source":', d.source);
-}
-
-function writeAuth(a: MessageRecord['auth']): void {
-  objArray('"spf":', a.spf, writeSpf);
-  objArray('"dkim":', a.dkim, writeDkim);
-  object('"dmarc":', a.dmarc, writeDmarc);
-  object('"arc":', a.arc, writeArc);
-}
-
-function writeArc(a: NonNullable<MessageRecord['auth']['arc']>): void {
-  str('"result":', a.result);
-  str('"source":', a.source);
-}
-
-function writeFilter(f: MessageRecord['filters'][number]): void {
-  str('"source":', f.source);
-  str('"action":', f.action);
-  num('"score":', f.score);
-  any('"symbols":', f.symbols);
-}
-
-function writeAction(a: RecordAction): void {
-  str('"action":', a.action);
-  str('"stage":', a.stage);
-  str('"by":', a.by);
-  num('"code":', a.code);
-  str('"dsn":', a.dsn);
-  str('"reason":', a.reason);
-  num('"time":', a.time);
-}
-
-function writeRecipient(r: RecipientStatus): void {
-  str('"to":', r.to);
-  str('"origTo":', r.origTo);
-  str('"status":', r.status);
-  str('"relay":', r.relay);
-  str('"dsn":', r.dsn);
-  str('"detail":', r.detail);
-}
-
-function writeFinding(f: Finding): void {
-  str('"rule":', f.rule);
-  str('"severity":', f.severity);
-  num('"weight":', f.weight);
-  num('"baseWeight":', f.baseWeight);
-  str('"summary":', f.summary);
-  object('"fields":', f.fields, writeFindingFields);
-  strArray('"attack":', f.attack);
-  object('"guard":', f.guard, writeGuard);
-  strArray('"missing":', f.missing);
-}
-
-function writeGuard(g: NonNullable<Finding['guard']>): void {
-  str('"name":', g.name);
-  str('"reason":', g.reason);
-}
-
-/** Rule-chosen keys with string, number, boolean or null values. */
-function writeFindingFields(fields: Finding['fields']): void {
-  for (const k of Object.keys(fields)) {
-    const x = fields[k];
-    if (typeof x === 'string') {
-      dynamicKey(k);
-      w.string(x);
-    } else if (typeof x === 'number') {
-      dynamicKey(k);
-      w.number(x);
-    } else if (typeof x === 'boolean' || x === null) {
-      dynamicKey(k);
-      w.raw(String(x));
-    } else {
-      const j = jsonValue(x);
-      if (j === undefined) continue;
-      dynamicKey(k);
-      w.json(j);
-    }
-  }
-}
-
-/** Evidence as runs of one file's line numbers, written as they are found. */
-function writeEvidence(evidence: readonly SourceRef[]): void {
-  w.key('"evidence":');
-  w.open('[');
-  let file: string | undefined;
-  for (let i = 0; i < evidence.length; i++) {
-    const e = evidence[i]!;
-    if (e.file !== file) {
-      if (file !== undefined) w.raw(']}');
-      w.item();
-      w.raw('{"file":');
-      w.string(e.file);
-      w.raw(',"lines":[');
-      file = e.file;
-    } else w.raw(',');
-    w.number(e.line);
-  }
-  if (file !== undefined) w.raw(']}');
-  w.close(']');
 }
 
 /** The JSONL document of one verdict, newline included (the same JSON values as verdictToJson). */

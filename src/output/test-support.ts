@@ -88,6 +88,107 @@ export function sampleVerdict(
   };
 }
 
+/** A record with every optional field set (and a second evidence file whose name holds ':'). */
+export function fullRecord(s: (i: number) => string = (i) => `v${i}`): MessageRecord {
+  return sampleRecord({
+    id: s(1),
+    host: s(2),
+    queueId: s(3),
+    queueIds: [s(3), s(4)],
+    messageId: s(5),
+    session: {
+      clientIp: s(6),
+      clientHost: s(7),
+      clientPort: 25,
+      helo: s(8),
+      tlsProtocol: s(9),
+      tlsCipher: s(10),
+      saslMethod: s(11),
+      saslUsername: s(12),
+      proxy: { kind: 'haproxy', peerIp: s(13), peerPort: 4242, actions: [s(14)], clientMismatch: true },
+    },
+    local: true,
+    envelope: { from: s(15), recipients: [s(16), s(17)], size: 1234, nrcpt: 2 },
+    headers: {
+      [s(18)]: [
+        { value: s(19), truncated: true, milter: true },
+        { value: s(20), truncated: false },
+      ],
+      from: [{ value: `"${s(21)}" <ceo@example.com>`, truncated: false }],
+    },
+    auth: {
+      spf: [
+        {
+          result: 'fail',
+          scope: 'mfrom',
+          domain: s(22),
+          envelopeFrom: s(23),
+          helo: s(24),
+          reason: s(25),
+          source: s(26),
+        },
+      ],
+      dkim: [{ result: 'fail', domain: s(27), selector: s(28), failure: 'body', source: s(29) }],
+      dmarc: {
+        result: 'fail',
+        domain: s(30),
+        policy: s(31),
+        disposition: s(32),
+        arcOverride: false,
+        source: s(33),
+      },
+      arc: { result: 'pass', source: s(34) },
+    },
+    filters: [
+      {
+        source: s(35),
+        action: s(36),
+        score: 7.5,
+        symbols: { [s(37)]: { score: -1.25, options: [s(38)] }, X: {} },
+      },
+      { source: 'amavis', action: 'pass' },
+    ],
+    actions: [
+      { action: s(39), stage: s(40), by: s(41), code: 550, dsn: s(42), reason: s(43), time: T0 },
+      { action: 'queued', time: null },
+    ],
+    recipients: [{ to: s(44), origTo: s(45), status: s(46), relay: s(47), dsn: s(48), detail: s(49) }],
+    disposition: s(50),
+    producers: [s(51)],
+    evidence: [
+      { file: '/var/log/mail.log', line: 10 },
+      { file: '/var/log/mail.log', line: 11 },
+      { file: 'C:\\logs\\mail:1.log', line: 1 },
+      { file: '/var/log/mail.log', line: 12 },
+    ],
+    lines: [s(52), s(53), s(54), s(55)],
+    agedOut: true,
+    capped: true,
+  });
+}
+
+export function fullVerdict(s: (i: number) => string = (i) => `v${i}`): Verdict {
+  return sampleVerdict(
+    'suspicious',
+    {
+      findings: [
+        sampleFinding({
+          rule: s(60),
+          summary: s(61),
+          fields: { [s(62)]: s(63), n: 1.5, b: false, z: null, inf: Infinity },
+          attack: [s(64)],
+          guard: { name: s(65), reason: s(66) },
+          missing: [s(67)],
+        }),
+        sampleFinding({ weight: 0 }),
+      ],
+      missing: [s(68)],
+      orgDomainMethod: s(69),
+    },
+    fullRecord(s),
+  );
+}
+
 /** Collects everything written to a sink. */
 export class StringSink {
   chunks: string[] = [];
