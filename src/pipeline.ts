@@ -55,10 +55,11 @@ export interface LinePipeline {
   /** Keep the counters as they are now: what is pushed after this (a part's tail) is not counted. */
   freezeCounts(): void;
   /**
-   * End of input: open records are emitted (unless `flush` is false: a `--workers` part
-   * whose open records the next part reports); returns the final counters.
+   * End of input: open records are emitted (unless `flush` is false; `cut`: they are
+   * emitted as aged out, where a `--workers` part stops following them); returns the final
+   * counters.
    */
-  finish(opts?: { flush?: boolean }): PipelineStats;
+  finish(opts?: { flush?: boolean; cut?: boolean }): PipelineStats;
 }
 
 export function emptyStats(): PipelineStats {
@@ -131,7 +132,7 @@ export function createLinePipeline(
     finish(opts = {}) {
       if (correlator !== null) {
         const flush = opts.flush !== false;
-        if (flush) correlator.flush();
+        if (flush) correlator.flush(opts.cut === true);
         const now = frozenCorrelator ?? correlator.stats();
         stats.correlator = countedFrom === null ? now : countsSince(now, countedFrom, flush);
       }

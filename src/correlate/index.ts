@@ -593,9 +593,9 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
 
   return {
     push,
-    flush(): void {
+    flush(cut = false): void {
       sessions.flush();
-      table.flush();
+      table.flush(cut ? 'aged' : 'flush');
     },
     earliestOpen(rank) {
       return Math.min(table.earliestOpen(rank), sessions.earliestOpen(rank));

@@ -175,8 +175,11 @@ export type RecordSink = (record: MessageRecord) => void;
 /** The correlator's small explicit interface. */
 export interface Correlator {
   push(event: LogEvent): void;
-  /** Emit every still-open record (end of input). */
-  flush(): void;
+  /**
+   * Emit every still-open record: at the end of input, or (`cut`) where a `--workers` part
+   * stops following them, which marks them aged out like an idle window would.
+   */
+  flush(cut?: boolean): void;
   /**
    * The smallest rank of the first line of any open message or SMTP session (Infinity when
    * none; messages waiting for a queue retry are left out): a `--workers` part reads on

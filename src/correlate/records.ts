@@ -370,14 +370,14 @@ export class RecordTable {
   }
 
   /** End of input: everything held is released, everything open is emitted. */
-  flush(): void {
+  flush(reason: 'flush' | 'aged' = 'flush'): void {
     for (const h of this.hosts.values()) {
       for (let r = h.grace.shift(); r !== undefined; r = h.grace.shift()) this.release(r);
     }
     for (const h of this.hosts.values()) for (const r of [...h.heldByQid.values()]) this.release(r);
     for (const h of this.hosts.values()) {
-      for (let r = h.order.head; r !== null; r = h.order.head) this.close(r, 'flush');
-      for (let r = h.waiting.head; r !== null; r = h.waiting.head) this.close(r, 'flush');
+      for (let r = h.order.head; r !== null; r = h.order.head) this.close(r, reason);
+      for (let r = h.waiting.head; r !== null; r = h.waiting.head) this.close(r, reason);
     }
   }
 }

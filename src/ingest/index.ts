@@ -13,7 +13,7 @@ import { MAX_LINE_BYTES } from '../limits.js';
 import { LineSplitter } from './splitter.js';
 import { decodeLine } from './decode.js';
 import { parseEnvelope } from './envelope.js';
-import { createEnvelopeContext, type TimeZoneMode } from './timestamp.js';
+import { createEnvelopeContext, type EnvelopeContext, type TimeZoneMode } from './timestamp.js';
 import { isEmptySelection, selectInPlace, type LineSelection } from './select.js';
 import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
 import { orderInputs, rotatedSet } from './rotation.js';
@@ -157,6 +157,7 @@ async function* readOne(
   }
 
   const ctx = createEnvelopeContext(refTime, opts.tz ?? 'local');
+  if (opts.range !== undefined && opts.range.start > 0 && handle !== null) await seedYear(handle, path, ctx);
   const ready: LogLine[][] = [];
   let current: LogLine[] = [];
   let lineNo = opts.range === undefined ? 0 : opts.range.firstLine - 1;
@@ -238,6 +239,25 @@ async function* readOne(
   if (current.length > 0) ready.push(current);
   for (const b of ready) yield b;
   if (failure !== null) report(failure);
+}
+
+/** Lines at the head of a file read for its first yearless stamp (see seedYear). */
+const SEED_LINES = 64;
+
+/**
+ * A part of a file (ReadOptions.range) first reads the stamps at the head of the file, so
+ * that its yearless stamps get the years a read of the whole file gives them: the year is
+ * inferred from the first stamp on, and a jump back from December to January after it is
+ * still seen as the new year.
+ */
+async function seedYear(handle: FileHandle, path: string, ctx: EnvelopeContext): Promise<void> {
+  const buf = Buffer.alloc(64 * 1024);
+  const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+  const lines = buf.toString('utf8', 0, bytesRead).split('\n', SEED_LINES);
+  for (let i = 0; i < lines.length && ctx.year === undefined; i++) {
+    const text = lines[i]!.charCodeAt(0) === 0xfeff ? lines[i]!.slice(1) : lines[i]!;
+    if (text !== '') parseEnvelope(text, { file: path, line: i + 1 }, ctx);
+  }
 }
 
 /** The error for an input that failed part-way, after `lines` lines were read from it. */

@@ -66,3 +66,58 @@ test(
     assert.deepEqual(sorted(multi), a);
   },
 );
+
+test(
+  'split by position over each corpus log (small parts, so every log is cut many times): the same JSONL lines as one thread',
+  { skip: existsSync(CORPUS) ? false : `corpus not found at ${CORPUS} (../shared/corpus/public)` },
+  async () => {
+    const config = parseConfig('protectedDomains:\n  - example.com\n');
+    let checked = 0;
+    const failures: string[] = [];
+    for (const file of fullSyslogLogs(CORPUS)) {
+      const size = statSync(file).size;
+      if (size < 40_000) continue;
+      // Exim's own test suite: thousands of runs concatenated, the same queue ids reused under
+      // one frozen clock, so one "message" spans the whole file (nothing real looks like it).
+      if (file.includes('exim-test-suite')) continue;
+      // Fixtures pasted together from many months out of order (Feb, Dec, Sep, Jan ...): each
+      // jump back of nine months is read as a new year, so the years depend on where reading starts.
+      if (file.includes('lightmeter-controlcenter')) continue;
+      const single: string[] = [];
+      const detector = createDetector(config);
+      const formatter = createFormatter(
+        'jsonl',
+        { write: (s) => single.push(s) },
+        { color: false, minVerdict: 'clean' },
+      );
+      await runPipeline([file], {
+        read: { tz: 'UTC' },
+        onRecord: (r) => formatter.write(detector.detect(r)),
+      });
+      const multi: string[] = [];
+      const res = await scanParallel([file], {
+        workers: 4,
+        config,
+        format: 'jsonl',
+        color: false,
+        minVerdict: 'clean',
+        read: { tz: 'UTC' },
+        out: { write: (s) => multi.push(s) },
+        // Parts of about a quarter of the file; lead-in and tail caps far below a part.
+        split: { leadIn: Math.floor(size / 16), minPart: Math.floor(size / 5) },
+      });
+      const a = sorted(single);
+      const b = sorted(multi);
+      if (JSON.stringify(a) !== JSON.stringify(b)) {
+        const only = (x: string[], y: string[]) => x.filter((l) => !y.includes(l)).length;
+        failures.push(
+          `${file}: ${a.length} vs ${b.length} records, ${only(a, b)} only single, ${only(b, a)} only split`,
+        );
+      }
+      assert.ok(res.stats.lines > 0);
+      checked++;
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(checked >= 4, `${checked} corpus logs of 40 kB or more`);
+  },
+);

@@ -58,7 +58,7 @@ export interface Job {
    * End of input: the text of the records still open, and the counters. With
    * `flush: false` (a part that another worker continues) open records are left unreported.
    */
-  finish(opts?: { flush?: boolean }): { text: string; result: JobResult };
+  finish(opts?: { flush?: boolean; cut?: boolean }): { text: string; result: JobResult };
   readonly records: number;
 }
 
@@ -199,7 +199,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
       zone = next;
     },
     finish(opts = {}) {
-      const stats = pipeline.finish({ flush: opts.flush !== false });
+      const stats = pipeline.finish({ flush: opts.flush !== false, cut: opts.cut === true });
       const text = take();
       return {
         text,

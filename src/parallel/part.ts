@@ -66,5 +66,6 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
       }
     }
   }
-  return job.finish();
+  // A part with a tail stops following what is still open: those messages are aged out.
+  return job.finish({ cut: part.pieces.some((p) => p.zone === 'tail') });
 }
