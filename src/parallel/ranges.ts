@@ -15,7 +15,9 @@
  * across a log rotation.
  *
  * Plain files are split at line starts. A gzip file cannot be read from the middle: it is
- * one piece, never cut, and never read as a lead-in.
+ * one piece, never cut, and never read as a lead-in. A part reads the stamps at the head of
+ * its file first, so yearless stamps get the years a whole-file read gives them (unless the
+ * file's stamps are out of time order, or it spans more than a year).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
