@@ -106,8 +106,14 @@ function cleanDisplay(raw: string): string | undefined {
   return d.length > 0 ? d : undefined;
 }
 
+export interface ParsedAddress {
+  address: string;
+  local: string;
+  domain?: string;
+}
+
 /** Splits `local@domain` (angle brackets and whitespace already removed); domain normalised. */
-export function parseAddress(addr: string): { address: string; local: string; domain?: string } | undefined {
+export function parseAddress(addr: string): ParsedAddress | undefined {
   let a = addr.trim();
   if (a.startsWith('<') && a.endsWith('>')) a = a.slice(1, -1).trim();
   // Source route "@relay1,@relay2:user@domain" (RFC 5321 4.1.2, obsolete).

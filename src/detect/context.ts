@@ -5,12 +5,18 @@
  * authentication results — so the rules stay small pure functions.
  */
 import type { HeaderValue, MessageRecord } from '../correlate/record.js';
-import { parseAddress, parseAddressHeader, type AddressHeader, type Mailbox } from './address.js';
+import {
+  parseAddress,
+  parseAddressHeader,
+  type AddressHeader,
+  type Mailbox,
+  type ParsedAddress,
+} from './address.js';
 import { authView, type AuthView } from './auth-view.js';
 import { authservIdOf, isOurAuthserv, milterAdded, policyFromOurHeaders } from './authserv.js';
 import type { CompiledConfig } from './compiled.js';
 import { normalizeDomain, orgDomain } from './domains.js';
-import { MAX_ORG_CACHE } from './limits.js';
+import { MAX_ORG_CACHE, MAX_PARSED_ADDRESS_CACHE } from './limits.js';
 import type { RuleId } from './rule-ids.js';
 import type { DetectorState } from './state.js';
 
@@ -136,6 +142,37 @@ function factsFromTable(raw: string): DomainFacts {
 }
 
 /**
+ * From values and envelope senders already parsed: the same senders come back message
+ * after message. Bounded (short values only, cleared when full); the parsed objects are
+ * shared between messages, and rules only read them.
+ */
+const fromHeaders = new Map<string, AddressHeader>();
+const envelopes = new Map<string, ParsedAddress | null>();
+const MAX_CACHED_VALUE_CHARS = 256;
+
+function fromHeaderOf(value: string): AddressHeader {
+  if (value.length > MAX_CACHED_VALUE_CHARS) return parseAddressHeader(value);
+  let h = fromHeaders.get(value);
+  if (h === undefined) {
+    h = parseAddressHeader(value);
+    if (fromHeaders.size >= MAX_PARSED_ADDRESS_CACHE) fromHeaders.clear();
+    fromHeaders.set(value, h);
+  }
+  return h;
+}
+
+function envelopeOf(addr: string): ParsedAddress | undefined {
+  if (addr.length > MAX_CACHED_VALUE_CHARS) return parseAddress(addr);
+  let p = envelopes.get(addr);
+  if (p === undefined) {
+    p = parseAddress(addr) ?? null;
+    if (envelopes.size >= MAX_PARSED_ADDRESS_CACHE) envelopes.clear();
+    envelopes.set(addr, p);
+  }
+  return p ?? undefined;
+}
+
+/**
  * Header-borne results are believed only when our side wrote them: Received-SPF only on
  * mail from inside (an upstream hop of ours added it); Authentication-Results only with our
  * authserv-id, and on mail from outside only when a milter on this host added it.
@@ -251,7 +288,7 @@ export function buildContext(
 
   const first = ctx.fromValues[0];
   if (first !== undefined) {
-    ctx.fromHeader = parseAddressHeader(first.value);
+    ctx.fromHeader = fromHeaderOf(first.value);
     const box = ctx.fromHeader.mailboxes[0];
     if (box !== undefined) ctx.from = box;
     if (box?.domain !== undefined) {
@@ -271,7 +308,7 @@ export function buildContext(
   const env = record.envelope.from;
   if (env !== undefined) {
     ctx.envFrom = env;
-    const p = env === '' ? undefined : parseAddress(env);
+    const p = env === '' ? undefined : envelopeOf(env);
     if (p !== undefined) {
       ctx.envLocal = p.local;
       if (p.domain !== undefined) {

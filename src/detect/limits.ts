@@ -13,6 +13,8 @@ export const MAX_DISPLAY_NAME_CHARS = 256;
 export const MAX_ORG_CACHE = 20_000;
 /** Addresses whose learnable protected domain the detector keeps (recipients repeat). */
 export const MAX_ADDRESS_CACHE = 20_000;
+/** From values and envelope senders the context keeps parsed (each cache). */
+export const MAX_PARSED_ADDRESS_CACHE = 4_096;
 /** Entries kept in the look-alike result cache. */
 export const MAX_LOOKALIKE_CACHE = 20_000;
 /** Domains learned as protected from recipients when none are configured. */
