@@ -7,13 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runPipeline } from '../pipeline.js';
 import { createDetector } from '../detect/index.js';
 import { parseConfig } from '../detect/config.js';
 import { createFormatter } from '../output/index.js';
 import { recordToJson } from '../cli/commands/messages.js';
 import { eventToJson } from '../cli/commands/parse.js';
-import { runParallel, workerLimits } from './index.js';
+import { runParallel, splitByPosition, workerLimits } from './index.js';
 import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
 import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS } from '../limits.js';
 import { createJob } from './job.js';
@@ -352,6 +353,48 @@ test('split by position: parse over parts, and rotated files split as one stream
       onOutput: (t) => viaParts.push(t),
       split: SPLIT,
     });
+    assert.deepEqual(sorted(viaParts.join('')), records.sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('split by position across a log rotation with a gzip file: messages open at the rotation are reported once, whole', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-parts-gz-'));
+  try {
+    const log = centralLog(300);
+    // Rotated in the middle of the traffic: between the SMTP connections and the queue ids
+    // of the messages they carry (read on their own, the new file's first messages would
+    // start without their connection, and be reported twice).
+    const cut = log.lastIndexOf('\n', log.indexOf(': client=', Math.floor(log.length * 0.8))) + 1;
+    const older = join(dir, 'mail.log.1.gz');
+    const newer = join(dir, 'mail.log');
+    writeFileSync(older, gzipSync(log.slice(0, cut)));
+    writeFileSync(newer, log.slice(cut));
+    const records: string[] = [];
+    await runPipeline([newer, older], {
+      read: { tz: 'UTC' },
+      onRecord: (r) => records.push(JSON.stringify(recordToJson(r, false))),
+    });
+    const viaParts: string[] = [];
+    const res = await runParallel([newer, older], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: false },
+      read: { tz: 'UTC' },
+      onOutput: (t) => viaParts.push(t),
+      // The gzip file weighs five times its size: the cut falls at its end, and the second
+      // part's lead-in is the last 20 kB of lines of the gzip file.
+      split: { leadIn: 20_000, minPart: 2000 },
+    });
+    const parts = await splitByPosition([newer, older], 2, 'messages', { leadIn: 20_000, minPart: 2000 });
+    assert.deepEqual(
+      parts?.[1]?.pieces.map((p) => [p.zone, p.path, p.keep]),
+      [
+        ['lead', older, 20_000],
+        ['own', newer, undefined],
+      ],
+    );
+    assert.equal(res.records, records.length);
     assert.deepEqual(sorted(viaParts.join('')), records.sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });

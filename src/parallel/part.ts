@@ -4,6 +4,7 @@
  * by batch. Plain functions over a Job, so tests run a part without threads.
  */
 import { readLogLines, type ReadOptions } from '../ingest/index.js';
+import type { LogLine } from '../ingest/line.js';
 import type { SpoofwatchError } from '../errors.js';
 import type { Job } from './job.js';
 import { countLinesBefore, TAIL_MS, type Part, type Piece } from './ranges.js';
@@ -13,6 +14,25 @@ export const PART_SEQ_STRIDE = 2 ** 40;
 
 function firstLineOf(piece: Piece): number {
   return piece.start === 0 || piece.gzip ? 1 : countLinesBefore(piece.path, piece.start) + 1;
+}
+
+/** The batches holding the last `bytes` bytes of lines of a file (read whole). */
+async function lastLines(path: string, read: ReadOptions, bytes: number): Promise<LogLine[][]> {
+  const kept: LogLine[][] = [];
+  let size = 0;
+  for await (const batch of readLogLines([path], read)) {
+    kept.push(batch);
+    for (const l of batch) size += l.raw.length + 1;
+    // Drop whole batches from the front while the rest still holds `bytes`.
+    while (kept.length > 1) {
+      let first = 0;
+      for (const l of kept[0]!) first += l.raw.length + 1;
+      if (size - first < bytes) break;
+      kept.shift();
+      size -= first;
+    }
+  }
+  return kept;
 }
 
 export interface PartOptions {
@@ -44,6 +64,11 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
     };
     if (!piece.gzip && (piece.start > 0 || piece.end < piece.size))
       read.range = { start: piece.start, end: piece.end, firstLine };
+    if (piece.keep !== undefined) {
+      // A gzip lead-in: decompressed whole, only its last `keep` bytes of lines are used.
+      for (const batch of await lastLines(piece.path, read, piece.keep)) job.push(batch, seqs);
+      continue;
+    }
     for await (const batch of readLogLines([piece.path], read)) {
       if (batch.length > seqs.length) seqs = new Float64Array(batch.length);
       for (let i = 0; i < batch.length; i++) seqs[i] = seq++;

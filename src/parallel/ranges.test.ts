@@ -76,10 +76,10 @@ test('own pieces cover every byte exactly once, in order, for any n and file mix
       assert.match(order, /^(lead )*(own ?)+( ?tail)*$/, `zones in order: ${order}`);
       const lead = p.pieces.filter((x) => x.zone === 'lead');
       assert.ok(
-        lead.every((x) => !x.gzip),
-        'no lead-in from a gzip file',
+        lead.every((x) => !x.gzip || (x.keep !== undefined && x.start === 0 && x.end === x.size)),
+        'a gzip lead-in is read whole, keeping its last lines',
       );
-      assert.ok(lead.reduce((a, x) => a + x.end - x.start, 0) <= 250);
+      assert.ok(lead.reduce((a, x) => a + (x.keep ?? x.end - x.start), 0) <= 250);
       assert.equal(k === 0 && lead.length > 0, false, 'the first part starts at the beginning');
       assert.equal(
         p.pieces.some((x) => x.zone === 'tail'),
@@ -110,4 +110,23 @@ test('too little input for two parts worth a thread: one part, everything own', 
   const parts = planParts(files, 4, { leadIn: 100, minPart: 100, snap });
   assert.equal(parts.length, 1);
   assert.deepEqual(zones(parts[0]!), [['own', 'a', 0, 150]]);
+});
+
+test('after a gzip file, the lead-in reads it whole and keeps its last bytes of lines', () => {
+  const files: InputFile[] = [
+    { path: 'old.gz', size: 100, gzip: true },
+    { path: 'new', size: 500, gzip: false },
+  ];
+  // Weighted 500 + 500, the cut 30 bytes into the plain file: the lead-in takes those 30
+  // bytes and the last 70 bytes of lines of the gzip file.
+  const parts = planParts(files, 2, { leadIn: 100, minPart: 100, snap });
+  assert.equal(parts.length, 2);
+  assert.deepEqual(
+    parts[1]!.pieces.map((x) => [x.zone, x.path, x.start, x.end, x.keep]),
+    [
+      ['lead', 'old.gz', 0, 100, 70],
+      ['lead', 'new', 0, 30, undefined],
+      ['own', 'new', 30, 500, undefined],
+    ],
+  );
 });

@@ -15,7 +15,8 @@
  * across a log rotation.
  *
  * Plain files are split at line starts. A gzip file cannot be read from the middle: it is
- * one piece, never cut, and never read as a lead-in. A part reads the stamps at the head of
+ * one piece, never cut; as a lead-in it is decompressed whole and only its last lines are
+ * used (so a message open across a log rotation is still seen whole). A part reads the stamps at the head of
  * its file first, so yearless stamps get the years a whole-file read gives them (unless the
  * file's stamps are out of time order, or it spans more than a year).
  */
@@ -54,6 +55,8 @@ export interface Piece {
   end: number;
   /** lead: read to know what is open; own: counted and reported; tail: finishes own messages. */
   zone: Zone;
+  /** A gzip lead-in is read whole, but only the lines of its last `keep` bytes are used. */
+  keep?: number;
 }
 
 /** What one worker reads: lead-in pieces, own pieces, tail pieces, in input order. */
@@ -191,8 +194,14 @@ function leadBefore(
   for (let i = at.file, pos = at.pos; need > 0;) {
     if (pos === 0) {
       i--;
-      if (i < 0 || inputs[i]!.gzip) break;
-      pos = inputs[i]!.size;
+      if (i < 0) break;
+      const f = inputs[i]!;
+      if (f.gzip) {
+        // Read whole (it cannot be read from the middle); only its last `need` bytes count.
+        lead.unshift({ ...piece(f, 0, f.size, 'lead'), keep: need });
+        break;
+      }
+      pos = f.size;
       continue;
     }
     const f = inputs[i]!;
