@@ -18,7 +18,7 @@ per message, in the order messages close. NOQUEUE rejects are records too.
 
 Options:
       --window MINUTES     emit a record that saw no line for this long (log time; default 120)
-      --with-lines         include the raw log lines of each record (default: file:line refs only)
+      --with-lines         include the raw log lines of each record (default: file and line refs only)
       --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
       --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
       --until TIME         skip lines at or after TIME

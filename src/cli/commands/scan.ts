@@ -22,7 +22,7 @@ Amavis, postscreen, HAProxy), assembles each message and gives it a verdict:
   suspicious   discrepancies that need a look
   unknown      the logs lack what the decision needs (see "missing")
   clean        the logs carry enough to decide, and nothing is wrong
-Every verdict cites its log lines (file:line).
+Every verdict cites its log lines (file and line numbers).
 
 FILES may be plain or .gz; rotated sets are read oldest first; "-" reads stdin.
 With no FILES: stdin when piped, else /var/log/mail.log*.
