@@ -8,8 +8,7 @@
  *   --lines N     size of the generated log (default 1,000,000)
  *   --hosts N     the generated log is a central syslog of N MX hosts (default 1)
  *   --workers N   also time `scan --workers N` (default 2; 1 skips it). A large file is
- *                 split by position between the workers (src/parallel/ranges.ts); without
- *                 --workers, scan uses one thread per core on such a file (the "scan" row)
+ *                 split by position between the workers (src/parallel/ranges.ts)
  *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
  *                 shifted queue ids and times
  *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
@@ -129,8 +128,6 @@ function benchFile(label, file, hosts) {
     ['spoofwatch parse --summary --workers 1', process.execPath, [BIN, 'parse', '--summary', file, ...one]],
     ['spoofwatch messages --workers 1', process.execPath, [BIN, 'messages', file, ...one]],
     ['spoofwatch scan --format jsonl --workers 1', process.execPath, [...scan, ...one]],
-    // The default: one thread per core for a file this large.
-    ['spoofwatch scan --format jsonl', process.execPath, scan],
   ];
   if (values.compare)
     runs.push([
@@ -174,7 +171,7 @@ function synthetic(n, hosts) {
   return file;
 }
 
-/** Flat memory: scan's peak RSS on N and on 10×N lines, with one thread and by default. */
+/** Flat memory: scan's peak RSS on N and on 10×N lines, with one thread and with --workers. */
 function memoryRun(n, hosts) {
   console.log(`\n## memory: scan --format jsonl on ${fmt(n)} and ${fmt(10 * n)} lines`);
   const rows = [];
@@ -183,7 +180,7 @@ function memoryRun(n, hosts) {
     const lines = countLines(file);
     for (const [how, extra] of [
       ['--workers 1', ['--workers', '1']],
-      ['default', []],
+      [`--workers ${WORKERS}`, ['--workers', String(WORKERS)]],
     ]) {
       const r = measure(process.execPath, [BIN, 'scan', '--format', 'jsonl', file, ...extra]);
       rows.push({ size, lines, how, ...r });
@@ -195,7 +192,7 @@ function memoryRun(n, hosts) {
     console.log(
       `| ${fmt(r.lines)} | ${r.how} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
     );
-  for (const how of ['--workers 1', 'default']) {
+  for (const how of ['--workers 1', `--workers ${WORKERS}`]) {
     const [a, b] = rows.filter((r) => r.how === how);
     if (a?.rss && b?.rss)
       console.log(`\npeak RSS (${how}) at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);

@@ -3,7 +3,7 @@
 /** Worker threads at most (more than the machine has cores only adds copying). */
 export const MAX_WORKERS = 32;
 /**
- * Threads used without --workers: one per core up to this. Each thread reads, parses and
+ * Threads of `--workers auto`: one per core up to this. Each thread reads, parses and
  * checks its part alone, so more cores keep paying off; the cap keeps the memory of a run
  * (a heap per thread) modest on large machines.
  */

@@ -8,19 +8,18 @@ import type { JobSpec } from './job.js';
 
 const MIN_SPLIT_MIB = (2 * MIN_PART_BYTES) / (1024 * 1024);
 
-export const WORKERS_HELP = `      --workers N        threads (default: one per core, at most ${MAX_AUTO_WORKERS}, for log files
-                           of ${MIN_SPLIT_MIB} MiB or more; else 1). Files are split by position:
-                           each thread reads its part and a little on either side,
-                           so a message that crosses a split is still reported once,
-                           whole. With N given for other input (stdin, small files),
-                           lines are spread by mail host (syslog host field).
-                           Output lines of different threads interleave (--workers 1
-                           keeps the order of a single thread), and what a run learns
-                           (protected domains guessed when none are configured,
-                           third-party pairs) is learned per thread`;
+export const WORKERS_HELP = `      --workers N|auto   threads (default 1; auto: one per core, at most ${MAX_AUTO_WORKERS}, for log
+                           files of ${MIN_SPLIT_MIB} MiB or more). Files are split by position: each
+                           thread reads its part and a little on either side, so a
+                           message that crosses a split is still reported once, whole.
+                           For stdin and small files, lines are spread by mail host.
+                           Output lines of different threads interleave; what a run
+                           learns (protected domains guessed when none are configured,
+                           third-party pairs) is learned per thread; each thread has its
+                           own heap, so peak memory grows with N`;
 
 /**
- * The thread count: `--workers N` as given; without it one thread per core (at most
+ * The thread count: 1 without --workers; `auto` is one thread per core (at most
  * MAX_AUTO_WORKERS) when the inputs are files large enough to split by position, else 1,
  * so small inputs and stdin run exactly as a single thread does.
  */
@@ -29,7 +28,7 @@ export async function resolveWorkers(
   inputs: string[],
   kind: JobSpec['kind'],
 ): Promise<number> {
-  if (value !== undefined) return workersOption(value);
+  if (value !== 'auto') return workersOption(value);
   const n = Math.min(availableParallelism(), MAX_AUTO_WORKERS);
   if (n < 2) return 1;
   const parts = await splitByPosition(inputs, n, kind);
@@ -43,7 +42,7 @@ export function workersOption(value: string | undefined): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
     throw new SpoofwatchError(
       'USAGE',
-      `--workers: expected a whole number from 1 to ${MAX_WORKERS}, got "${value}"`,
+      `--workers: expected "auto" or a whole number from 1 to ${MAX_WORKERS}, got "${value}"`,
     );
   return n;
 }
