@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPipeline } from '../pipeline.js';
-import { createDetector } from '../detect/index.js';
 import { parseConfig } from '../detect/config.js';
-import { createFormatter } from '../output/index.js';
 import { scanParallel } from './scan.js';
+import { scanOneThread, sortedLines } from './test-support.js';
 
 const CORPUS = join(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'corpus', 'public');
 
@@ -26,30 +24,13 @@ function fullSyslogLogs(dir: string): string[] {
   return out;
 }
 
-const sorted = (chunks: string[]): string[] =>
-  chunks
-    .join('')
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
-
 test(
   'scan --workers 2 over the whole corpus: the same JSONL lines as one thread',
   { skip: existsSync(CORPUS) ? false : `corpus not found at ${CORPUS} (../shared/corpus/public)` },
   async () => {
     const files = fullSyslogLogs(CORPUS);
     const config = parseConfig('protectedDomains:\n  - example.com\n');
-    const single: string[] = [];
-    const detector = createDetector(config);
-    const formatter = createFormatter(
-      'jsonl',
-      { write: (s) => single.push(s) },
-      { color: false, minVerdict: 'clean' },
-    );
-    const stats = await runPipeline(files, {
-      read: { tz: 'UTC' },
-      onRecord: (r) => formatter.write(detector.detect(r)),
-    });
+    const { text: single, stats } = await scanOneThread(files, config);
     const multi: string[] = [];
     const res = await scanParallel(files, {
       workers: 2,
@@ -60,10 +41,10 @@ test(
       read: { tz: 'UTC' },
       out: { write: (s) => multi.push(s) },
     });
-    const a = sorted(single);
+    const a = sortedLines(single);
     assert.ok(a.length > 1000, `${a.length} records`);
     assert.equal(res.stats.lines, stats.lines);
-    assert.deepEqual(sorted(multi), a);
+    assert.deepEqual(sortedLines(multi.join('')), a);
   },
 );
 
@@ -83,17 +64,7 @@ test(
       // Fixtures pasted together from many months out of order (Feb, Dec, Sep, Jan ...): each
       // jump back of nine months is read as a new year, so the years depend on where reading starts.
       if (file.includes('lightmeter-controlcenter')) continue;
-      const single: string[] = [];
-      const detector = createDetector(config);
-      const formatter = createFormatter(
-        'jsonl',
-        { write: (s) => single.push(s) },
-        { color: false, minVerdict: 'clean' },
-      );
-      await runPipeline([file], {
-        read: { tz: 'UTC' },
-        onRecord: (r) => formatter.write(detector.detect(r)),
-      });
+      const { text: single } = await scanOneThread([file], config);
       const multi: string[] = [];
       const res = await scanParallel([file], {
         workers: 4,
@@ -106,8 +77,8 @@ test(
         // Parts of about a quarter of the file; lead-in and tail caps far below a part.
         split: { leadIn: Math.floor(size / 16), minPart: Math.floor(size / 5) },
       });
-      const a = sorted(single);
-      const b = sorted(multi);
+      const a = sortedLines(single);
+      const b = sortedLines(multi.join(''));
       if (JSON.stringify(a) !== JSON.stringify(b)) {
         const only = (x: string[], y: string[]) => x.filter((l) => !y.includes(l)).length;
         failures.push(

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runPipeline } from '../pipeline.js';
-import { createDetector } from '../detect/index.js';
 import { parseConfig } from '../detect/config.js';
-import { createFormatter } from '../output/index.js';
 import { recordToJson } from '../cli/commands/messages.js';
 import { eventToJson } from '../cli/commands/parse.js';
 import { runParallel, splitByPosition, workerLimits } from './index.js';
@@ -19,6 +17,7 @@ import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
 import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS } from '../limits.js';
 import { createJob } from './job.js';
 import { scanParallel } from './scan.js';
+import { scanOneThread, sortedLines } from './test-support.js';
 
 const CONFIG = parseConfig('protectedDomains:\n  - example.com\ntrustedNetworks:\n  - 192.0.2.0/24\n');
 const HOSTS = ['mx1.example.com', 'mx2.example.com', 'relay.example.org'];
@@ -77,29 +76,9 @@ function withLog<T>(text: string, fn: (path: string) => Promise<T>): Promise<T> 
   return fn(path).finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
-const sorted = (text: string): string[] =>
-  text
-    .split('\n')
-    .filter((l) => l !== '')
-    .sort();
-
 test('scan --workers 3: the same JSONL lines and counts as one thread, over a central log of three hosts', async () => {
   await withLog(centralLog(300), async (path) => {
-    const single: string[] = [];
-    const detector = createDetector(CONFIG);
-    const formatter = createFormatter(
-      'jsonl',
-      { write: (s) => single.push(s) },
-      { color: false, minVerdict: 'clean' },
-    );
-    let records = 0;
-    const stats = await runPipeline([path], {
-      read: { tz: 'UTC' },
-      onRecord: (r) => {
-        records++;
-        formatter.write(detector.detect(r));
-      },
-    });
+    const { text: single, records, stats } = await scanOneThread([path], CONFIG);
     const multi: string[] = [];
     const res = await scanParallel([path], {
       workers: 3,
@@ -111,7 +90,7 @@ test('scan --workers 3: the same JSONL lines and counts as one thread, over a ce
       out: { write: (s) => multi.push(s) },
     });
     assert.ok(records > 250);
-    assert.deepEqual(sorted(multi.join('')), sorted(single.join('')));
+    assert.deepEqual(sortedLines(multi.join('')), sortedLines(single));
     assert.equal(res.records, records);
     assert.equal(res.stats.lines, stats.lines);
     assert.equal(res.stats.recognised, stats.recognised);
@@ -166,7 +145,7 @@ test('messages and parse through workers: the same lines, and parse counters key
       read: { tz: 'UTC' },
       onOutput: (t) => viaWorkers.push(t),
     });
-    assert.deepEqual(sorted(viaWorkers.join('')), records.sort());
+    assert.deepEqual(sortedLines(viaWorkers.join('')), records.sort());
 
     const events: string[] = [];
     const stats = await runPipeline([path], {
@@ -181,7 +160,7 @@ test('messages and parse through workers: the same lines, and parse counters key
       read: { tz: 'UTC' },
       onOutput: (t) => parsed.push(t),
     });
-    assert.deepEqual(sorted(parsed.join('')), events.sort());
+    assert.deepEqual(sortedLines(parsed.join('')), events.sort());
     assert.equal(JSON.stringify(res.stats.byProgram), JSON.stringify(stats.byProgram));
     assert.equal(
       JSON.stringify(res.stats.unrecognisedByProgram),
@@ -242,21 +221,7 @@ const SPLIT = { leadIn: 6000, minPart: 2000 };
 
 test('split by position: scan --workers 3 on one file gives the same JSONL lines and counts as one thread', async () => {
   await withLog(centralLog(400), async (path) => {
-    const single: string[] = [];
-    const detector = createDetector(CONFIG);
-    const formatter = createFormatter(
-      'jsonl',
-      { write: (s) => single.push(s) },
-      { color: false, minVerdict: 'clean' },
-    );
-    let records = 0;
-    const stats = await runPipeline([path], {
-      read: { tz: 'UTC' },
-      onRecord: (r) => {
-        records++;
-        formatter.write(detector.detect(r));
-      },
-    });
+    const { text: single, records, stats } = await scanOneThread([path], CONFIG);
     const multi: string[] = [];
     let progress = 0;
     const res = await scanParallel([path], {
@@ -273,8 +238,8 @@ test('split by position: scan --workers 3 on one file gives the same JSONL lines
       split: SPLIT,
     });
     assert.ok(records > 300);
-    const a = sorted(single.join(''));
-    assert.deepEqual(sorted(multi.join('')), a, 'every message once, assembled from all of its lines');
+    const a = sortedLines(single);
+    assert.deepEqual(sortedLines(multi.join('')), a, 'every message once, assembled from all of its lines');
     assert.equal(
       new Set(a.map((l) => (JSON.parse(l) as { id: string }).id)).size,
       a.length,
@@ -310,7 +275,7 @@ test('split by position: evidence cites the same file:line as one thread (line n
       onOutput: (t) => multi.push(t),
       split: SPLIT,
     });
-    assert.deepEqual(sorted(multi.join('')), single.sort());
+    assert.deepEqual(sortedLines(multi.join('')), single.sort());
   });
 });
 
@@ -337,7 +302,7 @@ test('split by position: parse over parts, and rotated files split as one stream
       onOutput: (t) => parsed.push(t),
       split: SPLIT,
     });
-    assert.deepEqual(sorted(parsed.join('')), events.sort());
+    assert.deepEqual(sortedLines(parsed.join('')), events.sort());
     assert.equal(JSON.stringify(res.stats.byProgram), JSON.stringify(stats.byProgram));
 
     const records: string[] = [];
@@ -353,7 +318,7 @@ test('split by position: parse over parts, and rotated files split as one stream
       onOutput: (t) => viaParts.push(t),
       split: SPLIT,
     });
-    assert.deepEqual(sorted(viaParts.join('')), records.sort());
+    assert.deepEqual(sortedLines(viaParts.join('')), records.sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -395,7 +360,7 @@ test('split by position across a log rotation with a gzip file: messages open at
       ],
     );
     assert.equal(res.records, records.length);
-    assert.deepEqual(sorted(viaParts.join('')), records.sort());
+    assert.deepEqual(sortedLines(viaParts.join('')), records.sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
