@@ -1,6 +1,13 @@
-/** --since / --until / --syslog-name into the ingest line selection. */
+/** --tz / --since / --until / --syslog-name: their help, and the ingest line selection they make. */
 import { parseTimeOption, type LineSelection } from '../ingest/select.js';
 import { SpoofwatchError } from '../errors.js';
+
+/** The help lines of the options that choose which lines are read (scan, messages, parse). */
+export const SELECT_HELP = `      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
+      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
+      --until TIME         skip lines at or after TIME
+      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
+                           milter, policy and proxy lines are always read`;
 
 export function lineSelection(values: {
   since?: string | undefined;

@@ -8,7 +8,7 @@ import type { JobSpec } from './job.js';
 
 const MIN_SPLIT_MIB = (2 * MIN_PART_BYTES) / (1024 * 1024);
 
-export const WORKERS_HELP = `      --workers N|auto   threads (default 1; auto: one per core, at most ${MAX_AUTO_WORKERS}, for log
+export const WORKERS_HELP = `      --workers N|auto     threads (default 1; auto: one per core, at most ${MAX_AUTO_WORKERS}, for log
                            files of ${MIN_SPLIT_MIB} MiB or more). Files are split by position: each
                            thread reads its part and a little on either side, so a
                            message that crosses a split is still reported once, whole.

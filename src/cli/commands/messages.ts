@@ -2,7 +2,7 @@
 import { runPipeline } from '../../pipeline.js';
 import type { MessageRecord } from '../../correlate/record.js';
 import { oneOf, parseCommandArgs, positiveNumber } from '../args.js';
-import { lineSelection } from '../select.js';
+import { lineSelection, SELECT_HELP } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -19,11 +19,7 @@ per message, in the order messages close. NOQUEUE rejects are records too.
 Options:
       --window MINUTES     emit a record that saw no line for this long (log time; default 120)
       --with-lines         include the raw log lines of each record (default: file and line refs only)
-      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
-      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
-      --until TIME         skip lines at or after TIME
-      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
-                           milter, policy and proxy lines are always read
+${SELECT_HELP}
 ${WORKERS_HELP}
   -h, --help               show this help
 `;

@@ -2,7 +2,7 @@
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
 import { oneOf, parseCommandArgs } from '../args.js';
-import { lineSelection } from '../select.js';
+import { lineSelection, SELECT_HELP } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -18,11 +18,7 @@ oldest first, "-" reads stdin. With no FILES: stdin when piped, else /var/log/ma
 
 Options:
       --summary            print only {"lines","recognised","unrecognised","byProgram",...}
-      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
-      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
-      --until TIME         skip lines at or after TIME
-      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
-                           milter, policy and proxy lines are always read
+${SELECT_HELP}
 ${WORKERS_HELP}
   -h, --help               show this help
 `;

@@ -6,7 +6,7 @@ import { defaultConfig, loadConfig } from '../../detect/config.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
 import { createFormatter, formatFromPath, type ScanSummary } from '../../output/index.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
-import { lineSelection } from '../select.js';
+import { lineSelection, SELECT_HELP } from '../select.js';
 import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress, reportDone } from '../terminal.js';
@@ -38,11 +38,7 @@ Options:
       --fail-on LEVEL      exit 1 when any message reaches LEVEL
       --window MINUTES     emit a message that saw no line for this long (log time; default 120)
       --no-color           no ANSI colour (also NO_COLOR, TERM=dumb, CI)
-      --tz local|UTC       time zone of log stamps that carry none (default: this machine's)
-      --since TIME         skip lines before TIME (2026-11-20, 2026-11-20T10:00Z, or an age: 36h, 7d)
-      --until TIME         skip lines at or after TIME
-      --syslog-name NAME   only this Postfix instance's lines (repeatable: postfix-in, postfix/submission);
-                           milter, policy and proxy lines are always read
+${SELECT_HELP}
 ${WORKERS_HELP}
   -h, --help               show this help
 
