@@ -186,7 +186,7 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       reclose = r;
     } else {
       if (!create) return null;
-      r = table.create(h, qid, ev.line.time);
+      r = table.create(h, qid, ev.line.time, ev.line.src);
       if (!MTA_PRODUCERS.has(ev.producer)) counters.orphanEvents++;
     }
     addLine(r, ev);

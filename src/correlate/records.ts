@@ -38,8 +38,6 @@ export interface HostState {
   byMessageId: Map<string, OpenRecord | null>;
   /** Closed records waiting for their release time, in release order. */
   grace: Fifo<OpenRecord>;
-  /** NOQUEUE records numbered per host: ids stay the same whatever other hosts log. */
-  noqueueSeq: number;
 }
 
 export interface TableCounters {
@@ -105,7 +103,6 @@ export class RecordTable {
         heldByQid: new Map(),
         byMessageId: new Map(),
         grace: new Fifo<OpenRecord>(),
-        noqueueSeq: 0,
       };
       this.hosts.set(name, h);
     }
@@ -119,13 +116,7 @@ export class RecordTable {
    */
   private pruneHosts(): void {
     for (const [name, h] of this.hosts) {
-      if (
-        h.order.size === 0 &&
-        h.waiting.size === 0 &&
-        h.heldByQid.size === 0 &&
-        h.grace.size === 0 &&
-        h.noqueueSeq === 0
-      ) {
+      if (h.order.size === 0 && h.waiting.size === 0 && h.heldByQid.size === 0 && h.grace.size === 0) {
         this.hosts.delete(name);
       }
     }
@@ -157,12 +148,16 @@ export class RecordTable {
     return h.byQid.get(queueId) ?? h.heldByQid.get(queueId);
   }
 
-  /** A new open record; evicts the oldest open record first when the table is full. */
-  create(h: HostState, queueId: string | undefined, time: number | null, at?: SourceRef): OpenRecord {
+  /**
+   * A new open record, opened by the line `at`; evicts the oldest open record first when
+   * the table is full. A message without a queue id (rejected before Postfix queued it) is
+   * named by that line: the same name however `--workers` split the input.
+   */
+  create(h: HostState, queueId: string | undefined, time: number | null, at: SourceRef): OpenRecord {
     while (this.open >= this.maxOpen && this.evictOldest(h)) {
       /* evicted one */
     }
-    const id = queueId !== undefined ? `${h.name}/${queueId}` : noqueueId(h, at);
+    const id = queueId !== undefined ? `${h.name}/${queueId}` : `${h.name}/NOQUEUE/${at.file}:${at.line}`;
     const rec: MessageRecord = {
       id,
       host: h.name,
@@ -380,12 +375,4 @@ export class RecordTable {
       for (let r = h.waiting.head; r !== null; r = h.waiting.head) this.close(r, reason);
     }
   }
-}
-
-/**
- * A message without a queue id (rejected before Postfix queued it) is named by the line
- * that opened it: the same name however the input was split between `--workers` threads.
- */
-function noqueueId(h: HostState, at: SourceRef | undefined): string {
-  return at === undefined ? `${h.name}/NOQUEUE/${++h.noqueueSeq}` : `${h.name}/NOQUEUE/${at.file}:${at.line}`;
 }
