@@ -12,8 +12,25 @@ import { countLinesBefore, TAIL_MS, type Part, type Piece } from './ranges.js';
 /** Part k's lines are numbered from k * PART_SEQ_STRIDE, so first appearances order across parts. */
 export const PART_SEQ_STRIDE = 2 ** 40;
 
-function firstLineOf(piece: Piece): number {
-  return piece.start === 0 || piece.gzip ? 1 : countLinesBefore(piece.path, piece.start) + 1;
+/**
+ * The line number of each piece's first line. Pieces of one file follow each other (lead-in,
+ * own, tail), so each count goes on from where the last one stopped instead of from byte 0.
+ */
+function lineNumbers(): (piece: Piece) => number {
+  let path = '';
+  let pos = 0;
+  let lines = 0;
+  return (piece) => {
+    if (piece.start === 0 || piece.gzip) return 1;
+    if (piece.path !== path || piece.start < pos) {
+      path = piece.path;
+      pos = 0;
+      lines = 0;
+    }
+    lines += countLinesBefore(piece.path, piece.start, pos);
+    pos = piece.start;
+    return lines + 1;
+  };
 }
 
 /** The batches holding the last `bytes` bytes of lines of a file (read whole). */
@@ -50,6 +67,7 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
   let zone: Piece['zone'] | null = null;
   // Log time of the last own line: the tail reads until TAIL_MS past it.
   let lastOwnTime: number | null = null;
+  const firstLineOf = lineNumbers();
   pieces: for (const piece of part.pieces) {
     const firstLine = firstLineOf(piece);
     if (piece.zone !== zone) {

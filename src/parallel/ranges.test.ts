@@ -29,6 +29,7 @@ test('a split moves to the next line start; line numbers at a position are count
     assert.equal(countLinesBefore(p, 0), 0);
     assert.equal(countLinesBefore(p, 5), 1);
     assert.equal(countLinesBefore(p, 16), 4);
+    assert.equal(countLinesBefore(p, 16, 5), 3, 'counted on from a later start');
   });
 });
 

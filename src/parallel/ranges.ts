@@ -59,6 +59,10 @@ export interface Piece {
   keep?: number;
 }
 
+function piece(f: InputFile, start: number, end: number, zone: Zone): Piece {
+  return { path: f.path, gzip: f.gzip, size: f.size, start, end, zone };
+}
+
 /** What one worker reads: lead-in pieces, own pieces, tail pieces, in input order. */
 export interface Part {
   pieces: Piece[];
@@ -88,14 +92,17 @@ export function lineStartAtOrAfter(path: string, pos: number, size: number): num
   }
 }
 
-/** Newlines in bytes [0, end) of a plain file: the line number at `end` is this + 1. */
-export function countLinesBefore(path: string, end: number): number {
-  if (end <= 0) return 0;
+/**
+ * Newlines in bytes [from, end) of a plain file (from 0 by default): the line number at
+ * `end` is this + 1 (+ the newlines before `from`).
+ */
+export function countLinesBefore(path: string, end: number, from = 0): number {
+  if (end <= from) return 0;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
     let n = 0;
-    let at = 0;
+    let at = from;
     while (at < end) {
       const got = readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
       if (got <= 0) break;
@@ -126,14 +133,6 @@ export function planParts(
   const weight = (f: InputFile): number => (f.gzip ? 5 * f.size : f.size);
   const total = inputs.reduce((a, f) => a + weight(f), 0);
   const parts = Math.max(1, Math.min(n, Math.floor(total / minPart)));
-  const piece = (f: InputFile, start: number, end: number, zone: Zone): Piece => ({
-    path: f.path,
-    gzip: f.gzip,
-    size: f.size,
-    start,
-    end,
-    zone,
-  });
   if (parts === 1) return [{ pieces: inputs.map((f) => piece(f, 0, f.size, 'own')) }];
 
   // Cut points in the weighted stream, each moved to a line start (plain) or a file edge (gzip).
@@ -168,8 +167,8 @@ export function planParts(
       if (end > start) own.push(piece(f, start, end, 'own'));
     }
     if (own.length === 0) continue; // two cuts at the same place
-    const lead = out.length === 0 ? [] : leadBefore(inputs, from, leadIn, snap, piece);
-    const tail = k + 2 === bounds.length ? [] : tailAfter(inputs, to, leadIn, snap, piece);
+    const lead = out.length === 0 ? [] : leadBefore(inputs, from, leadIn, snap);
+    const tail = k + 2 === bounds.length ? [] : tailAfter(inputs, to, leadIn, snap);
     out.push({ pieces: [...lead, ...own, ...tail] });
   }
   if (out.length === 1) return [{ pieces: inputs.map((f) => piece(f, 0, f.size, 'own')) }];
@@ -187,7 +186,6 @@ function leadBefore(
   at: Cut,
   bytes: number,
   snap: typeof lineStartAtOrAfter,
-  piece: (f: InputFile, start: number, end: number, zone: Zone) => Piece,
 ): Piece[] {
   const lead: Piece[] = [];
   let need = bytes;
@@ -220,7 +218,6 @@ function tailAfter(
   at: Cut,
   bytes: number,
   snap: typeof lineStartAtOrAfter,
-  piece: (f: InputFile, start: number, end: number, zone: Zone) => Piece,
 ): Piece[] {
   const tail: Piece[] = [];
   let need = bytes;
