@@ -1,10 +1,11 @@
 /**
- * For the `--workers` tests: the single-threaded scan that a threaded run must match, and
+ * For the `--workers` tests: the single-threaded scan and messages a threaded run must match, and
  * JSONL text as sorted lines (threads may interleave their output).
  */
 import { runPipeline, type PipelineStats } from '../pipeline.js';
 import { createDetector, type Config } from '../detect/index.js';
 import { createFormatter } from '../output/index.js';
+import { recordToJson } from '../cli/commands/messages.js';
 
 export interface SingleScan {
   /** The JSONL output, one document per message. */
@@ -31,6 +32,16 @@ export async function scanOneThread(paths: string[], config: Config): Promise<Si
     },
   });
   return { text: out.join(''), records, stats };
+}
+
+/** `messages --workers 1` over the paths: one JSON document per record. */
+export async function messagesOneThread(paths: string[], withLines: boolean): Promise<string[]> {
+  const out: string[] = [];
+  await runPipeline(paths, {
+    read: { tz: 'UTC' },
+    onRecord: (r) => out.push(JSON.stringify(recordToJson(r, withLines))),
+  });
+  return out;
 }
 
 /** Output lines, sorted, without empty ones. */
