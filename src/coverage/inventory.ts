@@ -5,6 +5,7 @@
  */
 import { isLocalRelay } from '../correlate/links.js';
 import type { LogEvent } from '../parse/event.js';
+import { producerOf } from '../parse/index.js';
 
 /** Distinct values kept per host per set (programs, relays): beyond this they are counted as "other". */
 export const MAX_INVENTORY_ITEMS = 200;
@@ -143,13 +144,7 @@ export function mtaOfHost(h: HostInventory): 'postfix' | 'sendmail' | 'exim' | '
   for (const m of h.mtas) {
     let lines = 0;
     for (const [prog, n] of Object.entries(h.programs)) {
-      const isM =
-        m === 'postfix'
-          ? prog.includes('postfix') || prog.includes('/')
-          : m === 'sendmail'
-            ? prog.startsWith('sendmail') || prog.startsWith('sm-')
-            : prog.startsWith('exim');
-      if (isM) lines += n;
+      if (producerOf(prog) === m) lines += n;
     }
     if (lines > bestLines && (m === 'postfix' || m === 'sendmail' || m === 'exim')) {
       best = m;

@@ -7,7 +7,7 @@
 import type { LogLine } from '../ingest/line.js';
 import type { LogEvent, Producer } from './event.js';
 import { unrecognised } from './base.js';
-import { parsePostfix, isPostfixDaemon, postfixDaemonName } from './postfix/index.js';
+import { parsePostfix, postfixDaemonName } from './postfix/index.js';
 import { parseOpendkim } from './opendkim.js';
 import { parseOpendmarc } from './opendmarc.js';
 import { parsePolicydSpf } from './policyd-spf.js';
@@ -48,22 +48,9 @@ const BY_PROGRAM: Record<string, Parse> = Object.assign(Object.create(null) as R
   haproxy: parseHaproxy,
 });
 
-/** Which producer a program tag belongs to, without parsing the message. */
+/** Which producer a program tag belongs to, without parsing the message: what its route parses. */
 export function producerOf(program: string): Producer {
-  const p = BY_PROGRAM[program];
-  if (p === parseOpendkim) return 'opendkim';
-  if (p === parseOpendmarc) return 'opendmarc';
-  if (p === parsePolicydSpf) return 'policyd-spf';
-  if (p === parseAmavis) return 'amavis';
-  if (p === parseRspamd) return 'rspamd';
-  if (p === parseSpamd) return 'spamd';
-  if (p === parseSendmail) return 'sendmail';
-  if (p === parseExim) return 'exim';
-  if (p === parseHaproxy) return 'haproxy';
-  const slash = program.lastIndexOf('/');
-  if (slash > 0 && isPostfixDaemon(program.slice(slash + 1))) return 'postfix';
-  if (program.startsWith('sm-') || program.startsWith('sendmail')) return 'sendmail';
-  return 'unknown';
+  return PRODUCER_OF.get(routeFor(program).parse) ?? 'unknown';
 }
 
 /**
@@ -71,6 +58,20 @@ export function producerOf(program: string): Producer {
  * who can stop detection wins), but it must not hide either: tests assert this stays 0.
  */
 export const parserFaults = { count: 0, last: '' };
+
+/** The producer behind each parser (the Postfix parser's daemons are all 'postfix'). */
+const PRODUCER_OF = new Map<unknown, Producer>([
+  [parseOpendkim, 'opendkim'],
+  [parseOpendmarc, 'opendmarc'],
+  [parsePolicydSpf, 'policyd-spf'],
+  [parseAmavis, 'amavis'],
+  [parseRspamd, 'rspamd'],
+  [parseSpamd, 'spamd'],
+  [parseSendmail, 'sendmail'],
+  [parseExim, 'exim'],
+  [parseHaproxy, 'haproxy'],
+  [parsePostfix, 'postfix'],
+]);
 
 /** How lines of one program tag are parsed: the parser, and for Postfix the daemon and instance. */
 interface Route {
@@ -114,15 +115,19 @@ function routeOf(program: string): Route {
 const routes = new Map<string, Route>();
 const MAX_ROUTES = 512;
 
+function routeFor(program: string): Route {
+  let route = routes.get(program);
+  if (route === undefined) {
+    route = routeOf(program);
+    if (routes.size >= MAX_ROUTES) routes.clear();
+    routes.set(program, route);
+  }
+  return route;
+}
+
 export function parseLine(line: LogLine): LogEvent {
   try {
-    const program = line.program;
-    let route = routes.get(program);
-    if (route === undefined) {
-      route = routeOf(program);
-      if (routes.size >= MAX_ROUTES) routes.clear();
-      routes.set(program, route);
-    }
+    const route = routeFor(line.program);
     return route.parse(line, route.daemon, route.instance);
   } catch (err) {
     // A parser bug must never stop the scan: count it, and call the line unrecognised.
