@@ -55,11 +55,10 @@ export interface LinePipeline {
   /** Keep the counters as they are now: what is pushed after this (a part's tail) is not counted. */
   freezeCounts(): void;
   /**
-   * End of input: open records are emitted (unless `flush` is false; `cut`: they are
-   * emitted as aged out, where a `--workers` part stops following them); returns the final
-   * counters.
+   * End of input: open records are emitted (with `cut`, as aged out: a `--workers` part
+   * stops following them there); returns the final counters.
    */
-  finish(opts?: { flush?: boolean; cut?: boolean }): PipelineStats;
+  finish(opts?: { cut?: boolean }): PipelineStats;
 }
 
 export function emptyStats(): PipelineStats {
@@ -131,10 +130,9 @@ export function createLinePipeline(
     },
     finish(opts = {}) {
       if (correlator !== null) {
-        const flush = opts.flush !== false;
-        if (flush) correlator.flush(opts.cut === true);
+        correlator.flush(opts.cut === true);
         const now = frozenCorrelator ?? correlator.stats();
-        stats.correlator = countedFrom === null ? now : countsSince(now, countedFrom, flush);
+        stats.correlator = countedFrom === null ? now : countsSince(now, countedFrom);
       }
       if (frozen === null) return stats;
       Object.assign(stats, frozen, { correlator: stats.correlator });
@@ -143,12 +141,11 @@ export function createLinePipeline(
   };
 }
 
-/** Correlator counters since `from`; records left open for another part are not this run's. */
-function countsSince(now: CorrelatorStats, from: CorrelatorStats, flushed: boolean): CorrelatorStats {
+/** Correlator counters since `from` (a part's lead-in is not its own). */
+function countsSince(now: CorrelatorStats, from: CorrelatorStats): CorrelatorStats {
   const out = { ...now };
   for (const k of ['events', 'records', 'agedOut', 'evicted', 'orphanEvents'] as const)
     out[k] = now[k] - from[k];
-  if (!flushed) out.openRecords = 0;
   return out;
 }
 

@@ -55,10 +55,10 @@ export interface Job {
   /** In the tail: whether a message or session that began in the part is still open. */
   pending(): boolean;
   /**
-   * End of input: the text of the records still open, and the counters. With
-   * `flush: false` (a part that another worker continues) open records are left unreported.
+   * End of input: the text of the records still open, and the counters (`cut`: a part stops
+   * following its open records there, which ages them out).
    */
-  finish(opts?: { flush?: boolean; cut?: boolean }): { text: string; result: JobResult };
+  finish(opts?: { cut?: boolean }): { text: string; result: JobResult };
   readonly records: number;
 }
 
@@ -199,7 +199,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
       zone = next;
     },
     finish(opts = {}) {
-      const stats = pipeline.finish({ flush: opts.flush !== false, cut: opts.cut === true });
+      const stats = pipeline.finish({ cut: opts.cut === true });
       const text = take();
       return {
         text,
