@@ -1,6 +1,7 @@
 /** The process entry: runs the CLI and maps its result to the exit code. */
 import { main } from './main.js';
 import { clearProgressLine } from './terminal.js';
+import { internalErrorText } from './run.js';
 
 // Ctrl-C: leave the terminal clean (no half-drawn progress line) and exit as shells expect.
 process.once('SIGINT', () => {
@@ -21,9 +22,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(
-      `spoofwatch: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
+    process.stderr.write(internalErrorText(err));
     process.exitCode = 3;
   },
 );

@@ -24,6 +24,15 @@ export function reportError(err: SpoofwatchError): void {
 }
 
 /** Input errors go to stderr as they happen; the run continues and exits 2 at the end. */
+/**
+ * The stderr text for a bug (exit 3): the stack, escaped line by line like every message,
+ * since an exception's text may quote log content (a worker thread's too).
+ */
+export function internalErrorText(err: unknown): string {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return `spoofwatch: internal error: ${text.split('\n').map(terminalSafe).join('\n')}\n`;
+}
+
 export function reportInputError(err: SpoofwatchError): void {
   reportError(err);
 }
