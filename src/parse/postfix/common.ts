@@ -155,7 +155,8 @@ export function isQueueId(s: string): boolean {
 export interface HostAddr {
   host: string;
   ip: string;
-  port?: number;
+  /** Undefined when the log gave no port (the field is always there: one shape, see parseHostAddr). */
+  port: number | undefined;
   /** Index just past the parsed text. */
   end: number;
 }
@@ -176,22 +177,25 @@ export function parseHostAddr(s: string, start: number): HostAddr | null {
   const host = s.slice(start, lb);
   if (host.indexOf(' ') >= 0) return null;
   const ip = s.slice(lb + 1, rb);
-  const out: HostAddr = { host, ip, end: rb + 1 };
+  let port: number | undefined;
+  let end = rb + 1;
   if (s.charCodeAt(rb + 1) === 58 /* : */) {
     let j = rb + 2;
-    let port = 0;
+    let n = 0;
     while (j < s.length && j < rb + 8) {
       const c = s.charCodeAt(j);
       if (c < 48 || c > 57) break;
-      port = port * 10 + (c - 48);
+      n = n * 10 + (c - 48);
       j++;
     }
     if (j > rb + 2) {
-      out.port = port;
-      out.end = j;
+      port = n;
+      end = j;
     }
   }
-  return out;
+  // One literal with every field: an object whose shape never changes after it is made
+  // can be replaced by plain values when the caller inlines this function.
+  return { host, ip, port, end };
 }
 
 /** Copy a parsed client onto an event (omitting what the log did not say). */

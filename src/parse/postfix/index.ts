@@ -100,10 +100,20 @@ function stripSolarisId(m: string): string {
   return close > 0 && close < 48 ? m.slice(close + 2) : m;
 }
 
+/**
+ * The one Ctx every call below reads: filled afresh per line instead of allocated per line
+ * (the daemon parsers are synchronous, never re-enter parsePostfix, and no event keeps the
+ * Ctx: they copy its fields).
+ */
+const ctx: Ctx = { line: null as unknown as LogLine, daemon: '', instance: '' };
+
 export function parsePostfix(line: LogLine, daemon: string, instance: string): LogEvent {
   // No try/catch here: parseLine counts a throw as a parser fault (parserFaults) and the
   // contract and fuzz suites fail on any; every path below is written not to throw.
-  const c: Ctx = { line, daemon, instance };
+  const c = ctx;
+  c.line = line;
+  c.daemon = daemon;
+  c.instance = instance;
   const s = stripSolarisId(line.message);
   switch (daemon) {
     case 'smtpd':

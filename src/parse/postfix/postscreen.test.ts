@@ -111,3 +111,28 @@ test('dnsblog and tlsproxy', () => {
   assert.equal(parse('postfix/tlsproxy', 'CONNECT from [198.51.100.7]:51234').kind, 'session.note');
   assert.equal(parse(P, 'PASS NEW garbage').kind, 'unrecognised');
 });
+
+test("postscreen proxy events: the one-literal `[ip]:port` shape keeps the general path's fields and order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,action';
+  assert.equal(keys(parse(P, 'PASS OLD [192.0.2.1]:2525')), `${base},clientIp,clientPort`);
+  assert.equal(keys(parse(P, 'PASS OLD [192.0.2.1]')), `${base},clientIp`);
+  assert.equal(
+    keys(parse(P, 'PASS OLD host.example[192.0.2.1]:25')),
+    `${base},clientHost,clientIp,clientPort`,
+  );
+  assert.equal(keys(parse(P, 'DNSBL rank 3 for [192.0.2.1]:2525')), `${base},clientIp,clientPort,detail`);
+  assert.equal(keys(parse(P, 'DNSBL rank 3 for [192.0.2.1]')), `${base},clientIp,detail`);
+  const h = as(parse(P, 'HANGUP after 0.5 from [192.0.2.1]:2525 in tests after SMTP handshake'), 'proxy');
+  assert.equal(h.detail, 'HANGUP after 0.5 in tests after SMTP handshake');
+  assert.equal(as(parse(P, 'HANGUP after 0.5 from [192.0.2.1]:2525'), 'proxy').detail, 'HANGUP after 0.5');
+  const p = as(parse(P, 'PREGREET 11 after 0.1 from [192.0.2.1]:2525: EHLO x\\r\\n'), 'proxy');
+  assert.equal(p.detail, 'PREGREET 11 after 0.1: EHLO x\\r\\n');
+  assert.equal(
+    as(parse(P, 'COMMAND PIPELINING from [192.0.2.1]:2525 after EHLO: x'), 'proxy').detail,
+    'COMMAND PIPELINING after EHLO: x',
+  );
+  assert.equal(as(parse(P, 'BARE NEWLINE from [192.0.2.1]:2525'), 'proxy').detail, 'BARE NEWLINE');
+  // no address: not a proxy event
+  assert.notEqual(parse(P, 'HANGUP after 0.5 from nowhere in tests').kind, 'proxy');
+});

@@ -6,7 +6,7 @@
  */
 import type { LogEvent, ProxyEvent, SessionNoteEvent, SessionTlsEvent } from '../event.js';
 import { type Ctx, type Sample, cap, noiseEv, parseAccessLine, parseHostAddr, setClient } from './common.js';
-import { generic } from './smtpd.js';
+import { generic, tlsProtocolOf } from './smtpd.js';
 
 export const SAMPLES: readonly Sample[] = [
   { program: 'postfix/postscreen', message: 'ALLOWLIST VETO [198.51.100.7]:51234', kind: 'proxy' },
@@ -132,6 +132,35 @@ export const SAMPLES: readonly Sample[] = [
 function proxy(c: Ctx, action: string, s: string, at: number, detail?: string): ProxyEvent | null {
   const ha = parseHostAddr(s, at);
   if (ha === null) return null;
+  if (ha.host === '' && ha.port !== undefined) {
+    // postscreen's own `[ip]:port`, built in one literal: fields added to an object after
+    // its literal go to a second, growable store (one more allocation per event, and these
+    // events stay alive while their session is open).
+    const ip = ha.ip;
+    const port = ha.port;
+    return detail === undefined
+      ? {
+          kind: 'proxy',
+          line: c.line,
+          producer: 'postfix',
+          daemon: c.daemon,
+          instance: c.instance,
+          action,
+          clientIp: ip,
+          clientPort: port,
+        }
+      : {
+          kind: 'proxy',
+          line: c.line,
+          producer: 'postfix',
+          daemon: c.daemon,
+          instance: c.instance,
+          action,
+          clientIp: ip,
+          clientPort: port,
+          detail: cap(detail),
+        };
+  }
   const ev: ProxyEvent = {
     kind: 'proxy',
     line: c.line,
@@ -186,12 +215,8 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
         // PREGREET 11 after 0.14 from [ip]:port: text
         const f = s.indexOf(' from ', 9);
         if (f > 0) {
-          const p = proxy(c, 'pregreet', s, f + 6);
-          if (p !== null) {
-            const text = s.indexOf(': ', f);
-            p.detail = cap(text > 0 ? s.slice(0, f) + s.slice(text) : s.slice(0, f));
-            return p;
-          }
+          const text = s.indexOf(': ', f);
+          ev = proxy(c, 'pregreet', s, f + 6, text > 0 ? s.slice(0, f) + s.slice(text) : s.slice(0, f));
         }
       }
       break;
@@ -199,12 +224,8 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
       if (s.startsWith('HANGUP after ')) {
         const f = s.indexOf(' from ', 13);
         if (f > 0) {
-          const p = proxy(c, 'hangup', s, f + 6);
-          if (p !== null) {
-            const i = s.indexOf(' in ', f);
-            p.detail = cap(s.slice(0, f) + (i > 0 ? s.slice(i) : ''));
-            return p;
-          }
+          const i = s.indexOf(' in ', f);
+          ev = proxy(c, 'hangup', s, f + 6, i > 0 ? s.slice(0, f) + s.slice(i) : s.slice(0, f));
         }
       }
       break;
@@ -248,11 +269,8 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
 function violation(c: Ctx, s: string): ProxyEvent | null {
   for (const name of VIOLATIONS) {
     if (s.startsWith(name) && s.startsWith(' from ', name.length)) {
-      const p = proxy(c, 'protocol-violation', s, name.length + 6);
-      if (p === null) return null;
       const a = s.indexOf(' after ', name.length + 6);
-      p.detail = cap(a > 0 ? name + s.slice(a) : name);
-      return p;
+      return proxy(c, 'protocol-violation', s, name.length + 6, a > 0 ? name + s.slice(a) : name);
     }
   }
   return null;
@@ -319,7 +337,7 @@ export function parseTlsproxy(c: Ctx, s: string): LogEvent {
         setClient(t, ha);
         const w = s.indexOf(' with cipher ', ha.end);
         if (w > 0 && s.charCodeAt(ha.end) === 58) {
-          t.tlsProtocol = cap(s.slice(ha.end + 2, w));
+          t.tlsProtocol = tlsProtocolOf(s, ha.end + 2, w);
           const e = s.indexOf(' ', w + 13);
           t.tlsCipher = cap(e < 0 ? s.slice(w + 13) : s.slice(w + 13, e));
         }

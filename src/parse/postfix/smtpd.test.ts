@@ -349,3 +349,65 @@ test('property: reply text cannot move the envelope fields of a reject', () => {
     { numRuns: 500 },
   );
 });
+
+test('smtpd session events: the one-literal shapes keep the fields, and their order, of the general path', () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance';
+  assert.equal(keys(parse(P, 'connect from a.example[192.0.2.1]')), `${base},clientHost,clientIp`);
+  assert.equal(
+    keys(parse(P, 'connect from a.example[192.0.2.1]:2525')),
+    `${base},clientHost,clientIp,clientPort`,
+  );
+  assert.equal(keys(parse(P, 'connect from [192.0.2.1]')), `${base},clientIp`);
+  assert.equal(
+    keys(parse(P, 'disconnect from a.example[192.0.2.1] quit=1 commands=1')),
+    `${base},clientHost,clientIp,commands`,
+  );
+  assert.equal(
+    keys(parse(P, 'disconnect from a.example[192.0.2.1]:25 quit=1')),
+    `${base},clientHost,clientIp,clientPort,commands`,
+  );
+  assert.equal(keys(parse(P, 'disconnect from a.example[192.0.2.1]')), `${base},clientHost,clientIp`);
+  const tls = 'TLS connection established from a.example[192.0.2.1]';
+  assert.equal(
+    keys(parse(P, `Anonymous ${tls}: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)`)),
+    `${base},tlsTrust,clientHost,clientIp,tlsProtocol,tlsCipher`,
+  );
+  assert.equal(
+    keys(parse(P, `Trusted TLS connection established from a.example[192.0.2.1]:587: TLSv1.2 with cipher X`)),
+    `${base},tlsTrust,clientHost,clientIp,clientPort,tlsProtocol,tlsCipher`,
+  );
+  assert.equal(keys(parse(P, `Verified ${tls}`)), `${base},tlsTrust,clientHost,clientIp`);
+  assert.equal(
+    keys(parse(P, `Verified ${tls}: TLSv1.3 without a cipher`)),
+    `${base},tlsTrust,clientHost,clientIp`,
+  );
+});
+
+test('smtpd TLS lines: trust words and protocol names are matched whole, odd ones are kept as logged', () => {
+  const tls = (m: string) => as(parse(P, m), 'session.tls');
+  const t = tls('Untrusted TLS connection established from a.example[192.0.2.1]: TLSv1.3 with cipher C');
+  assert.equal(t.tlsTrust, 'Untrusted');
+  assert.equal(t.tlsProtocol, 'TLSv1.3');
+  assert.equal(t.tlsCipher, 'C');
+  // a word of a trust word's length that is not one, and a prefix of one, are not TLS summaries
+  assert.notEqual(
+    parse(P, 'Anonymouz TLS connection established from a.example[192.0.2.1]').kind,
+    'session.tls',
+  );
+  assert.notEqual(parse(P, 'Trust TLS connection established from a.example[192.0.2.1]').kind, 'session.tls');
+  // a protocol that only starts like a known one is kept whole; an overlong one is capped
+  assert.equal(
+    tls('Anonymous TLS connection established from a[192.0.2.1]: TLSv1.30 with cipher C').tlsProtocol,
+    'TLSv1.30',
+  );
+  assert.equal(
+    tls('Anonymous TLS connection established from a[192.0.2.1]: TLSv1 with cipher C').tlsProtocol,
+    'TLSv1',
+  );
+  const long = 'x'.repeat(5000);
+  assert.equal(
+    tls(`Anonymous TLS connection established from a[192.0.2.1]: ${long} with cipher C`).tlsProtocol?.length,
+    2048,
+  );
+});

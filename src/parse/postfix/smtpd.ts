@@ -279,30 +279,60 @@ function afterLine(c: Ctx, s: string, prefixLen: number): SessionNoteEvent | nul
   return sessionNote(c, s.slice(0, f), s, f + 6);
 }
 
-function tlsLine(c: Ctx, s: string, sp: number, fromAt: number): SessionTlsEvent | null {
+function tlsLine(c: Ctx, s: string, trust: string, fromAt: number): SessionTlsEvent | null {
   const ha = parseHostAddr(s, fromAt);
   if (ha === null) return null;
+  // `: TLSv1.3 with cipher NAME (256/256 bits) ...`
+  let protocol: string | undefined;
+  let cipher: string | undefined;
+  if (s.charCodeAt(ha.end) === 58) {
+    const p0 = ha.end + 2;
+    const w = s.indexOf(' with cipher ', p0);
+    if (w > p0) {
+      protocol = tlsProtocolOf(s, p0, w);
+      const c0 = w + 13;
+      const e = s.indexOf(' ', c0);
+      cipher = cap(e < 0 ? s.slice(c0) : s.slice(c0, e));
+    }
+  }
+  if (ha.port === undefined && ha.host !== '' && protocol !== undefined) {
+    // smtpd's usual line in one literal (see connect in parseSmtpd)
+    return {
+      kind: 'session.tls',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      tlsTrust: trust,
+      clientHost: cap(ha.host),
+      clientIp: ha.ip,
+      tlsProtocol: protocol,
+      tlsCipher: cipher,
+    };
+  }
   const ev: SessionTlsEvent = {
     kind: 'session.tls',
     line: c.line,
     producer: 'postfix',
     daemon: c.daemon,
     instance: c.instance,
-    tlsTrust: s.slice(0, sp),
+    tlsTrust: trust,
   };
   setClient(ev, ha);
-  // `: TLSv1.3 with cipher NAME (256/256 bits) ...`
-  if (s.charCodeAt(ha.end) === 58) {
-    const p0 = ha.end + 2;
-    const w = s.indexOf(' with cipher ', p0);
-    if (w > p0) {
-      ev.tlsProtocol = cap(s.slice(p0, w));
-      const c0 = w + 13;
-      const e = s.indexOf(' ', c0);
-      ev.tlsCipher = cap(e < 0 ? s.slice(c0) : s.slice(c0, e));
-    }
+  if (protocol !== undefined) {
+    ev.tlsProtocol = protocol;
+    ev.tlsCipher = cipher;
   }
   return ev;
+}
+
+/** Protocol names OpenSSL logs, as constants: the common ones need no string of their own. */
+const TLS_PROTOCOLS = ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3'];
+
+/** The TLS protocol name in s[from, end), a constant when it is a known one. */
+export function tlsProtocolOf(s: string, from: number, end: number): string {
+  for (const p of TLS_PROTOCOLS) if (p.length === end - from && s.startsWith(p, from)) return p;
+  return cap(s.slice(from, end));
 }
 
 /** `warning: h[ip]: SASL LOGIN authentication failed: reason[, sasl_username=u]`. */
@@ -520,11 +550,31 @@ export function queuedAsId(s: string, at: number): string | undefined {
 
 const TLS_TRUST = ['Anonymous', 'Trusted', 'Verified', 'Untrusted'];
 
+/** The TLS_TRUST word that is all of s[0, end), or undefined (no slice taken to compare). */
+function trustWord(s: string, end: number): string | undefined {
+  for (const t of TLS_TRUST) if (t.length === end && s.startsWith(t)) return t;
+  return undefined;
+}
+
 export function parseSmtpd(c: Ctx, s: string): LogEvent {
   const c0 = s.charCodeAt(0);
   if (c0 === 99 /* c */ && s.startsWith('connect from ')) {
     const ha = parseHostAddr(s, 13);
     if (ha !== null) {
+      if (ha.port === undefined && ha.host !== '') {
+        // smtpd's usual `host[ip]` in one literal: fields added after an object's literal
+        // go to a second, growable store (one more allocation for an event kept while its
+        // session is open).
+        return {
+          kind: 'session.connect',
+          line: c.line,
+          producer: 'postfix',
+          daemon: c.daemon,
+          instance: c.instance,
+          clientHost: cap(ha.host),
+          clientIp: ha.ip,
+        };
+      }
       const ev: SessionConnectEvent = {
         kind: 'session.connect',
         line: c.line,
@@ -538,6 +588,19 @@ export function parseSmtpd(c: Ctx, s: string): LogEvent {
   } else if (c0 === 100 /* d */ && s.startsWith('disconnect from ')) {
     const ha = parseHostAddr(s, 16);
     if (ha !== null) {
+      if (ha.port === undefined && ha.host !== '' && s.charCodeAt(ha.end) === 32) {
+        // `host[ip] ehlo=1 ... commands=N` in one literal, as for connect
+        return {
+          kind: 'session.disconnect',
+          line: c.line,
+          producer: 'postfix',
+          daemon: c.daemon,
+          instance: c.instance,
+          clientHost: cap(ha.host),
+          clientIp: ha.ip,
+          commands: cap(s.slice(ha.end + 1)),
+        };
+      }
       const ev: SessionDisconnectEvent = {
         kind: 'session.disconnect',
         line: c.line,
@@ -597,13 +660,12 @@ export function parseSmtpd(c: Ctx, s: string): LogEvent {
   // TLS summary: `Anonymous|Trusted|Verified|Untrusted TLS connection established from ...`
   if (c0 === 65 || c0 === 84 || c0 === 86 || c0 === 85) {
     const sp = s.indexOf(' ');
-    if (
-      sp > 0 &&
-      sp <= 9 &&
-      s.startsWith(' TLS connection established from ', sp) &&
-      TLS_TRUST.includes(s.slice(0, sp))
-    ) {
-      const ev = tlsLine(c, s, sp, sp + 33);
+    const trust =
+      sp > 0 && sp <= 9 && s.startsWith(' TLS connection established from ', sp)
+        ? trustWord(s, sp)
+        : undefined;
+    if (trust !== undefined) {
+      const ev = tlsLine(c, s, trust, sp + 33);
       if (ev !== null) return ev;
     }
   }
