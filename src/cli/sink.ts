@@ -1,35 +1,38 @@
 /**
- * Buffered text output with back-pressure: formatters write synchronously, the pipeline
- * awaits `drain()` between batches so a slow consumer (a pipe, a file) bounds memory.
- * A closed pipe (`spoofwatch scan | head`) ends output quietly instead of crashing.
+ * Buffered output with back-pressure: formatters write synchronously, the pipeline awaits
+ * `drain()` between batches so a slow consumer (a pipe) bounds memory. A closed pipe
+ * (`spoofwatch scan | head`) ends output quietly instead of crashing.
+ *
+ * Text and the UTF-8 bytes of JSON documents (`writeBytes`) are copied into one byte chunk,
+ * handed to the output when full: a document written as bytes is never decoded to a string,
+ * joined with others and encoded again. An output file (`-o`) is written with fs.writeSync
+ * (nothing to wait for on a local file, and the chunk is free again once the call returns).
  */
-import { createWriteStream, openSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { TextSink } from '../output/index.js';
 import { SpoofwatchError } from '../errors.js';
 import { clearProgressLine } from './terminal.js';
 
+/** Bytes gathered before they are handed to the output. */
 const FLUSH_AT = 64 * 1024;
+/** The chunk has room past FLUSH_AT so that a document of up to that size never needs a flush of its own. */
+const CHUNK_BYTES = 2 * FLUSH_AT;
+/** UTF-8 bytes per UTF-16 code unit, at most. */
+const MAX_UTF8_PER_UNIT = 3;
 
 export class BufferedSink implements TextSink {
-  private buf: string[] = [];
-  private size = 0;
+  private chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  private pos = 0;
   private closed = false;
-  private readonly stream: Writable;
-  private readonly ownsStream: boolean;
+  /** The stream written to, or null when writing to `fd` (an output file). */
+  private readonly stream: Writable | null;
+  private readonly fd: number;
   private readonly name: string;
+  /** The last stream.write asked us to wait for 'drain'. */
+  private full = false;
   /** A write error other than EPIPE (disk full, I/O error): output stops, end() reports it. */
   private failure: NodeJS.ErrnoException | null = null;
-
-  constructor(stream: Writable, ownsStream = false, name = 'standard output') {
-    this.stream = stream;
-    this.ownsStream = ownsStream;
-    this.name = name;
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      this.closed = true;
-      if (err.code !== 'EPIPE') this.failure = err;
-    });
-  }
 
   /**
    * A sink writing to a file, opened (created or truncated) now, so a path that cannot be
@@ -42,7 +45,23 @@ export class BufferedSink implements TextSink {
     } catch (err) {
       throw outputError(path, err);
     }
-    return new BufferedSink(createWriteStream(path, { fd }), true, path);
+    return new BufferedSink(fd, path);
+  }
+
+  /** Output to a stream, or to an open file descriptor (written with fs.writeSync). */
+  constructor(target: Writable | number, name = 'standard output') {
+    if (typeof target === 'number') {
+      this.stream = null;
+      this.fd = target;
+    } else {
+      this.stream = target;
+      this.fd = -1;
+      target.on('error', (err: NodeJS.ErrnoException) => {
+        this.closed = true;
+        if (err.code !== 'EPIPE') this.failure = err;
+      });
+    }
+    this.name = name;
   }
 
   /** True once the reader went away (EPIPE): callers may stop early. */
@@ -50,48 +69,89 @@ export class BufferedSink implements TextSink {
     return this.closed;
   }
 
-  write(chunk: string): void {
+  write(text: string): void {
     if (this.closed) return;
-    this.buf.push(chunk);
-    this.size += chunk.length;
-    if (this.size >= FLUSH_AT) this.flushSync();
+    if (text.length * MAX_UTF8_PER_UNIT > CHUNK_BYTES - this.pos) {
+      this.flush();
+      if (text.length * MAX_UTF8_PER_UNIT > CHUNK_BYTES) {
+        this.send(Buffer.from(text, 'utf8'));
+        return;
+      }
+    }
+    this.pos += this.chunk.write(text, this.pos, 'utf8');
+    if (this.pos >= FLUSH_AT) this.flush();
   }
 
-  private flushSync(): boolean {
-    if (this.size === 0 || this.closed) return true;
-    const data = this.buf.join('');
-    this.buf = [];
-    this.size = 0;
+  /** UTF-8 text as bytes, copied before the call returns (the caller may reuse them). */
+  writeBytes(bytes: Uint8Array): void {
+    if (this.closed) return;
+    if (bytes.length > CHUNK_BYTES - this.pos) {
+      this.flush();
+      if (bytes.length > CHUNK_BYTES) {
+        this.send(Buffer.from(bytes));
+        return;
+      }
+    }
+    this.chunk.set(bytes, this.pos);
+    this.pos += bytes.length;
+    if (this.pos >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pos === 0 || this.closed) return;
+    const data = this.chunk.subarray(0, this.pos);
+    this.pos = 0;
+    // A stream may keep the chunk until it is written: the next bytes go into a new one.
+    if (this.stream !== null) this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.send(data);
+  }
+
+  private send(data: Buffer): void {
+    if (this.stream === null) {
+      this.writeFile(data);
+      return;
+    }
     if (this.stream === process.stdout && process.stdout.isTTY === true) clearProgressLine();
-    return this.stream.write(data);
+    this.full = !this.stream.write(data);
+  }
+
+  private writeFile(data: Buffer): void {
+    try {
+      for (let done = 0; done < data.length;) done += writeSync(this.fd, data, done, data.length - done);
+    } catch (err) {
+      this.closed = true;
+      this.failure = err as NodeJS.ErrnoException;
+    }
   }
 
   /** Flush and wait until the stream can take more. */
   async drain(): Promise<void> {
-    const ok = this.flushSync();
-    if (!ok && !this.closed) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          this.stream.off('drain', done);
-          this.stream.off('error', done);
-          this.stream.off('close', done);
-          resolve();
-        };
-        this.stream.once('drain', done);
-        this.stream.once('error', done);
-        this.stream.once('close', done);
-      });
-    }
+    this.flush();
+    const stream = this.stream;
+    if (stream === null || !this.full || this.closed) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done);
+        stream.off('error', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('error', done);
+      stream.once('close', done);
+    });
+    this.full = false;
   }
 
   /** Flush everything; throws SpoofwatchError('OUTPUT_UNWRITABLE') if a write failed. */
   async end(): Promise<void> {
-    this.flushSync();
-    if (this.ownsStream && this.failure === null) {
-      await new Promise<void>((resolve) => {
-        this.stream.once('error', () => resolve());
-        this.stream.end(resolve);
-      });
+    if (this.stream === null) {
+      this.flush();
+      try {
+        closeSync(this.fd);
+      } catch (err) {
+        this.failure ??= err as NodeJS.ErrnoException;
+      }
     } else {
       await this.drain();
       // A synchronous stream (stdout to a file) reports a failed write on a later tick.

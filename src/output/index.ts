@@ -8,7 +8,7 @@
 import type { Verdict, VerdictLevel } from '../detect/verdict.js';
 import type { CorrelatorStats } from '../correlate/record.js';
 import { jsonLine } from './json-line.js';
-import { verdictJsonLine } from './jsonl.js';
+import { verdictJsonBytes, verdictJsonLine } from './jsonl.js';
 import { verdictToEcs } from './ecs.js';
 import { verdictToOcsfActivity, verdictToOcsfFinding } from './ocsf.js';
 import {
@@ -26,6 +26,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'jsonl', 'ecs',
 
 export interface TextSink {
   write(chunk: string): unknown;
+  /** UTF-8 text as bytes, copied before the call returns; a sink without it is given strings. */
+  writeBytes?(bytes: Uint8Array): unknown;
 }
 
 export interface FormatterOptions {
@@ -105,14 +107,19 @@ export function createFormatter(format: OutputFormat, out: TextSink, opts: Forma
         },
         spoofOutcomes,
       };
-    case 'jsonl':
+    case 'jsonl': {
+      const jsonl = { includeLines: opts.includeLines === true };
       return {
         write(v) {
-          if (accept(v)) out.write(verdictJsonLine(v, { includeLines: opts.includeLines === true }));
+          if (!accept(v)) return;
+          // The document's bytes go to a sink that takes bytes as they are, not decoded to a string.
+          if (out.writeBytes !== undefined) out.writeBytes(verdictJsonBytes(v, jsonl));
+          else out.write(verdictJsonLine(v, jsonl));
         },
         end() {},
         spoofOutcomes,
       };
+    }
     case 'ecs':
       return {
         write(v) {

@@ -194,6 +194,16 @@ export class JsonWriter {
     return doc;
   }
 
+  /**
+   * The document written since the last call, as UTF-8 bytes: a view of the writer's buffer,
+   * valid until the next document is written (a sink copies it). The writer starts over.
+   */
+  takeBytes(): Uint8Array {
+    const doc = this.buf.subarray(0, this.pos);
+    this.reset();
+    return doc;
+  }
+
   /** Start over, dropping what was written (also what a document that threw left behind). */
   reset(): void {
     this.pos = 0;

@@ -100,6 +100,20 @@ export function verdictToJson(v: Verdict, opts: JsonlOptions = {}): Record<strin
 
 /** The JSONL document of one verdict, newline included (the same JSON values as verdictToJson). */
 export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
+  writeVerdict(v, opts);
+  return w.take();
+}
+
+/**
+ * The same document as verdictJsonLine, as UTF-8 bytes for a sink that takes bytes: a view
+ * valid until the next document is written.
+ */
+export function verdictJsonBytes(v: Verdict, opts: JsonlOptions = {}): Uint8Array {
+  writeVerdict(v, opts);
+  return w.takeBytes();
+}
+
+function writeVerdict(v: Verdict, opts: JsonlOptions): void {
   const r = v.record;
   w.reset();
   w.open('{');
@@ -145,7 +159,6 @@ export function verdictJsonLine(v: Verdict, opts: JsonlOptions = {}): string {
   writeEvidence(r.evidence);
   if (opts.includeLines === true) strArray('"lines":', r.lines);
   w.raw('}\n');
-  return w.take();
 }
 
 /**
