@@ -242,3 +242,58 @@ test('property: whatever the header value holds, the suffix fields come from the
     { numRuns: 500 },
   );
 });
+
+test("header_checks: the one-literal usual line keeps the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,queueId,name,value,truncated,action';
+  const env = 'from=<a@x.test> to=<b@y.test> proto=ESMTP helo=<h.x.test>';
+  const usual = as(
+    parse(P, `4F9D195432: warning: header From: A <a@x.test> from h.x.test[192.0.2.1]; ${env}`),
+    'header',
+  );
+  assert.equal(keys(usual), `${base},clientHost,clientIp,helo,proto,to,from`);
+  assert.deepEqual(
+    [usual.name, usual.value, usual.truncated, usual.action, usual.proto, usual.helo],
+    ['From', 'A <a@x.test>', false, 'warning', 'ESMTP', 'h.x.test'],
+  );
+  assert.equal(
+    keys(parse(P, `4F9D195432: warning: header From: A from h.x.test[192.0.2.1]:25; ${env}`)),
+    `${base},clientHost,clientIp,clientPort,helo,proto,to,from`,
+  );
+  assert.equal(
+    keys(parse(P, `4F9D195432: milter-header-warning: header From: A from h.x.test[192.0.2.1]; ${env}`)),
+    `${base},milter,clientHost,clientIp,helo,proto,to,from`,
+  );
+  assert.equal(
+    keys(
+      parse(P, '4F9D195432: warning: header From: A from h.x.test[192.0.2.1]; from=<a@x.test> to=<b@y.test>'),
+    ),
+    `${base},clientHost,clientIp,to,from`,
+  );
+  assert.equal(
+    keys(parse(P, `4F9D195432: warning: header From: A from local; ${env}`)),
+    `${base},helo,proto,to,from`,
+  );
+  // odd action words, names and protocols are kept as logged
+  const odd = as(
+    parse(P, '4F9D195432: warnings: header X-Odd:v from h[192.0.2.1]; from=<a> to=<b> proto=XSMTP helo=<h>'),
+    'header',
+  );
+  assert.deepEqual([odd.action, odd.name, odd.value, odd.proto], ['warnings', 'X-Odd', 'v', 'XSMTP']);
+  // a colon after the header text is not the name's end
+  const noColon = as(
+    parse(P, '4F9D195432: warning: header NoColon from h[192.0.2.1]; from=<a:b> to=<b>'),
+    'header',
+  );
+  assert.deepEqual([noColon.name, noColon.value], ['NoColon', '']);
+  const empty = as(
+    parse(P, '4F9D195432: warning: header From: from h[192.0.2.1]; from=<a> to=<b>'),
+    'header',
+  );
+  assert.deepEqual([empty.name, empty.value], ['From', '']);
+  const bare = as(
+    parse(P, '4F9D195432: warning: header From:x from h[192.0.2.1]; from=<a> to=<b>'),
+    'header',
+  );
+  assert.deepEqual([bare.name, bare.value], ['From', 'x']);
+});

@@ -12,6 +12,9 @@
 import type { HeaderEvent, LogEvent, MessageIdEvent, MessagePickupEvent } from '../event.js';
 import {
   type Ctx,
+  type EnvSuffix,
+  knownWord,
+  type HostAddr,
   type Sample,
   cap,
   messageNoteEv,
@@ -149,14 +152,14 @@ const CLASSES = ['header ', 'body ', 'mime-header ', 'nested-header ', 'content 
 function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
   const colon = s.indexOf(': ');
   if (colon <= 0 || colon > 40) return null;
-  let action = s.slice(0, colon);
+  let action = knownWord(s, 0, colon, ACTIONS);
   let milter = false;
   let cut = HEADER_CHECK_CUT;
   if (action.startsWith('milter-')) {
     // milter-header-warning, milter-body-reject ...
     const dash = action.indexOf('-', 7);
     if (dash < 0) return null;
-    action = action.slice(dash + 1);
+    action = knownWord(s, dash + 1, colon, ACTIONS);
     milter = true;
     cut = MILTER_HEADER_CHECK_CUT;
   }
@@ -172,20 +175,12 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
   if (cls === '') return null;
   const textStart = t0 + cls.length;
   // The suffix: last `; from=<` (sender known) or ` from local;`/` from h[ip];` alone.
+  // Its parts are read into locals first, so the usual line's event is built in one
+  // literal below (fields added after a literal need a second store, grown per field).
   let textEnd = -1;
-  const ev: HeaderEvent = {
-    kind: 'header',
-    line: c.line,
-    producer: 'postfix',
-    daemon: c.daemon,
-    instance: c.instance,
-    queueId: qid,
-    name: '',
-    value: '',
-    truncated: false,
-    action,
-  };
-  if (milter) ev.milter = true;
+  let ha: HostAddr | null = null;
+  const env = ENV;
+  env.from = env.to = env.proto = env.helo = undefined;
   const semi = s.lastIndexOf('; from=<');
   let suffixFound = false;
   if (semi > textStart) {
@@ -195,51 +190,137 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
         textEnd = f;
         suffixFound = true;
       } else {
-        const ha = parseHostAddr(s, f + 6);
+        ha = parseHostAddr(s, f + 6);
         if (ha !== null && ha.end === semi) {
-          setClient(ev, ha);
           textEnd = f;
           suffixFound = true;
-        }
+        } else ha = null;
       }
     }
-    if (suffixFound) parseEnvSuffix(s, ev, semi + 1);
+    if (suffixFound) parseEnvSuffix(s, env, semi + 1);
   }
   if (!suffixFound) {
     // No sender known (rare) or the line was cut: ` from h[ip];` at the end.
     const semi2 = s.lastIndexOf(';');
     const f = semi2 > textStart ? s.lastIndexOf(' from ', semi2) : -1;
     if (f >= textStart) {
-      const ha = s.startsWith(' from local;', f) ? null : parseHostAddr(s, f + 6);
+      ha = s.startsWith(' from local;', f) ? null : parseHostAddr(s, f + 6);
       if (s.startsWith(' from local;', f) || (ha !== null && ha.end === semi2)) {
-        setClient(ev, ha);
         textEnd = f;
         suffixFound = true;
         // ` to=<y> proto=P helo=<h>` without a sender: nothing before the first field.
-        if (semi2 + 1 < s.length) parseEnvSuffix(s, ev, semi2 + 1);
-      }
+        if (semi2 + 1 < s.length) parseEnvSuffix(s, env, semi2 + 1);
+      } else ha = null;
     }
   }
-  const text = textEnd >= 0 ? s.slice(textStart, textEnd) : s.slice(textStart);
-  if (!suffixFound || text.length >= cut - 1) ev.truncated = true;
+  // The header text is s[textStart, tEnd): name and value are cut from s itself.
+  const tEnd = textEnd >= 0 ? textEnd : s.length;
+  let truncated = !suffixFound || tEnd - textStart >= cut - 1;
+  let name: string;
+  let value = '';
   if (cls === 'body ' || cls === 'content ') {
-    ev.name = cls === 'body ' ? '(body)' : '(content)';
-    ev.value = text;
+    name = cls === 'body ' ? '(body)' : '(content)';
+    value = s.slice(textStart, tEnd);
   } else {
-    const nc = text.indexOf(':');
-    if (nc <= 0) {
-      ev.name = cap(text);
+    const nc = s.indexOf(':', textStart);
+    if (nc <= textStart || nc >= tEnd) {
+      name = cap(s.slice(textStart, tEnd));
     } else {
-      ev.name = cap(text.slice(0, nc));
-      ev.value = text.charCodeAt(nc + 1) === 32 ? text.slice(nc + 2) : text.slice(nc + 1);
+      name = headerName(s, textStart, nc);
+      value = s.slice(nc + 1 < tEnd && s.charCodeAt(nc + 1) === 32 ? nc + 2 : nc + 1, tEnd);
     }
   }
-  if (ev.value.length > MAX_HEADER_VALUE_CHARS) {
-    ev.value = ev.value.slice(0, MAX_HEADER_VALUE_CHARS);
-    ev.truncated = true;
+  if (value.length > MAX_HEADER_VALUE_CHARS) {
+    value = value.slice(0, MAX_HEADER_VALUE_CHARS);
+    truncated = true;
   }
+  const { from, to, proto, helo } = env;
+  if (
+    !milter &&
+    ha !== null &&
+    ha.host !== '' &&
+    ha.port === undefined &&
+    from !== undefined &&
+    to !== undefined &&
+    proto !== undefined &&
+    helo !== undefined
+  ) {
+    // The usual header_checks line: `from host[ip]; from=<..> to=<..> proto=.. helo=<..>`.
+    // Field order as the general path below gives it (parseEnvSuffix reads helo first).
+    return {
+      kind: 'header',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      queueId: qid,
+      name,
+      value,
+      truncated,
+      action,
+      clientHost: cap(ha.host),
+      clientIp: ha.ip,
+      helo,
+      proto,
+      to,
+      from,
+    };
+  }
+  const ev: HeaderEvent = {
+    kind: 'header',
+    line: c.line,
+    producer: 'postfix',
+    daemon: c.daemon,
+    instance: c.instance,
+    queueId: qid,
+    name,
+    value,
+    truncated,
+    action,
+  };
+  if (milter) ev.milter = true;
+  setClient(ev, ha);
+  if (helo !== undefined) ev.helo = helo;
+  if (proto !== undefined) ev.proto = proto;
+  if (to !== undefined) ev.to = to;
+  if (from !== undefined) ev.from = from;
   return ev;
 }
+
+/** header_checks action words, as constants (no string of their own per line). */
+const ACTIONS = [
+  'warning',
+  'info',
+  'reject',
+  'discard',
+  'hold',
+  'replace',
+  'prepend',
+  'redirect',
+  'filter',
+  'ignore',
+];
+
+/** Header names logged most, as constants; any other is cut from the line. */
+const HEADER_NAMES = [
+  'From',
+  'Subject',
+  'Reply-To',
+  'To',
+  'Received',
+  'Message-ID',
+  'Sender',
+  'Return-Path',
+  'Date',
+];
+
+/** The header name s[from, end) (capped like any field). */
+function headerName(s: string, from: number, end: number): string {
+  return knownWord(s, from, end, HEADER_NAMES);
+}
+
+/** headerCheck's envelope suffix, read into this one object (reset per line) rather than a new one. */
+const ENV: EnvSuffix = { from: undefined, to: undefined, proto: undefined, helo: undefined };
 
 function messageId(c: Ctx, qid: string, v: string): MessageIdEvent {
   let id = v;

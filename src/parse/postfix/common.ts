@@ -206,6 +206,16 @@ export function setClient(ev: ClientInfo, h: HostAddr | null): void {
   if (h.port !== undefined) ev.clientPort = h.port;
 }
 
+/**
+ * s[from, end) as the constant in `words` it spells, else as a capped slice: the words a
+ * log repeats on every line then need no string of their own (and compare by pointer).
+ */
+export function knownWord(s: string, from: number, end: number, words: readonly string[]): string {
+  const n = end - from;
+  for (const w of words) if (w.length === n && s.startsWith(w, from)) return w;
+  return cap(s.slice(from, end));
+}
+
 /** Index of the text after `after`'s first occurrence at or past `from`, or -1. */
 export function after(s: string, needle: string, from = 0): number {
   const i = s.indexOf(needle, from);
@@ -220,6 +230,9 @@ export interface EnvSuffix {
   proto?: string;
   helo?: string;
 }
+
+/** Postfix's proto= words (smtpd's ESMTP/SMTP, lmtp, qmqpd), as constants. */
+const PROTOS = ['ESMTP', 'SMTP', 'LMTP', 'QMQP'];
 
 /** The fields Postfix may append after `;`, in the order it writes them. */
 const SUFFIX_KEYS = ['; from=<', '; to=<', '; proto=', '; helo=<'];
@@ -271,7 +284,7 @@ export function parseEnvSuffix(s: string, out: EnvSuffix, from = 0): string | un
       }
     }
     if (vEnd > p + 7 && s.charCodeAt(vEnd - 1) === 44) vEnd--; // a trailing ','
-    out.proto = cap(s.slice(p + 7, vEnd));
+    out.proto = knownWord(s, p + 7, vEnd, PROTOS);
     end = p > from && s.charCodeAt(p - 1) === 44 ? p - 1 : p;
   }
   const t = lastIn(s, ' to=<', from, end);

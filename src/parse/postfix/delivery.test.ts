@@ -154,3 +154,43 @@ test('delivery agent notes, outbound TLS and connection noise', () => {
   assert.equal(tls.tlsProtocol, 'TLSv1.2');
   assert.equal(tls.clientIp, undefined, 'the peer of an outbound connection is not a client');
 });
+
+test("status lines: the one-literal usual shapes keep the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance';
+  const L = 'postfix/local';
+  const usual = 'to=<b@y.test>, relay=local, delay=0.8, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent';
+  const d = as(parse(L, `4F9D195432: ${usual} (delivered to mailbox)`), 'delivery');
+  assert.equal(keys(d), `${base},to,status,queueId,relay,dsn,delay,detail`);
+  assert.deepEqual(
+    [d.to, d.status, d.relay, d.dsn, d.delay, d.detail],
+    ['b@y.test', 'sent', 'local', '2.0.0', 0.8, 'delivered to mailbox'],
+  );
+  assert.equal(keys(parse(L, `4F9D195432: ${usual}`)), `${base},to,status,queueId,relay,dsn,delay`);
+  assert.equal(keys(parse(L, usual + ' (x)')), `${base},to,status,relay,dsn,delay,detail`);
+  assert.equal(
+    keys(parse('postfix/smtp', `4F9D195432: ${usual} (250 ok: queued as 5A6B7C8D9E)`)),
+    `${base},to,status,queueId,relay,dsn,delay,detail,queuedAs`,
+  );
+  assert.equal(
+    keys(
+      parse(
+        L,
+        `4F9D195432: to=<b@y.test>, orig_to=<c@y.test>, relay=local, delay=1, dsn=2.0.0, status=sent (x)`,
+      ),
+    ),
+    `${base},to,status,queueId,origTo,relay,dsn,delay,detail`,
+  );
+  // one line's fields never leak into the next line's event
+  const bare = as(parse(L, '4F9D195432: to=<b@y.test>, status=sent'), 'delivery');
+  assert.equal(keys(bare), `${base},to,status,queueId`);
+  const Q = 'postfix/qmgr';
+  const e = as(parse(Q, '4F9D195432: from=<a@x.test>, size=100, nrcpt=2 (queue active)'), 'envelope');
+  assert.equal(keys(e), `${base},queueId,from,size,nrcpt`);
+  assert.deepEqual([e.from, e.size, e.nrcpt], ['a@x.test', 100, 2]);
+  assert.equal(
+    keys(parse(Q, '4F9D195432: from=<a@x.test>, nrcpt=2 (queue active)')),
+    `${base},queueId,from,nrcpt`,
+  );
+  assert.equal(keys(parse(Q, '4F9D195432: from=<a@x.test>, size=100')), `${base},queueId,from,size`);
+});

@@ -185,18 +185,35 @@ export const DELIVERY_SAMPLES: readonly Sample[] = [
 const MAX_FIELDS = 16;
 
 interface Fields {
-  to?: string;
-  origTo?: string;
-  from?: string;
-  relay?: string;
-  delay?: number;
-  dsn?: string;
-  size?: number;
-  nrcpt?: number;
-  status?: string;
+  to: string | undefined;
+  origTo: string | undefined;
+  from: string | undefined;
+  relay: string | undefined;
+  delay: number | undefined;
+  dsn: string | undefined;
+  size: number | undefined;
+  nrcpt: number | undefined;
+  status: string | undefined;
   /** Text after the status word (`(detail)`, `, returned to sender`, ` (queue active)`). */
-  tail?: string;
+  tail: string | undefined;
 }
+
+/**
+ * The one Fields object parseFields fills (reset per line, read by its caller before the
+ * next line): a status line costs no object of its own besides its event.
+ */
+const FIELDS: Fields = {
+  to: undefined,
+  origTo: undefined,
+  from: undefined,
+  relay: undefined,
+  delay: undefined,
+  dsn: undefined,
+  size: undefined,
+  nrcpt: undefined,
+  status: undefined,
+  tail: undefined,
+};
 
 /** The keys parseFields keeps ('' for the others, e.g. conn_use and delays, which are skipped). */
 type Key = 'to' | 'orig_to' | 'from' | 'relay' | 'delay' | 'dsn' | 'size' | 'nrcpt' | 'status' | '';
@@ -225,7 +242,9 @@ function keyAt(s: string, pos: number, eq: number): Key {
 
 /** Parse `key=value, key=<value>, ... status=word rest` starting at `s[0]`. */
 function parseFields(s: string): Fields | null {
-  const f: Fields = {};
+  const f = FIELDS;
+  f.to = f.origTo = f.from = f.relay = f.dsn = f.status = f.tail = undefined;
+  f.delay = f.size = f.nrcpt = undefined;
   let pos = 0;
   for (let n = 0; n < MAX_FIELDS && pos < s.length; n++) {
     const eq = s.indexOf('=', pos);
@@ -310,34 +329,63 @@ function parseFields(s: string): Fields | null {
 }
 
 function delivery(c: Ctx, qid: string | undefined, f: Fields): DeliveryEvent | null {
-  if (f.to === undefined || f.status === undefined) return null;
+  const { to, status, origTo, relay, dsn, delay, tail } = f;
+  if (to === undefined || status === undefined) return null;
+  let detail: string | undefined;
+  let queuedAs: string | undefined;
+  if (tail !== undefined) {
+    const open = tail.indexOf('(');
+    const close = tail.lastIndexOf(')');
+    if (open >= 0 && close > open) {
+      const d = tail.slice(open + 1, close);
+      detail = cap(d);
+      const qa = d.lastIndexOf('queued as ');
+      const fa = qa < 0 ? d.indexOf('forwarded as ') : -1;
+      queuedAs = qa >= 0 ? queuedAsId(d, qa + 10) : fa >= 0 ? queuedAsId(d, fa + 13) : undefined;
+    }
+  }
+  if (
+    qid !== undefined &&
+    origTo === undefined &&
+    relay !== undefined &&
+    dsn !== undefined &&
+    delay !== undefined &&
+    detail !== undefined &&
+    queuedAs === undefined
+  ) {
+    // The usual status line in one literal: fields added after a literal go to a second
+    // store, grown (copied) every few fields.
+    return {
+      kind: 'delivery',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      to,
+      status,
+      queueId: qid,
+      relay,
+      dsn,
+      delay,
+      detail,
+    };
+  }
   const ev: DeliveryEvent = {
     kind: 'delivery',
     line: c.line,
     producer: 'postfix',
     daemon: c.daemon,
     instance: c.instance,
-    to: f.to,
-    status: f.status,
+    to,
+    status,
   };
   if (qid !== undefined) ev.queueId = qid;
-  if (f.origTo !== undefined) ev.origTo = f.origTo;
-  if (f.relay !== undefined) ev.relay = f.relay;
-  if (f.dsn !== undefined) ev.dsn = f.dsn;
-  if (f.delay !== undefined) ev.delay = f.delay;
-  const t = f.tail;
-  if (t !== undefined) {
-    const open = t.indexOf('(');
-    const close = t.lastIndexOf(')');
-    if (open >= 0 && close > open) {
-      const detail = t.slice(open + 1, close);
-      ev.detail = cap(detail);
-      const qa = detail.lastIndexOf('queued as ');
-      const fa = qa < 0 ? detail.indexOf('forwarded as ') : -1;
-      const id = qa >= 0 ? queuedAsId(detail, qa + 10) : fa >= 0 ? queuedAsId(detail, fa + 13) : undefined;
-      if (id !== undefined) ev.queuedAs = id;
-    }
-  }
+  if (origTo !== undefined) ev.origTo = origTo;
+  if (relay !== undefined) ev.relay = relay;
+  if (dsn !== undefined) ev.dsn = dsn;
+  if (delay !== undefined) ev.delay = delay;
+  if (detail !== undefined) ev.detail = detail;
+  if (queuedAs !== undefined) ev.queuedAs = queuedAs;
   return ev;
 }
 
@@ -353,6 +401,20 @@ export function parseQmgr(c: Ctx, s: string): LogEvent {
       // `status=expired, returned to sender`; postsuper -e gives `force-expired`.
       if (f.status === 'expired' || f.status === 'force-expired') return messageClosedEv(c, qid, 'expired');
       if (f.status === undefined) {
+        if (f.size !== undefined && f.nrcpt !== undefined) {
+          // `from=<a>, size=N, nrcpt=N (queue active)` in one literal (see delivery)
+          return {
+            kind: 'envelope',
+            line: c.line,
+            producer: 'postfix',
+            daemon: c.daemon,
+            instance: c.instance,
+            queueId: qid,
+            from: f.from,
+            size: f.size,
+            nrcpt: f.nrcpt,
+          };
+        }
         const ev: EnvelopeEvent = {
           kind: 'envelope',
           line: c.line,

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { as, fields, parse } from './test-helpers.js';
-import { isQueueId, queueIdLength } from './common.js';
+import { isQueueId, knownWord, queueIdLength } from './common.js';
 import { POSTFIX_SAMPLES, isPostfixDaemon } from './index.js';
 
 test('queue ids: short hex and long ids pass; words and NOQUEUE do not', () => {
@@ -109,4 +109,15 @@ test('daemon names and the combined samples', () => {
     assert.ok(kinds.has(k as never), k);
   }
   for (const s of POSTFIX_SAMPLES) assert.equal(parse(s.program, s.message).kind, s.kind, s.message);
+});
+
+test('knownWord: a listed word is matched whole, anything else is cut from the line and capped', () => {
+  const words = ['ESMTP', 'SMTP'];
+  assert.equal(knownWord('proto=ESMTP x', 6, 11, words), 'ESMTP');
+  assert.equal(knownWord('proto=SMTP', 6, 10, words), 'SMTP');
+  assert.equal(knownWord('proto=ESMTPS', 6, 12, words), 'ESMTPS');
+  assert.equal(knownWord('proto=ESMT', 6, 10, words), 'ESMT');
+  assert.equal(knownWord('x', 0, 0, words), '');
+  assert.equal(knownWord('x', 1, 1, words), '');
+  assert.equal(knownWord('y'.repeat(3000), 0, 3000, words).length, 2048);
 });

@@ -411,3 +411,18 @@ test('smtpd TLS lines: trust words and protocol names are matched whole, odd one
     2048,
   );
 });
+
+test("smtpd client=: the one-literal usual shape keeps the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,queueId';
+  assert.equal(keys(parse(P, '4F9D195432: client=a.example[192.0.2.1]')), `${base},clientHost,clientIp`);
+  assert.equal(
+    keys(parse(P, '4F9D195432: client=a.example[192.0.2.1]:25')),
+    `${base},clientHost,clientIp,clientPort`,
+  );
+  assert.equal(
+    keys(parse(P, '4F9D195432: client=a.example[192.0.2.1], sasl_method=PLAIN')),
+    `${base},clientHost,clientIp,saslMethod`,
+  );
+  assert.equal(keys(parse(P, '4F9D195432: client=[192.0.2.1]')), `${base},clientIp`);
+});

@@ -439,6 +439,19 @@ function clientLine(c: Ctx, s: string, qid: string, at: number): MessageClientEv
   // client=h[ip][:port][, sasl_method=M, sasl_username=U][, sasl_sender=S][, orig_queue_id=Q, orig_client=C]
   const ha = parseHostAddr(s, at);
   if (ha === null) return null;
+  if (ha.end === s.length && ha.host !== '' && ha.port === undefined) {
+    // The usual `client=host[ip]` in one literal (see connect in parseSmtpd)
+    return {
+      kind: 'message.client',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      queueId: qid,
+      clientHost: cap(ha.host),
+      clientIp: ha.ip,
+    };
+  }
   const ev: MessageClientEvent = {
     kind: 'message.client',
     line: c.line,
