@@ -67,7 +67,8 @@ export function splitQueueId(msg: string, allowSpace = false): QidSplit | null {
   if (n === 0) return null;
   const c = msg.charCodeAt(n);
   if (c === 58 /* : */) {
-    return { queueId: msg.slice(0, n), rest: trimStartOne(msg.slice(n + 1)) };
+    // one slice for the rest (trimStartOne of a slice would cut a second one)
+    return { queueId: msg.slice(0, n), rest: msg.slice(msg.charCodeAt(n + 1) === 32 ? n + 2 : n + 1) };
   }
   if (allowSpace && c === 32) return { queueId: msg.slice(0, n), rest: msg.slice(n + 1) };
   return null;

@@ -250,3 +250,27 @@ test('OpenDKIM 2.11 wordings: key revoked, verbose verification lines, ignored s
   );
   assert.equal(ssl.failure, 'header');
 });
+
+test("opendkim: the one-literal usual events keep the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance';
+  assert.equal(keys(parseOpendkim(L('4F9D195432: DKIM verification successful'))), `${base},result,queueId`);
+  assert.equal(keys(parseOpendkim(L('(unknown-jobid): DKIM verification successful'))), `${base},result`);
+  assert.equal(
+    keys(parseOpendkim(L('4F9D195432: s=sel1 d=Example.COM SSL'))),
+    `${base},note,queueId,domains,selector`,
+  );
+  assert.deepEqual(note(parseOpendkim(L('4F9D195432: s=sel1 d=Example.COM SSL'))).domains, ['example.com']);
+  assert.equal(keys(parseOpendkim(L('4F9D195432: s=sel1 SSL'))), `${base},note,queueId,selector`);
+  assert.equal(
+    keys(parseOpendkim(L('(unknown-jobid): s=a d=b.example SSL'))),
+    `${base},note,domains,selector`,
+  );
+  // tags are found after a space or `(` only
+  const k = dkim(parseOpendkim(L('4F9D195432: key retrieval failed (xs=no, s=sel2, d=a.example): x')));
+  assert.deepEqual([k.selector, k.domain], ['sel2', 'a.example']);
+  const k2 = dkim(parseOpendkim(L('4F9D195432: key retrieval failed (s=sel3 s=sel4, d=a.example): x')));
+  assert.equal(k2.selector, 'sel4'); // a tag after a space is looked for before one after `(`
+  const k3 = dkim(parseOpendkim(L('4F9D195432: key retrieval failed x(s=sel5): x')));
+  assert.equal(k3.selector, 'sel5');
+});

@@ -33,6 +33,17 @@ function dkim(
   result: AuthResult,
   extra: Partial<Pick<DkimEvent, 'domain' | 'selector' | 'failure' | 'detail'>> = {},
 ): DkimEvent {
+  if (
+    queueId !== undefined &&
+    extra.domain === undefined &&
+    extra.selector === undefined &&
+    extra.failure === undefined &&
+    (extra.detail === undefined || extra.detail === '')
+  ) {
+    // The usual `QID: DKIM verification successful` in one literal: a field added after
+    // the literal needs a second store of its own.
+    return { kind: 'auth.dkim', line, producer: P, daemon: P, instance: '', result, queueId };
+  }
   const ev: DkimEvent = { kind: 'auth.dkim', line, producer: P, daemon: P, instance: '', result };
   if (queueId !== undefined) ev.queueId = queueId;
   if (extra.domain !== undefined) ev.domain = extra.domain;
@@ -48,6 +59,28 @@ function note(
   what: string,
   extra: Partial<Pick<DkimNoteEvent, 'domains' | 'selector' | 'failure' | 'detail'>> = {},
 ): DkimNoteEvent {
+  const { domains, selector } = extra;
+  if (
+    queueId !== undefined &&
+    domains !== undefined &&
+    domains.length > 0 &&
+    selector !== undefined &&
+    extra.failure === undefined &&
+    (extra.detail === undefined || extra.detail === '')
+  ) {
+    // The usual `QID: s=SEL d=DOM SSL` note in one literal (see dkim)
+    return {
+      kind: 'auth.dkim-note',
+      line,
+      producer: P,
+      daemon: P,
+      instance: '',
+      note: what,
+      queueId,
+      domains,
+      selector,
+    };
+  }
   const ev: DkimNoteEvent = {
     kind: 'auth.dkim-note',
     line,
@@ -66,9 +99,9 @@ function note(
 
 /** `s=SEL, d=DOM` (signing / key retrieval) or `s=SEL d=DOM` (SSL line): reads one tag value. */
 function tagValue(text: string, tag: string): string | undefined {
-  let at = text.startsWith(tag) ? 0 : text.indexOf(' ' + tag);
+  let at = text.startsWith(tag) ? 0 : afterChar(text, 32 /* space */, tag);
   if (at < 0) {
-    at = text.indexOf('(' + tag);
+    at = afterChar(text, 40 /* ( */, tag);
     if (at < 0) return undefined;
   }
   const start = at === 0 && text.startsWith(tag) ? tag.length : at + 1 + tag.length;
@@ -80,6 +113,16 @@ function tagValue(text: string, tag: string): string | undefined {
   }
   if (end === start || end - start > MAX_NAME_CHARS) return undefined;
   return text.slice(start, end);
+}
+
+/**
+ * Index of the first `ch` + `tag` in text (what text.indexOf(ch + tag) gives, without
+ * building that string per call): each indexOf starts past the last, so the scan stays linear.
+ */
+function afterChar(text: string, ch: number, tag: string): number {
+  let i = text.indexOf(tag, 1);
+  while (i > 0 && text.charCodeAt(i - 1) !== ch) i = text.indexOf(tag, i + 1);
+  return i > 0 ? i - 1 : -1;
 }
 
 function lower(s: string | undefined): string | undefined {

@@ -122,3 +122,20 @@ test('unknown words are not results; hostile input never throws', () => {
 test('every sample parses to its kind', () => {
   for (const s of SAMPLES) assert.equal(parseOpendmarc(L(s.message)).kind, s.kind, s.message);
 });
+
+test("opendmarc: the one-literal usual result keeps the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,result';
+  const ev = dmarc(parseOpendmarc(L('4F9D195432: Example.COM pass')));
+  assert.equal(keys(ev), `${base},queueId,domain`);
+  assert.equal(ev.domain, 'example.com');
+  assert.equal(
+    keys(parseOpendmarc(L('4F9D195432: example.com reject'))),
+    `${base},queueId,domain,detail,disposition`,
+  );
+  assert.equal(
+    keys(parseOpendmarc(L('4F9D195432: example.com bestguesspass'))),
+    `${base},queueId,domain,detail`,
+  );
+  assert.equal(keys(parseOpendmarc(L('(unknown-jobid): example.com pass'))), `${base},domain`);
+});

@@ -188,6 +188,26 @@ export function parseOpendmarc(line: LogLine): LogEvent {
     const word = sp2 < 0 ? after : after.slice(0, sp2);
     const res = dmarcResultOf(word);
     if (res !== undefined && domain !== '' && !domain.includes('(')) {
+      if (
+        queueId !== undefined &&
+        sp2 < 0 &&
+        res.detail === undefined &&
+        word !== 'reject' &&
+        word !== 'quarantine'
+      ) {
+        // The usual `QID: example.com pass` in one literal: a field added after the literal
+        // needs a second store of its own.
+        return {
+          kind: 'auth.dmarc',
+          line,
+          producer: P,
+          daemon: P,
+          instance: '',
+          result: res.result,
+          queueId,
+          domain: domain.toLowerCase(),
+        };
+      }
       const ev = dmarc(line, queueId, res.result);
       ev.domain = domain.toLowerCase();
       if (res.detail !== undefined) ev.detail = res.detail;

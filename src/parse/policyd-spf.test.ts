@@ -303,3 +303,25 @@ test('QueueID option before the queue file exists: an empty id written as ": "',
   assert.equal(p.result, 'pass');
   assert.equal(p.to, 'b@example.org');
 });
+
+test("policyd-spf: the one-literal usual Received-SPF event keeps the general path's fields and their order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,result,scope';
+  const usual =
+    'prepend Received-SPF: Pass (mailfrom) identity=mailfrom; client-ip=192.0.2.1; helo=mx.a.example; envelope-from=x@A.example; receiver=<UNKNOWN>';
+  const ev = spf(parsePolicydSpf(L(usual)));
+  assert.equal(keys(ev), `${base},reason,clientIp,helo,envelopeFrom,receiver,domain,action`);
+  assert.deepEqual([ev.result, ev.scope, ev.reason, ev.domain], ['pass', 'mfrom', 'mailfrom', 'a.example']);
+  assert.equal(
+    keys(parsePolicydSpf(L(usual.replace('<UNKNOWN>', 'bob@b.example')))),
+    `${base},reason,clientIp,helo,envelopeFrom,receiver,to,domain,action`,
+  );
+  assert.equal(
+    keys(parsePolicydSpf(L(usual.replace(' (mailfrom)', '')))),
+    `${base},clientIp,helo,envelopeFrom,receiver,domain,action`,
+  );
+  assert.equal(
+    keys(parsePolicydSpf(L(usual.replace('envelope-from=x@A.example; ', '')))),
+    `${base},reason,clientIp,helo,receiver,domain,action`,
+  );
+});

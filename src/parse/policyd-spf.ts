@@ -84,24 +84,33 @@ function spfEvent(line: LogLine, result: AuthResult, scope: SpfEvent['scope']): 
  * `receiver=` is the recipient address unless Hide_Receiver (the default) writes `<UNKNOWN>`;
  * the perl server writes the receiving host name there. An address is also kept as `to`.
  */
-function setReceiver(ev: SpfEvent, receiver: string): void {
-  ev.receiver = receiver;
-  if (receiver.includes('@') && receiver !== '<UNKNOWN>') ev.to = stripAngles(receiver);
+function receiverAddress(receiver: string): string | undefined {
+  return receiver.includes('@') && receiver !== '<UNKNOWN>' ? stripAngles(receiver) : undefined;
 }
 
-/** Fills domain from envelope-from (mfrom; the null sender falls back to the HELO) or HELO. */
-function fillDomain(ev: SpfEvent): void {
-  const from = ev.envelopeFrom;
-  if (ev.scope !== 'helo' && from !== undefined && from !== '') {
+/** The domain from envelope-from (mfrom; the null sender falls back to the HELO) or HELO. */
+function domainFor(
+  scope: SpfEvent['scope'],
+  from: string | undefined,
+  helo: string | undefined,
+): string | undefined {
+  if (scope !== 'helo' && from !== undefined && from !== '') {
     const d = domainOfAddress(from);
-    if (d !== undefined) {
-      ev.domain = d;
-      return;
-    }
+    if (d !== undefined) return d;
   }
-  if (ev.helo !== undefined && ev.helo !== '' && ev.helo.charCodeAt(0) !== 91 /* [ */) {
-    ev.domain = ev.helo.toLowerCase();
-  }
+  if (helo !== undefined && helo !== '' && helo.charCodeAt(0) !== 91 /* [ */) return helo.toLowerCase();
+  return undefined;
+}
+
+function setReceiver(ev: SpfEvent, receiver: string): void {
+  ev.receiver = receiver;
+  const to = receiverAddress(receiver);
+  if (to !== undefined) ev.to = to;
+}
+
+function fillDomain(ev: SpfEvent): void {
+  const d = domainFor(ev.scope, ev.envelopeFrom, ev.helo);
+  if (d !== undefined) ev.domain = d;
 }
 
 /** `Pass (mailfrom) identity=mailfrom; client-ip=...` or `Pass; identity=...`: a Received-SPF body. */
@@ -116,7 +125,10 @@ function parseBody(line: LogLine, body: string, action: string | undefined): Spf
   if (result === undefined) return null;
   const fields = body.slice(end);
   const identity = field(fields, 'identity=');
-  const ev = spfEvent(line, result, scopeOf(identity));
+  const scope = scopeOf(identity);
+  // Every field is read into a local first, so the usual line's event is built in one
+  // literal below (fields added after a literal go to a second store, grown every few).
+  let reason: string | undefined;
   // reason: the parenthesised text after the result word (may nest in the perl wording)
   if (fields.startsWith(' (')) {
     let depth = 0;
@@ -130,17 +142,50 @@ function parseBody(line: LogLine, body: string, action: string | undefined): Spf
         break;
       }
     }
-    if (close > 2) ev.reason = fields.slice(2, close);
+    if (close > 2) reason = fields.slice(2, close);
   }
   const ip = field(fields, 'client-ip=');
-  if (ip !== undefined) ev.clientIp = ip;
   const helo = field(fields, 'helo=');
-  if (helo !== undefined) ev.helo = helo;
-  const from = field(fields, 'envelope-from=');
-  if (from !== undefined) ev.envelopeFrom = stripAngles(from);
+  const rawFrom = field(fields, 'envelope-from=');
+  const envelopeFrom = rawFrom === undefined ? undefined : stripAngles(rawFrom);
   const receiver = field(fields, 'receiver=');
-  if (receiver !== undefined) setReceiver(ev, receiver);
-  fillDomain(ev);
+  const to = receiver !== undefined ? receiverAddress(receiver) : undefined;
+  const domain = domainFor(scope, envelopeFrom, helo);
+  if (
+    reason !== undefined &&
+    ip !== undefined &&
+    helo !== undefined &&
+    envelopeFrom !== undefined &&
+    receiver !== undefined &&
+    to === undefined &&
+    domain !== undefined &&
+    action !== undefined
+  ) {
+    return {
+      kind: 'auth.spf',
+      line,
+      producer: P,
+      daemon: daemonOf(line),
+      instance: instanceOf(line),
+      result,
+      scope,
+      reason,
+      clientIp: ip,
+      helo,
+      envelopeFrom,
+      receiver,
+      domain,
+      action,
+    };
+  }
+  const ev = spfEvent(line, result, scope);
+  if (reason !== undefined) ev.reason = reason;
+  if (ip !== undefined) ev.clientIp = ip;
+  if (helo !== undefined) ev.helo = helo;
+  if (envelopeFrom !== undefined) ev.envelopeFrom = envelopeFrom;
+  if (receiver !== undefined) ev.receiver = receiver;
+  if (to !== undefined) ev.to = to;
+  if (domain !== undefined) ev.domain = domain;
   if (action !== undefined) ev.action = action;
   return ev;
 }
