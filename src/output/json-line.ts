@@ -29,30 +29,36 @@ export function jsonValue(value: unknown): string | undefined {
 
 // Every message has one or two times to write, and new Date(ms).toISOString() costs about
 // a microsecond: the date part is kept for the last day seen, the time of day is arithmetic.
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 /** 10000-01-01T00:00:00Z: from there on toISOString writes a six-digit year. */
-const YEAR_10000 = 253_402_300_800_000;
+export const YEAR_10000 = 253_402_300_800_000;
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 let cachedDay = NaN;
 let cachedDate = '';
+
+/** The date part of a time's ISO text ("2026-11-27T") for a day 0 <= day < YEAR_10000 / MS_PER_DAY. */
+export function isoDay(day: number): string {
+  if (day !== cachedDay) {
+    cachedDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  return cachedDate;
+}
 
 /** Epoch ms as ISO 8601 UTC, or undefined (dropped by JSON) when unknown. */
 export function isoTime(ms: number | null | undefined): string | undefined {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return undefined;
   if (Number.isInteger(ms) && ms >= 0 && ms < YEAR_10000) {
     const day = Math.floor(ms / MS_PER_DAY);
-    if (day !== cachedDay) {
-      cachedDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 11); // "2026-11-27T"
-      cachedDay = day;
-    }
+    const date = isoDay(day);
     let t = ms - day * MS_PER_DAY;
     const h = Math.floor(t / 3_600_000);
     t -= h * 3_600_000;
     const m = Math.floor(t / 60_000);
     t -= m * 60_000;
     const sec = Math.floor(t / 1000);
-    return `${cachedDate}${PAD2[h]!}:${PAD2[m]!}:${PAD2[sec]!}.${PAD3[t - sec * 1000]!}Z`;
+    return `${date}${PAD2[h]!}:${PAD2[m]!}:${PAD2[sec]!}.${PAD3[t - sec * 1000]!}Z`;
   }
   const d = new Date(ms);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();

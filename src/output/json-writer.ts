@@ -76,6 +76,27 @@ export class JsonWriter {
     } else this.raw(Number.isFinite(n) ? String(n) : 'null');
   }
 
+  /**
+   * A time as a string value: `date` ("2026-11-27T") then the time of day `msOfDay`
+   * (0 <= msOfDay < 86400000) as "HH:MM:SS.mmmZ", the text of Date.toISOString.
+   */
+  isoTime(date: string, msOfDay: number): void {
+    this.room(date.length + 16);
+    this.buf[this.pos++] = 0x22;
+    this.raw(date);
+    const sec = Math.floor(msOfDay / 1000);
+    const min = Math.floor(sec / 60);
+    this.digits(Math.floor(min / 60), 2);
+    this.buf[this.pos++] = 0x3a;
+    this.digits(min % 60, 2);
+    this.buf[this.pos++] = 0x3a;
+    this.digits(sec % 60, 2);
+    this.buf[this.pos++] = 0x2e;
+    this.digits(msOfDay % 1000, 3);
+    this.buf[this.pos++] = 0x5a;
+    this.buf[this.pos++] = 0x22;
+  }
+
   /** An integer 0 <= x < 1e8, zero-padded to at least `width` digits. */
   private digits(x: number, width: number): void {
     let len = 1;
@@ -107,6 +128,29 @@ export class JsonWriter {
         return;
       }
       buf[p++] = c;
+    }
+    buf[p++] = 0x22;
+    this.pos = p;
+  }
+
+  /**
+   * s.slice(from).toLowerCase() as a string value. Printable ASCII is lowercased as it is
+   * copied; anything else is left to toLowerCase (its rules for other scripts are not simple).
+   */
+  lowerString(s: string, from: number): void {
+    this.room(s.length - from + 2);
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    buf[p++] = 0x22;
+    for (let i = from; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+        this.pos = start;
+        this.string(s.slice(from).toLowerCase());
+        return;
+      }
+      buf[p++] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
     }
     buf[p++] = 0x22;
     this.pos = p;

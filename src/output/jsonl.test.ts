@@ -4,7 +4,9 @@ import { createFormatter } from './index.js';
 import fc from 'fast-check';
 import { isoTime, jsonLine } from './json-line.js';
 import { JsonWriter } from './json-writer.js';
-import { verdictJsonLine, verdictToJson, WRITTEN_FIELDS } from './jsonl.js';
+import { verdictJsonBytes, verdictJsonLine, verdictToJson, WRITTEN_FIELDS } from './jsonl.js';
+import { domain, time, w as writer } from './record-json.js';
+import { domainOf } from './record-fields.js';
 import { fullVerdict, sampleRecord, sampleVerdict, StringSink, T0 } from './test-support.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
@@ -293,4 +295,103 @@ test('isoTime (the date cached per day) matches Date#toISOString', () => {
   assert.equal(isoTime(253_402_300_799_999), '9999-12-31T23:59:59.999Z');
   assert.equal(isoTime(253_402_300_800_000), '+010000-01-01T00:00:00.000Z');
   assert.equal(isoTime(0), '1970-01-01T00:00:00.000Z');
+});
+
+test('times and domains written straight to bytes match isoTime and domainOf', () => {
+  const w = writer;
+  const asJson = (s: string | undefined): string => (s === undefined ? '' : JSON.stringify(s));
+  const written = (write: () => void): string => {
+    w.reset();
+    w.open('{');
+    write();
+    const doc = w.take();
+    return doc === '{' ? '' : doc.slice(doc.indexOf(':') + 1);
+  };
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.integer({ min: T0 - 5000, max: T0 + 5000 }),
+        fc.integer({ min: -8.64e15, max: 8.64e15 }),
+        fc.double({ min: -1e13, max: 1e13 }),
+      ),
+      (ms) => {
+        assert.equal(
+          written(() => time('"t":', ms)),
+          asJson(isoTime(ms)),
+          String(ms),
+        );
+      },
+    ),
+    { numRuns: RUNS },
+  );
+  for (const ms of [0, 999, 86_399_999, 253_402_300_799_999, 253_402_300_800_000, -1, null, undefined])
+    assert.equal(
+      written(() => time('"t":', ms)),
+      asJson(isoTime(ms)),
+      String(ms),
+    );
+  const address = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc
+      .array(fc.constantFrom('@', 'A', 'z', 'Z', '.', '"', '\\', '\n', 'İ', 'ß', 'É', '\u2028', '\ud800'), {
+        maxLength: 12,
+      })
+      .map((a) => a.join('')),
+  );
+  fc.assert(
+    fc.property(address, (a) => {
+      const expected = domainOf(a);
+      assert.equal(
+        written(() => domain('"d":', a)),
+        expected === undefined ? '' : jsonLine(expected).slice(0, -1),
+      );
+    }),
+    { numRuns: RUNS },
+  );
+  assert.equal(
+    written(() => domain('"d":', 'X@Mail.EXAMPLE')),
+    '"mail.example"',
+  );
+  assert.equal(
+    written(() => domain('"d":', 'x@İ.example')),
+    JSON.stringify('i̇.example'),
+  );
+  assert.equal(
+    written(() => domain('"d":', undefined)),
+    '',
+  );
+  assert.equal(
+    written(() => domain('"d":', 'x@')),
+    '',
+  );
+});
+
+test('verdictJsonBytes is verdictJsonLine as UTF-8 bytes, for any strings a log can hold', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.string({ unit: 'binary', maxLength: 20 }), { minLength: 70, maxLength: 70 }),
+      (strs) => {
+        const v = fullVerdict((i) => strs[i]!);
+        const line = verdictJsonLine(v);
+        assert.deepEqual(Buffer.from(verdictJsonBytes(v)), Buffer.from(line, 'utf8'));
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
+test('a sink that takes bytes gets the same text as one that takes strings', () => {
+  const v = fullVerdict();
+  const bytes: Buffer[] = [];
+  const byteSink = {
+    write: (s: string) => bytes.push(Buffer.from(s, 'utf8')),
+    writeBytes: (b: Uint8Array) => bytes.push(Buffer.from(b)),
+  };
+  const strings = new StringSink();
+  for (const out of [byteSink, strings]) {
+    const f = createFormatter('jsonl', out, { color: false, minVerdict: 'clean' });
+    f.write(v);
+    f.write(sampleVerdict('clean'));
+  }
+  assert.equal(Buffer.concat(bytes).toString('utf8'), strings.text);
 });

@@ -24,15 +24,24 @@ import type {
 } from '../correlate/record.js';
 import type { SourceRef } from '../ingest/line.js';
 import type { Finding, Verdict } from '../detect/verdict.js';
-import { directionOf, domainOf, headerAddresses, messageIdOf, topFinding } from './record-fields.js';
+import {
+  directionOf,
+  domainOf,
+  firstHeaderAddress,
+  headerAddresses,
+  messageIdOf,
+  topFinding,
+} from './record-fields.js';
 import { isoTime } from './json-line.js';
 import {
   bool,
+  domain,
   num,
   object,
   objArray,
   str,
   strArray,
+  time,
   w,
   writeAction,
   writeAuth,
@@ -139,14 +148,14 @@ function writeVerdict(v: Verdict, opts: JsonlOptions): void {
   bool('"agedOut":', r.agedOut);
   bool('"capped":', r.capped);
 
-  const headerFrom = headerAddresses(r, 'from')[0];
-  str('"first_seen":', isoTime(r.firstSeen));
-  str('"last_seen":', isoTime(r.lastSeen));
+  const headerFrom = firstHeaderAddress(r, 'from');
+  time('"first_seen":', r.firstSeen);
+  time('"last_seen":', r.lastSeen);
   str('"direction":', directionOf(r));
   str('"header_from":', headerFrom);
-  str('"header_from_domain":', domainOf(headerFrom));
+  domain('"header_from_domain":', headerFrom);
   str('"envelope_from":', r.envelope.from);
-  str('"envelope_from_domain":', domainOf(r.envelope.from));
+  domain('"envelope_from_domain":', r.envelope.from);
   str('"message_id":', messageIdOf(r));
   str('"source_ip":', r.session.clientIp);
   str('"source_reverse_dns":', r.session.clientHost);

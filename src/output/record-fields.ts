@@ -77,6 +77,35 @@ export function headerAddresses(record: MessageRecord, name: string): string[] {
   return [...seen];
 }
 
+/**
+ * The first of headerAddresses(record, name), without building the list: JSONL and the
+ * table need only it, once per message.
+ */
+export function firstHeaderAddress(record: MessageRecord, name: string): string | undefined {
+  const vals = record.headers[name.toLowerCase()];
+  if (vals === undefined) return undefined;
+  for (const v of vals) {
+    const a = firstAddressIn(v.value);
+    if (a !== undefined) return a;
+  }
+  return undefined;
+}
+
+/** addressesIn(value)[0]: the first clean `<addr>`, else (none) the first bare token, as addressesIn reads them. */
+function firstAddressIn(value: string): string | undefined {
+  let pos = 0;
+  for (;;) {
+    const lt = value.indexOf('<', pos);
+    if (lt < 0) break;
+    const gt = value.indexOf('>', lt + 1);
+    if (gt < 0) break;
+    const a = cleanAddress(value.slice(lt + 1, gt));
+    if (a !== undefined) return a;
+    pos = gt + 1;
+  }
+  return addressesIn(value)[0];
+}
+
 export function domainOf(address: string | undefined): string | undefined {
   if (address === undefined) return undefined;
   const at = address.lastIndexOf('@');

@@ -16,7 +16,8 @@ import type {
 } from '../correlate/record.js';
 import type { SourceRef } from '../ingest/line.js';
 import type { Finding } from '../detect/verdict.js';
-import { jsonValue } from './json-line.js';
+import { MS_PER_DAY, YEAR_10000, isoDay, isoTime, jsonValue } from './json-line.js';
+import { domainOf } from './record-fields.js';
 import { JsonWriter } from './json-writer.js';
 
 /*
@@ -42,6 +43,27 @@ export function num(name: string, n: number | null | undefined): void {
     w.key(name);
     w.number(n);
   } else if (n !== undefined) any(name, n);
+}
+
+/** isoTime(ms) as a string value, written without making the string (two per message). */
+export function time(name: string, ms: number | null | undefined): void {
+  if (typeof ms === 'number' && Number.isInteger(ms) && ms >= 0 && ms < YEAR_10000) {
+    const day = Math.floor(ms / MS_PER_DAY);
+    w.key(name);
+    w.isoTime(isoDay(day), ms - day * MS_PER_DAY);
+  } else str(name, isoTime(ms));
+}
+
+/** domainOf(address) as a string value, written without making the string (two per message). */
+export function domain(name: string, address: string | undefined): void {
+  if (typeof address !== 'string') {
+    str(name, domainOf(address));
+    return;
+  }
+  const at = address.lastIndexOf('@');
+  if (at < 0 || at === address.length - 1) return;
+  w.key(name);
+  w.lowerString(address, at + 1);
 }
 
 export function bool(name: string, b: boolean | undefined): void {

@@ -8,7 +8,7 @@ import type { Verdict, VerdictLevel } from '../detect/verdict.js';
 import { VERDICT_ORDER } from '../detect/verdict.js';
 import type { CorrelatorStats } from '../correlate/record.js';
 import { terminalSafe } from './safe-text.js';
-import { headerAddresses, topFinding, wasBlocked, wasDelivered } from './record-fields.js';
+import { firstHeaderAddress, topFinding, wasBlocked, wasDelivered } from './record-fields.js';
 
 const ESC = '\x1b[';
 const RESET = `${ESC}0m`;
@@ -48,7 +48,7 @@ export function formatTime(ms: number | null): string {
 
 function flowOf(v: Verdict): string {
   const r = v.record;
-  const hdr = headerAddresses(r, 'from')[0];
+  const hdr = firstHeaderAddress(r, 'from');
   const env = r.envelope.from;
   let from: string;
   if (hdr !== undefined) from = hdr;
