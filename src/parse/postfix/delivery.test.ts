@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { numberIn } from './delivery.js';
 import { as, fields, parse } from './test-helpers.js';
 
 test('qmgr from= is the envelope: sender, size, recipient count; <> is the null sender', () => {
@@ -193,4 +195,38 @@ test("status lines: the one-literal usual shapes keep the general path's fields 
     `${base},queueId,from,nrcpt`,
   );
   assert.equal(keys(parse(Q, '4F9D195432: from=<a@x.test>, size=100')), `${base},queueId,from,size`);
+});
+
+test('numberIn reads a status line number in place exactly as Number() reads its text', () => {
+  const same = (text: string) => {
+    const s = `delay=${text}, x`;
+    assert.ok(Object.is(numberIn(s, 6, 6 + text.length), Number(text)), text);
+  };
+  for (const t of [
+    '0.8',
+    '78616',
+    '',
+    '.5',
+    '5.',
+    '1.2.3',
+    '007',
+    '1e3',
+    ' 1',
+    '-1',
+    '0x10',
+    'Infinity',
+    '1 2',
+  ])
+    same(t);
+  same('123456789012345');
+  same('1234567890123456789');
+  same('0.000000000000001');
+  fc.assert(
+    fc.property(fc.stringMatching(/^[0-9]{1,18}(\.[0-9]{1,18})?$/), (t) => same(t)),
+    { numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(fc.string({ maxLength: 20 }), (t) => same(t)),
+    { numRuns: 2000 },
+  );
 });

@@ -7,6 +7,8 @@ import type { DeliveryEvent, EnvelopeEvent, LogEvent, MessageNoteEvent, SessionT
 import {
   type Ctx,
   type Sample,
+  knownWord,
+  MAX_POSTFIX_FIELD_CHARS,
   cap,
   messageClosedEv,
   messageNoteEv,
@@ -240,6 +242,38 @@ function keyAt(s: string, pos: number, eq: number): Key {
   }
 }
 
+/** Words a status line repeats, as constants (no string of their own per line). */
+const STATUSES = ['sent', 'deferred', 'bounced', 'expired', 'force-expired', 'deliverable', 'undeliverable'];
+const RELAYS = ['local', 'none', 'virtual'];
+const DSNS = ['2.0.0', '2.6.0', '4.4.1', '4.4.2', '4.4.3', '4.7.1', '4.0.0', '5.0.0', '5.1.1', '5.7.1'];
+
+/** Digits in the fast path below: any 15-digit mantissa is exact in a double. */
+const MAX_FAST_DIGITS = 15;
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Number(s.slice(from, end)) without the slice for the shapes Postfix writes (`78616`,
+ * `0.8`): up to 15 digits with at most one inner `.`. The integer mantissa and the power
+ * of ten are both exact, so one division rounds exactly as Number() parsing does; any
+ * other text goes to Number() itself.
+ */
+export function numberIn(s: string, from: number, end: number): number {
+  let m = 0;
+  let digits = 0;
+  let dot = -1;
+  // Hand-written: reads the value in place instead of slicing a string per number.
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && dot < 0 && i > from && i + 1 < end) dot = i;
+    else return Number(s.slice(from, end));
+  }
+  if (digits === 0 || digits > MAX_FAST_DIGITS) return Number(s.slice(from, end));
+  return dot < 0 ? m : m / (POW10[end - dot - 1] ?? 1);
+}
+
 /** Parse `key=value, key=<value>, ... status=word rest` starting at `s[0]`. */
 function parseFields(s: string): Fields | null {
   const f = FIELDS;
@@ -257,7 +291,8 @@ function parseFields(s: string): Fields | null {
         if (ch === 32 || ch === 44) break;
         e++;
       }
-      f.status = s.slice(eq + 1, e);
+      f.status =
+        e - eq - 1 <= MAX_POSTFIX_FIELD_CHARS ? knownWord(s, eq + 1, e, STATUSES) : s.slice(eq + 1, e);
       if (e < s.length) f.tail = s.slice(e);
       return f;
     }
@@ -279,43 +314,42 @@ function parseFields(s: string): Fields | null {
       vEnd = e;
       next = e;
     }
-    // Values of the keys nobody reads are not sliced out.
-    if (key !== '') {
-      const value = s.slice(vStart, vEnd);
-      switch (key) {
-        case 'to':
-          f.to = cap(value);
-          break;
-        case 'orig_to':
-          f.origTo = cap(value);
-          break;
-        case 'from':
-          f.from = cap(value);
-          break;
-        case 'relay':
-          f.relay = cap(value);
-          break;
-        case 'delay': {
-          const d = Number(value);
-          if (Number.isFinite(d)) f.delay = d;
-          break;
-        }
-        case 'dsn':
-          f.dsn = cap(value);
-          break;
-        case 'size': {
-          const v = Number(value);
-          if (Number.isFinite(v)) f.size = v;
-          break;
-        }
-        case 'nrcpt': {
-          // `nrcpt=1 (queue active)`
-          const sp = value.indexOf(' ');
-          const v = Number(sp < 0 ? value : value.slice(0, sp));
-          if (Number.isFinite(v)) f.nrcpt = v;
-          if (sp > 0) f.tail = value.slice(sp);
-          break;
-        }
+    // Values of the keys nobody reads are not sliced out; numbers and the common words
+    // are read in place.
+    switch (key) {
+      case 'to':
+        f.to = cap(s.slice(vStart, vEnd));
+        break;
+      case 'orig_to':
+        f.origTo = cap(s.slice(vStart, vEnd));
+        break;
+      case 'from':
+        f.from = cap(s.slice(vStart, vEnd));
+        break;
+      case 'relay':
+        f.relay = knownWord(s, vStart, vEnd, RELAYS);
+        break;
+      case 'delay': {
+        const d = numberIn(s, vStart, vEnd);
+        if (Number.isFinite(d)) f.delay = d;
+        break;
+      }
+      case 'dsn':
+        f.dsn = knownWord(s, vStart, vEnd, DSNS);
+        break;
+      case 'size': {
+        const v = numberIn(s, vStart, vEnd);
+        if (Number.isFinite(v)) f.size = v;
+        break;
+      }
+      case 'nrcpt': {
+        // `nrcpt=1 (queue active)`
+        const sp = s.indexOf(' ', vStart);
+        const hasSp = sp >= 0 && sp < vEnd;
+        const v = numberIn(s, vStart, hasSp ? sp : vEnd);
+        if (Number.isFinite(v)) f.nrcpt = v;
+        if (hasSp && sp > vStart) f.tail = s.slice(sp, vEnd);
+        break;
       }
     }
     if (next >= s.length) return f;
