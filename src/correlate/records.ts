@@ -63,6 +63,30 @@ export function messageIdKey(id: string): string {
     : id;
 }
 
+/**
+ * What an emitted record points at instead of its MessageRecord (see RecordTable.retire):
+ * nothing reads or writes a retired record's fields, so one empty record serves them all.
+ */
+const RETIRED: MessageRecord = Object.freeze({
+  id: '',
+  host: '',
+  mta: 'unknown',
+  queueIds: Object.freeze([]) as unknown as string[],
+  firstSeen: null,
+  lastSeen: null,
+  session: Object.freeze({}),
+  envelope: Object.freeze({ recipients: Object.freeze([]) as unknown as string[] }),
+  headers: Object.freeze(Object.create(null) as MessageRecord['headers']),
+  auth: Object.freeze({ spf: Object.freeze([]) as unknown as [], dkim: Object.freeze([]) as unknown as [] }),
+  filters: Object.freeze([]) as unknown as [],
+  actions: Object.freeze([]) as unknown as [],
+  recipients: Object.freeze([]) as unknown as [],
+  disposition: 'unknown',
+  producers: Object.freeze([]) as unknown as string[],
+  evidence: Object.freeze([]) as unknown as [],
+  lines: Object.freeze([]) as unknown as string[],
+}) as MessageRecord;
+
 export class RecordTable {
   readonly hosts = new Map<string, HostState>();
   open = 0;
@@ -131,6 +155,8 @@ export class RecordTable {
   earliestOpen(rank: (ref: SourceRef) => number): number {
     let min = Infinity;
     const visit = (r: OpenRecord): void => {
+      // A grace entry left behind by a record that was taken back and emitted since.
+      if (r.state === 'done') return;
       for (const e of r.rec.evidence) {
         const k = rank(e);
         if (k < min) min = k;
@@ -227,6 +253,21 @@ export class RecordTable {
     r.state = 'done';
     settleEvidence(r);
     this.finish(r, reason);
+    this.retire(r);
+  }
+
+  /**
+   * An emitted record lets go of its MessageRecord once nothing can reach it any more (its
+   * session has ended, or it had none): the sink has it. Why: a container that held the
+   * record may have been promoted to old space and died there (a grace queue's old array,
+   * a session's held list, a rehashed map); until the next full GC the young-generation
+   * collector treats what such a dead object points to as live, so an emitted record still
+   * linked to its MessageRecord drags the whole message (lines, actions, results) into old
+   * space. Measured on the synthetic 1M-line log: about half the promoted bytes.
+   */
+  private retire(r: OpenRecord): void {
+    const s = r.session;
+    if (s === null || s.end !== null) r.rec = RETIRED;
   }
 
   private detach(r: OpenRecord): void {
@@ -277,6 +318,7 @@ export class RecordTable {
     r.state = 'done';
     settleEvidence(r);
     this.finish(r, 'closed');
+    this.retire(r);
   }
 
   private unhold(r: OpenRecord): void {

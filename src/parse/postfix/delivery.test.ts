@@ -222,7 +222,7 @@ test('numberIn reads a status line number in place exactly as Number() reads its
   same('1234567890123456789');
   same('0.000000000000001');
   fc.assert(
-    fc.property(fc.stringMatching(/^[0-9]{1,18}(\.[0-9]{1,18})?$/), (t) => same(t)),
+    fc.property(fc.stringMatching(/^\d{1,18}(\.\d{1,18})?$/), (t) => same(t)),
     { numRuns: 2000 },
   );
   fc.assert(
