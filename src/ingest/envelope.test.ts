@@ -443,9 +443,65 @@ test('program tags, host names and whole `host tag[pid]: ` parts repeated across
     '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[1]: u',
     '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[12]: v',
     '2026-11-27T10:00:01.6+01:00 mx postfix/smtpd[12]: ]: w',
+    // The same host and tag with other pids: read from the table, the pid from the line.
+    '2026-11-27T10:00:02 mx postfix/smtpd[345]: x',
+    '2026-11-27T10:00:02 mx postfix/smtpd[6]: y',
+    '2026-11-27T10:00:02 mx postfix/smtpd[1234567890]: z',
+    '2026-11-27T10:00:02 mx postfix/smtpd[12345678901]: too many digits',
+    '2026-11-27T10:00:02 mx postfix/smtpd[]: no digits',
+    '2026-11-27T10:00:02 mx postfix/smtpd[12a]: not a pid',
+    '2026-11-27T10:00:02 mx postfix/smtpd[ 12]: not a pid',
+    '2026-11-27T10:00:02 mx postfix/smtpd[[12]: two brackets',
+    '2026-11-27T10:00:02 mx postfix/smtpd[7]:no space',
+    '2026-11-27T10:00:02 mx postfix/smtpd[8]: [ID 197553 mail.info] solaris',
+    '2026-11-27T10:00:02 mx postfix/smtpd[9]: back',
+    '2026-11-27T10:00:02 mx [1]: no tag',
+    '2026-11-27T10:00:02 [1]: no host',
+    '2026-11-27T10:00:02 postfix/smtpd[2]: no host',
+    '2026-11-27T10:00:02 postfix/smtpd[3]: no host',
   ];
   for (const text of lines)
     assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);
+});
+
+test("a host and tag seen before with another pid: the pid is the line's own", () => {
+  const ctx = createEnvelopeContext(REF, 'UTC');
+  const read = (text: string): [string, string, number | null, string] => {
+    const l = parseEnvelope(text, src, ctx);
+    return [l.host, l.program, l.pid, l.message];
+  };
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[41]: a'), ['mx9', 'postfix/cleanup', 41, 'a']);
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[4242]: b'), [
+    'mx9',
+    'postfix/cleanup',
+    4242,
+    'b',
+  ]);
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[9999999999]: c'), [
+    'mx9',
+    'postfix/cleanup',
+    9999999999,
+    'c',
+  ]);
+  // Eleven digits are no pid: no tag is read, as on a first line.
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[12345678901]: d'), [
+    'mx9',
+    '',
+    null,
+    'postfix/cleanup[12345678901]: d',
+  ]);
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[]: e'), [
+    'mx9',
+    '',
+    null,
+    'postfix/cleanup[]: e',
+  ]);
+  assert.deepEqual(read('Nov  7 13:52:47 mx9 postfix/cleanup[5]: [ID 1 mail.info] f'), [
+    'mx9',
+    'postfix/cleanup',
+    5,
+    'f',
+  ]);
 });
 
 test('year inference: a stamp a little after the mtime (skew) keeps the mtime year', () => {

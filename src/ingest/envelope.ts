@@ -31,6 +31,7 @@ import {
   type StampResult,
   readBsdStamp,
   readIsoStamp,
+  sameAt,
   isDigit,
   digits4,
 } from './timestamp.js';
@@ -44,6 +45,7 @@ import {
   isDovecotLevelAt,
   MAX_HOST_CHARS,
   MAX_TAG_CHARS,
+  MAX_PID_DIGITS,
 } from './tag.js';
 
 export { createEnvelopeContext, type EnvelopeContext } from './timestamp.js';
@@ -104,43 +106,60 @@ function messageAfterTag(s: string): number {
 }
 
 /**
- * What afterStamp read from ` [<fac.lvl>] [host] tag[pid]: ` (from the space after the
- * stamp to the message): the same text on a later line reads the same, as afterStamp only
- * looks at those characters when the tag has a pid. Lines of one process follow each
- * other (postscreen's, one smtpd's session), so a small table saves most lines the host
- * and tag scans. Fixed size: hostile input cannot grow it.
+ * What afterStamp read from ` [<fac.lvl>] [host] tag[` (from the space after the stamp to
+ * the bracket before the pid) when `pid]: ` followed: the same text followed by other pid
+ * digits and `]: ` reads the same host and tag, as afterStamp only looks at those
+ * characters when the tag has a pid. A host's few programs log nearly every line, each
+ * process only a few (one message's cleanup, one smtpd session), so a small table keyed
+ * without the pid saves most lines the host and tag scans. Fixed size: hostile input
+ * cannot grow it.
  */
 interface Segment {
   text: string;
   host: string;
   program: string;
-  pid: number;
 }
 const SEGMENT_SLOTS = 256;
 const segments: (Segment | undefined)[] = new Array<Segment | undefined>(SEGMENT_SLOTS).fill(undefined);
 
-/** Slot of the segment [i, end): from its length and characters near its end (the pid's digits). */
+/** Slot of the segment [i, end) (end - i >= 2): from its length and characters near its end (the tag's). */
 function segmentSlot(s: string, i: number, end: number): number {
   return (
     ((end - i) * 31 +
-      s.charCodeAt(end - 4) * 7 +
-      s.charCodeAt(end - 5) * 5 +
-      s.charCodeAt(end - 6) * 3 +
-      s.charCodeAt(i + ((end - i) >> 1))) &
+      s.charCodeAt(end - 2) * 7 +
+      s.charCodeAt(end - 3) * 5 +
+      s.charCodeAt(i + ((end - i) >> 1)) * 3 +
+      s.charCodeAt(i + 1)) &
     (SEGMENT_SLOTS - 1)
   );
 }
 
 /** Remembers the segment s[i, end) that afterStamp read the long way. */
-function rememberSegment(
-  s: string,
-  i: number,
-  end: number,
-  host: string,
-  program: string,
-  pid: number,
-): void {
-  segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program, pid };
+function rememberSegment(s: string, i: number, end: number, host: string, program: string): void {
+  segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program };
+}
+
+/** The pid read by the last pidOpen. */
+let pidRead = 0;
+
+/**
+ * Index of the `[` before the pid's digits that end at `close` (the `]` of `]: `), or -1:
+ * 1 to MAX_PID_DIGITS digits after index i. Their value is left in pidRead (read from the
+ * last digit back: one pass, and exact, as the value stays below 2^53).
+ */
+function pidOpen(s: string, i: number, close: number): number {
+  let k = close - 1;
+  let v = 0;
+  let unit = 1;
+  while (k > i && close - k <= MAX_PID_DIGITS) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) break;
+    v += d * unit;
+    unit *= 10;
+    k--;
+  }
+  pidRead = v;
+  return k < close - 1 && s.charCodeAt(k) === 91 ? k : -1; // [
 }
 
 /**
@@ -157,13 +176,14 @@ function afterStamp(
   const len = text.length;
   if (i >= len) return needTag ? null : make(text, src, time, '', '', null, len);
   if (text.charCodeAt(i) !== 32) return null;
-  // The segment up to the first `]: ` was seen on an earlier line: read as it was then.
+  // The segment up to the pid before the first `]: ` was seen on an earlier line: read as it was then.
   const close = text.indexOf(']: ', i);
-  if (close > i) {
-    const end = close + 3;
+  const open = close > i ? pidOpen(text, i, close) : -1;
+  if (open > i) {
+    const end = open + 1;
     const seg = segments[segmentSlot(text, i, end)];
-    if (seg !== undefined && seg.text.length === end - i && text.startsWith(seg.text, i)) {
-      return make(text, src, time, seg.host, seg.program, seg.pid, skipSolarisId(text, end));
+    if (seg !== undefined && seg.text.length === end - i && sameAt(text, i, seg.text)) {
+      return make(text, src, time, seg.host, seg.program, pidRead, skipSolarisId(text, close + 3));
     }
   }
   const j = skipFacilityMarker(text, i + 1);
@@ -173,8 +193,8 @@ function afterStamp(
     if (tag.pid === null && (isDovecotLevelAt(text, tag.msgStart) || isDovecotLevelAt(text, j))) {
       return make(text, src, time, '', 'dovecot', null, j);
     }
-    if (tag.pid !== null && close > i && tag.msgStart === close + 3)
-      rememberSegment(text, i, close + 3, '', tag.program, tag.pid);
+    if (tag.pid !== null && open > i && tag.msgStart === close + 3)
+      rememberSegment(text, i, open + 1, '', tag.program);
     return make(text, src, time, '', tag.program, tag.pid, messageAfterTag(text));
   }
   const hostEnd = tokenEnd(text, j, MAX_HOST_CHARS);
@@ -185,8 +205,8 @@ function afterStamp(
     if (tag.pid === null && isDovecotLevelAt(text, tag.msgStart)) {
       return make(text, src, time, host, 'dovecot', null, k);
     }
-    if (tag.pid !== null && close > i && tag.msgStart === close + 3)
-      rememberSegment(text, i, close + 3, host, tag.program, tag.pid);
+    if (tag.pid !== null && open > i && tag.msgStart === close + 3)
+      rememberSegment(text, i, open + 1, host, tag.program);
     return make(text, src, time, host, tag.program, tag.pid, messageAfterTag(text));
   }
   // A stamp and a host but no tag (e.g. syslogd's own "last message repeated").

@@ -10,7 +10,7 @@ export const MAX_TAG_CHARS = 128;
 /** Longest hostname token accepted (RFC 1035 name length). */
 export const MAX_HOST_CHARS = 255;
 /** Longest PID accepted, in digits. */
-const MAX_PID_DIGITS = 10;
+export const MAX_PID_DIGITS = 10;
 
 /** Result of a tag scan (reused; read it right after the call). */
 export interface TagResult {
