@@ -136,3 +136,26 @@ test("postscreen proxy events: the one-literal `[ip]:port` shape keeps the gener
   // no address: not a proxy event
   assert.notEqual(parse(P, 'HANGUP after 0.5 from nowhere in tests').kind, 'proxy');
 });
+
+test("postscreen CONNECT and tlsproxy notes: the one-literal shapes keep the general path's fields and order", () => {
+  const keys = (ev: object) => Object.keys(ev).join(',');
+  const base = 'kind,line,producer,daemon,instance,action,clientIp,clientPort';
+  assert.equal(
+    keys(parse(P, 'CONNECT from [192.0.2.1]:2525 to [192.0.2.25]:25')),
+    `${base},serverIp,serverPort`,
+  );
+  assert.equal(keys(parse(P, 'CONNECT from [192.0.2.1]:2525 to [192.0.2.25]')), `${base},serverIp`);
+  assert.equal(keys(parse(P, 'CONNECT from [192.0.2.1]:2525')), base);
+  assert.equal(
+    keys(parse(P, 'CONNECT from h.example[192.0.2.1]:2525 to [192.0.2.25]:25')),
+    'kind,line,producer,daemon,instance,action,clientHost,clientIp,clientPort,serverIp,serverPort',
+  );
+  // a ` to ` inside the client's brackets is the one the general path reads
+  const odd = as(parse(P, 'CONNECT from [a to [192.0.2.9]:1]:2525 to [192.0.2.25]:25'), 'proxy');
+  assert.equal(odd.serverIp, '192.0.2.9');
+  const T = 'postfix/tlsproxy';
+  const note = 'kind,line,producer,daemon,instance,note';
+  assert.equal(keys(parse(T, 'CONNECT from [192.0.2.1]:2525')), `${note},clientIp,clientPort`);
+  assert.equal(keys(parse(T, 'DISCONNECT [192.0.2.1]')), `${note},clientIp`);
+  assert.equal(keys(parse(T, 'DISCONNECT h[192.0.2.1]:1')), `${note},clientHost,clientIp,clientPort`);
+});

@@ -194,18 +194,8 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
   switch (c0) {
     case 67 /* C */:
       if (s.startsWith('CONNECT from ')) {
-        const p = proxy(c, 'connect', s, 13);
-        if (p !== null) {
-          const to = s.indexOf(' to ', 13);
-          if (to > 0) {
-            const srv = parseHostAddr(s, to + 4);
-            if (srv !== null) {
-              p.serverIp = srv.ip;
-              if (srv.port !== undefined) p.serverPort = srv.port;
-            }
-          }
-          return p;
-        }
+        const p = connect(c, s);
+        if (p !== null) return p;
       } else if (s.startsWith('COMMAND ')) ev = violation(c, s);
       break;
     case 80 /* P */:
@@ -266,6 +256,38 @@ export function parsePostscreen(c: Ctx, s: string): LogEvent {
   return generic(c, s);
 }
 
+/** `CONNECT from [ip]:port to [ip]:port`: the client, and the address it connected to. */
+function connect(c: Ctx, s: string): ProxyEvent | null {
+  const ha = parseHostAddr(s, 13);
+  if (ha === null) return null;
+  const to = s.indexOf(' to ', ha.end);
+  const srv = to > 0 && s.indexOf(' to ', 13) === to ? parseHostAddr(s, to + 4) : null;
+  if (ha.host === '' && ha.port !== undefined && srv !== null && srv.port !== undefined) {
+    // The usual line in one literal (see proxy)
+    return {
+      kind: 'proxy',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      action: 'connect',
+      clientIp: ha.ip,
+      clientPort: ha.port,
+      serverIp: srv.ip,
+      serverPort: srv.port,
+    };
+  }
+  const p = proxy(c, 'connect', s, 13);
+  if (p === null) return null;
+  const to13 = s.indexOf(' to ', 13);
+  const server = to13 > 0 ? parseHostAddr(s, to13 + 4) : null;
+  if (server !== null) {
+    p.serverIp = server.ip;
+    if (server.port !== undefined) p.serverPort = server.port;
+  }
+  return p;
+}
+
 function violation(c: Ctx, s: string): ProxyEvent | null {
   for (const name of VIOLATIONS) {
     if (s.startsWith(name) && s.startsWith(' from ', name.length)) {
@@ -301,6 +323,19 @@ export function parseDnsblog(c: Ctx, s: string): LogEvent {
 function tlsproxyNote(c: Ctx, s: string, text: string, at: number): SessionNoteEvent | null {
   const ha = parseHostAddr(s, at);
   if (ha === null) return null;
+  if (ha.host === '' && ha.port !== undefined) {
+    // tlsproxy's own `[ip]:port` in one literal (see proxy)
+    return {
+      kind: 'session.note',
+      line: c.line,
+      producer: 'postfix',
+      daemon: c.daemon,
+      instance: c.instance,
+      note: text,
+      clientIp: ha.ip,
+      clientPort: ha.port,
+    };
+  }
   const ev: SessionNoteEvent = {
     kind: 'session.note',
     line: c.line,
