@@ -263,11 +263,15 @@ export class RecordTable {
    * a session's held list, a rehashed map); until the next full GC the young-generation
    * collector treats what such a dead object points to as live, so an emitted record still
    * linked to its MessageRecord drags the whole message (lines, actions, results) into old
-   * space. Measured on the synthetic 1M-line log: about half the promoted bytes.
+   * space. Measured on the synthetic 1M-line log: three quarters of the promoted bytes.
    */
   private retire(r: OpenRecord): void {
     const s = r.session;
-    if (s === null || s.end !== null) r.rec = RETIRED;
+    if (s !== null && s.end === null) return;
+    r.rec = RETIRED;
+    // The session, and through it the connection's lines, likewise.
+    r.session = null;
+    r.dkimTrack = null;
   }
 
   private detach(r: OpenRecord): void {
