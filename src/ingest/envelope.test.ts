@@ -459,6 +459,10 @@ test('program tags, host names and whole `host tag[pid]: ` parts repeated across
     '2026-11-27T10:00:02 [1]: no host',
     '2026-11-27T10:00:02 postfix/smtpd[2]: no host',
     '2026-11-27T10:00:02 postfix/smtpd[3]: no host',
+    // Long lines are read the same, but not remembered (a table entry would keep them alive).
+    `2026-11-27T10:00:03 mx-long-line.example postfix/qmgr[4]: ${'x'.repeat(5000)}`,
+    `2026-11-27T10:00:03 mx-long-line.example postfix/qmgr[5]: ${'y'.repeat(5000)}`,
+    '2026-11-27T10:00:03 mx-long-line.example postfix/qmgr[6]: short',
   ];
   for (const text of lines)
     assert.deepEqual(fields(parseEnvelope(text, src, ctx)), fields(parse(text)), text);

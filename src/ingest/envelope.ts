@@ -46,6 +46,7 @@ import {
   MAX_HOST_CHARS,
   MAX_TAG_CHARS,
   MAX_PID_DIGITS,
+  MAX_REMEMBERED_LINE_CHARS,
 } from './tag.js';
 
 export { createEnvelopeContext, type EnvelopeContext } from './timestamp.js';
@@ -136,7 +137,8 @@ function segmentSlot(s: string, i: number, end: number): number {
 
 /** Remembers the segment s[i, end) that afterStamp read the long way. */
 function rememberSegment(s: string, i: number, end: number, host: string, program: string): void {
-  segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program };
+  if (s.length <= MAX_REMEMBERED_LINE_CHARS)
+    segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program };
 }
 
 /** The pid read by the last pidOpen. */

@@ -27,6 +27,12 @@ export interface TagResult {
  * counts) reuse its cached hash. Fixed size, so hostile input cannot grow it.
  */
 const INTERN_SLOTS = 64;
+/**
+ * A slice of 13 characters or more is a view of its whole line, which a table entry keeps
+ * alive: text from lines longer than this is not remembered, so the tables here and in
+ * envelope.ts keep at most this much per slot (not MAX_LINE_BYTES) alive.
+ */
+export const MAX_REMEMBERED_LINE_CHARS = 4096;
 const internedTags: string[] = new Array<string>(INTERN_SLOTS).fill('');
 const internedHosts: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
@@ -40,7 +46,7 @@ function interned(table: string[], s: string, start: number, end: number): strin
   const known = table[slot]!;
   if (known.length === n && sameAt(s, start, known)) return known;
   const fresh = s.slice(start, end);
-  table[slot] = fresh;
+  if (s.length <= MAX_REMEMBERED_LINE_CHARS) table[slot] = fresh;
   return fresh;
 }
 
