@@ -297,3 +297,14 @@ test("header_checks: the one-literal usual line keeps the general path's fields 
   );
   assert.deepEqual([bare.name, bare.value], ['From', 'x']);
 });
+
+test('cleanup message-id read from the whole line: odd shapes read as before', () => {
+  const id = (m: string) => as(parse(P, `4F9D195432: message-id=${m}`), 'message.id').messageId;
+  assert.equal(id('<a@b>'), 'a@b');
+  assert.equal(id('<a@b'), 'a@b');
+  assert.equal(id('<a>b>'), 'a>b');
+  assert.equal(id('a@b'), 'a@b');
+  assert.equal(id('<>'), '');
+  assert.equal(id(''), '');
+  assert.equal(id('<'), '');
+});

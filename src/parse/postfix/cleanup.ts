@@ -322,12 +322,13 @@ function headerName(s: string, from: number, end: number): string {
 /** headerCheck's envelope suffix, read into this one object (reset per line) rather than a new one. */
 const ENV: EnvSuffix = { from: undefined, to: undefined, proto: undefined, helo: undefined };
 
-function messageId(c: Ctx, qid: string, v: string): MessageIdEvent {
-  let id = v;
-  if (id.charCodeAt(0) === 60 /* < */) {
-    const close = id.lastIndexOf('>');
-    id = close > 0 ? id.slice(1, close) : id.slice(1);
-  }
+/** `message-id=<ID>` (or a bare ID) whose value starts at s[from]: cut from s in one slice. */
+function messageId(c: Ctx, qid: string, s: string, from: number): MessageIdEvent {
+  let id: string;
+  if (s.charCodeAt(from) === 60 /* < */) {
+    const close = s.lastIndexOf('>');
+    id = close > from ? s.slice(from + 1, close) : s.slice(from + 1);
+  } else id = s.slice(from);
   return {
     kind: 'message.id',
     line: c.line,
@@ -376,10 +377,10 @@ export function parseCleanup(c: Ctx, s: string): LogEvent {
     return generic(c, s);
   }
   const qid = s.slice(0, n);
+  if (s.startsWith('message-id=', n + 2)) return messageId(c, qid, s, n + 13);
   const r = s.slice(n + 2);
   const c0 = r.charCodeAt(0);
   if (c0 === 109 /* m */) {
-    if (r.startsWith('message-id=')) return messageId(c, qid, r.slice(11));
     if (r.startsWith('milter-')) {
       const word = r.slice(0, r.indexOf(':'));
       if (word === 'milter-reject' || word === 'milter-discard' || word === 'milter-hold') {

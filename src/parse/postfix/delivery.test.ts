@@ -230,3 +230,17 @@ test('numberIn reads a status line number in place exactly as Number() reads its
     { numRuns: 2000 },
   );
 });
+
+test('qmgr and delivery lines read from the whole line: odd shapes read as before', () => {
+  const Q = 'postfix/qmgr';
+  assert.equal(parse(Q, '4F9D195432: removed').kind, 'message.closed');
+  assert.equal(parse(Q, '4F9D195432: removed ').kind, 'unrecognised');
+  assert.equal(parse(Q, '4F9D195432: removedx').kind, 'unrecognised');
+  // a `>` only before the value's `<` closes nothing
+  assert.equal(parse(Q, '4F9D195432: from=<a@x.test, size=1').kind, 'unrecognised');
+  assert.equal(parse('postfix/local', '4F9D195432: to=<b@y.test, status=sent').kind, 'unrecognised');
+  assert.equal(
+    as(parse(Q, '4F9D195432: skipped, still being delivered'), 'message.note').note,
+    'skipped, still being delivered',
+  );
+});

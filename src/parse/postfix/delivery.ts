@@ -275,11 +275,11 @@ export function numberIn(s: string, from: number, end: number): number {
 }
 
 /** Parse `key=value, key=<value>, ... status=word rest` starting at `s[0]`. */
-function parseFields(s: string): Fields | null {
+function parseFields(s: string, start: number): Fields | null {
   const f = FIELDS;
   f.to = f.origTo = f.from = f.relay = f.dsn = f.status = f.tail = undefined;
   f.delay = f.size = f.nrcpt = undefined;
-  let pos = 0;
+  let pos = start;
   for (let n = 0; n < MAX_FIELDS && pos < s.length; n++) {
     const eq = s.indexOf('=', pos);
     if (eq <= pos || eq - pos > 20) return null;
@@ -427,10 +427,11 @@ export function parseQmgr(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n === 0) return generic(c, s);
   const qid = s.slice(0, n);
-  const r = s.slice(n + 2);
-  if (r === 'removed') return messageClosedEv(c, qid, 'removed');
-  if (r.startsWith('from=')) {
-    const f = parseFields(r);
+  // The usual lines are read from s itself (no copy of the text after the queue id).
+  const at = n + 2;
+  if (s.length === at + 7 && s.startsWith('removed', at)) return messageClosedEv(c, qid, 'removed');
+  if (s.startsWith('from=', at)) {
+    const f = parseFields(s, at);
     if (f !== null && f.from !== undefined) {
       // `status=expired, returned to sender`; postsuper -e gives `force-expired`.
       if (f.status === 'expired' || f.status === 'force-expired') return messageClosedEv(c, qid, 'expired');
@@ -463,17 +464,17 @@ export function parseQmgr(c: Ctx, s: string): LogEvent {
         return ev;
       }
     }
-  } else if (r.startsWith('to=')) {
-    const ev = f2d(c, qid, r);
+  } else if (s.startsWith('to=', at)) {
+    const ev = f2d(c, qid, s, at);
     if (ev !== null) return ev;
-  } else if (r.startsWith('skipped, ') || r.startsWith('warning: ')) {
-    return messageNoteEv(c, qid, r);
+  } else if (s.startsWith('skipped, ', at) || s.startsWith('warning: ', at)) {
+    return messageNoteEv(c, qid, s.slice(at));
   }
   return unrecognisedEv(c, qid);
 }
 
-function f2d(c: Ctx, qid: string | undefined, r: string): DeliveryEvent | null {
-  const f = parseFields(r);
+function f2d(c: Ctx, qid: string | undefined, s: string, at: number): DeliveryEvent | null {
+  const f = parseFields(s, at);
   return f === null ? null : delivery(c, qid, f);
 }
 
@@ -514,11 +515,11 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n > 0) {
     const qid = s.slice(0, n);
-    const r = s.slice(n + 2);
-    if (r.startsWith('to=')) {
-      const ev = f2d(c, qid, r);
+    if (s.startsWith('to=', n + 2)) {
+      const ev = f2d(c, qid, s, n + 2);
       if (ev !== null) return ev;
     } else {
+      const r = s.slice(n + 2);
       const nt = notificationNote(c, qid, r);
       if (nt !== null) return nt;
       for (const p of NOTE_PREFIXES) if (r.startsWith(p)) return messageNoteEv(c, qid, r);
@@ -532,7 +533,7 @@ export function parseDeliveryAgent(c: Ctx, s: string): LogEvent {
   }
   // A status line without queue id (some test suites strip it).
   if (s.startsWith('to=<')) {
-    const ev = f2d(c, undefined, s);
+    const ev = f2d(c, undefined, s, 0);
     if (ev !== null) return ev;
   }
   if (s.startsWith('connect to ')) return noiseEv(c, 'connect failed');

@@ -685,11 +685,14 @@ export function parseSmtpd(c: Ctx, s: string): LogEvent {
   const n = queueIdLength(s);
   if (n > 0) {
     const qid = s.slice(0, n);
-    const rest = s.slice(n + 2);
-    if (rest.startsWith('client=')) {
-      const ev = clientLine(c, rest, qid, 7);
+    // `client=` is read from s itself (clientLine only looks forward from its start)
+    if (s.startsWith('client=', n + 2)) {
+      const ev = clientLine(c, s, qid, n + 9);
       if (ev !== null) return ev;
-    } else if (rest.startsWith('proxy-')) {
+      return unrecognisedEv(c, qid);
+    }
+    const rest = s.slice(n + 2);
+    if (rest.startsWith('proxy-')) {
       const ev = proxyLine(c, rest, qid, rest.indexOf(':'));
       if (ev !== null) return ev;
     } else {
