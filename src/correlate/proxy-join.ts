@@ -25,6 +25,7 @@ import {
 } from './bounds.js';
 import { LruList, type LruNode } from './lru.js';
 import { hasString } from './fold.js';
+import { SparseMap } from './sparse-map.js';
 
 type Proxy = NonNullable<RecordSession['proxy']>;
 
@@ -45,9 +46,9 @@ function addProxyAction(p: Proxy, action: string): void {
 export class ProxyJoin {
   /**
    * host -> client ip -> postscreen's verdicts for its latest connection, oldest first
-   * (nested maps: no host + ip key string built per line).
+   * (nested maps: no host + ip key string built per line; see SparseMap for the inner ones).
    */
-  private readonly postscreen = new Map<string, Map<string, PostscreenState>>();
+  private readonly postscreen = new Map<string, SparseMap<string, PostscreenState>>();
   /** States in `postscreen`, every host. */
   private postscreenCount = 0;
   /** Host count at which hosts with no state left are dropped from `postscreen`. */
@@ -87,7 +88,7 @@ export class ProxyJoin {
           for (const [name, m] of this.postscreen) if (m.size === 0) this.postscreen.delete(name);
           this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.postscreen.size * 2);
         }
-        byIp = new Map();
+        byIp = new SparseMap();
         this.postscreen.set(host, byIp);
       }
       byIp.set(ip, st);

@@ -14,6 +14,7 @@ import { NONE, type SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
+import { SparseMap } from './sparse-map.js';
 
 export interface SessionCounters {
   sessions: number;
@@ -26,13 +27,23 @@ export interface SessionCounters {
  * host + program + pid string: the lookup builds no key string per line.
  */
 interface ProgramSessions {
-  byPid: Map<number, SessionState>;
-  byPidIp: Map<number, Map<string, SessionState>> | null;
+  byPid: SparseMap<number, SessionState>;
+  byPidIp: Map<number, SparseMap<string, SessionState>> | null;
+  /** Sessions keyed here. */
+  open: number;
 }
 
-/** One host's open sessions: by program tag, and least recently touched first. */
+/** Program tags a host keeps (empty ones too) before those with no session are dropped. */
+const MIN_PROGRAM_PRUNE = 64;
+
+/**
+ * One host's open sessions: by program tag, and least recently touched first. A program's
+ * tables stay when its last session ends (the next connection reuses them) until the tag
+ * count doubles; see SparseMap for why entries are not deleted one by one.
+ */
 interface HostSessions {
   programs: Map<string, ProgramSessions>;
+  nextProgramPrune: number;
   order: LruList<SessionState>;
 }
 
@@ -47,7 +58,7 @@ export function hasSessionKey(ev: LogEvent): boolean {
   return ev.daemon !== 'postscreen' || keyIp(ev) !== undefined;
 }
 
-function pushBounded<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): void {
+function pushBounded<K>(map: SparseMap<K, SessionState[]>, key: K, s: SessionState): void {
   const list = map.get(key);
   if (list === undefined) {
     map.set(key, [s]);
@@ -58,7 +69,7 @@ function pushBounded<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): v
   if (list.length > MAX_SESSIONS_PER_IP) list.shift();
 }
 
-function removeFrom<K>(map: Map<K, SessionState[]>, key: K, s: SessionState): void {
+function removeFrom<K>(map: SparseMap<K, SessionState[]>, key: K, s: SessionState): void {
   const list = map.get(key);
   if (list === undefined) return;
   const i = list.indexOf(s);
@@ -77,9 +88,9 @@ export class SessionTable {
   private lastHost: HostSessions | null = null;
   private lastHostName = '';
   /** Client ip -> open and recently ended sessions (every host), newest last. */
-  readonly byIp = new Map<string, SessionState[]>();
+  readonly byIp = new SparseMap<string, SessionState[]>();
   /** Client port -> open and recently ended sessions whose port was logged, newest last. */
-  readonly byPort = new Map<number, SessionState[]>();
+  readonly byPort = new SparseMap<number, SessionState[]>();
   /** Ended sessions still in the indexes, oldest end first. */
   private readonly ended = new Fifo<SessionState>();
   open = 0;
@@ -137,7 +148,7 @@ export class SessionTable {
         for (const [name, h] of this.hosts) if (h.order.size === 0) this.hosts.delete(name);
         this.nextHostPrune = Math.max(1024, this.hosts.size * 2);
       }
-      hs = { programs: new Map(), order: new LruList<SessionState>() };
+      hs = { programs: new Map(), nextProgramPrune: MIN_PROGRAM_PRUNE, order: new LruList<SessionState>() };
       this.hosts.set(host, hs);
     }
     this.lastHost = hs;
@@ -184,7 +195,11 @@ export class SessionTable {
     const hs = this.host(host);
     let ps = hs.programs.get(s.program);
     if (ps === undefined) {
-      ps = { byPid: new Map(), byPidIp: null };
+      if (hs.programs.size >= hs.nextProgramPrune) {
+        for (const [name, p] of hs.programs) if (p.open === 0) hs.programs.delete(name);
+        hs.nextProgramPrune = Math.max(MIN_PROGRAM_PRUNE, hs.programs.size * 2);
+      }
+      ps = { byPid: new SparseMap(), byPidIp: null, open: 0 };
       hs.programs.set(s.program, ps);
     }
     if (s.keyIp === undefined) {
@@ -193,31 +208,33 @@ export class SessionTable {
       if (ps.byPidIp === null) ps.byPidIp = new Map();
       let byIp = ps.byPidIp.get(s.pid);
       if (byIp === undefined) {
-        byIp = new Map();
+        byIp = new SparseMap();
         ps.byPidIp.set(s.pid, byIp);
       }
       byIp.set(s.keyIp, s);
     }
+    ps.open++;
     hs.order.push(s);
     this.open++;
     this.counters.sessions++;
     return s;
   }
 
-  /** Take an ending session out of its host's program table (empty tables are dropped). */
+  /** Take an ending session out of its host's program table. */
   private unkey(hs: HostSessions, s: SessionState): void {
     const ps = hs.programs.get(s.program);
     if (ps === undefined) return;
     if (s.keyIp === undefined) {
-      if (ps.byPid.get(s.pid) === s) ps.byPid.delete(s.pid);
-    } else if (ps.byPidIp !== null) {
-      const byIp = ps.byPidIp.get(s.pid);
-      if (byIp !== undefined && byIp.get(s.keyIp) === s) {
-        byIp.delete(s.keyIp);
-        if (byIp.size === 0) ps.byPidIp.delete(s.pid);
-      }
+      if (ps.byPid.get(s.pid) !== s) return;
+      ps.byPid.delete(s.pid);
+    } else {
+      const byIp = ps.byPidIp?.get(s.pid);
+      if (byIp === undefined || byIp.get(s.keyIp) !== s) return;
+      byIp.delete(s.keyIp);
+      // postscreen's pid changes only when it restarts: a table per pid is dropped when empty.
+      if (byIp.size === 0) ps.byPidIp!.delete(s.pid);
     }
-    if (ps.byPid.size === 0 && (ps.byPidIp === null || ps.byPidIp.size === 0)) hs.programs.delete(s.program);
+    ps.open--;
   }
 
   touch(s: SessionState, time: number): void {
