@@ -14,3 +14,7 @@ export const WIRE_BATCH_LINES = 2048;
 export const MAX_INFLIGHT_BATCHES = 4;
 /** Hosts remembered by the router; hosts first seen after this are placed by a hash of their name. */
 export const MAX_ROUTED_HOSTS = 65_536;
+/** A part's output is sent when a batch leaves this much (chunks.ts holds twice as much). */
+export const PART_SEND_BYTES = 512 * 1024;
+/** A part reports progress at least this often (lines), even with little output. */
+export const PART_PROGRESS_LINES = 16_384;

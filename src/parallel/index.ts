@@ -4,13 +4,13 @@
  * Split by position (ranges.ts, part.ts): when every input is a file and there is enough
  * of it, each worker reads its own part of the inputs (plus a lead-in and a tail, so that
  * the messages crossing a cut are reported once, whole) and runs every stage on it; the
- * main thread only writes the output text the workers send. This spreads a single-host
+ * main thread only writes the output bytes the workers send. This spreads a single-host
  * log, the common case.
  *
  * Routed by host: otherwise (stdin, small inputs) the main thread reads and splits the
  * input (ingest, unchanged) and routes each line by its syslog host to one of N worker
  * threads; each worker parses, correlates, detects and formats the lines of its hosts and
- * answers with output text. One host's lines stay in order in one worker.
+ * answers with output bytes. One host's lines stay in order in one worker.
  *
  * Either way each worker's correlator holds 1/N of the open records and sessions a single
  * thread may hold, so the memory bound of a run does not grow with N, and only the order
@@ -56,8 +56,11 @@ export interface ParallelOptions {
   workers: number;
   spec: JobSpec;
   read?: Omit<ReadOptions, 'onError'>;
-  /** Output text from a worker, in the order each worker produced it. */
-  onOutput: (text: string) => void;
+  /**
+   * Output of a worker (UTF-8, whole lines), in the order each worker produced it. The bytes
+   * are valid only during the call: their buffer goes back to the worker for reuse.
+   */
+  onOutput: (bytes: Uint8Array) => void;
   onError?: (err: SpoofwatchError) => void;
   /** After each batch read; awaited (back-pressure from a slow output). */
   afterBatch?: (lines: number, records: number) => Promise<void> | void;
@@ -90,6 +93,15 @@ function startWorker(spec: JobSpec, limits: JobLimits, part?: PartData): Worker 
     eval: true,
     workerData,
   });
+}
+
+/** Output was written: the worker may go on (a part), and has the chunk of those bytes back. */
+function ack(worker: Worker, bytes: Uint8Array | null): void {
+  if (bytes === null) worker.postMessage({ type: 'ack' } satisfies ToWorker);
+  else {
+    const chunk = bytes.buffer as ArrayBuffer;
+    worker.postMessage({ type: 'ack', chunk } satisfies ToWorker, [chunk]);
+  }
 }
 
 /** Each worker holds 1/n of the open records, sessions and evidence one thread may hold. */
@@ -183,20 +195,24 @@ async function runParts(parts: Part[], inputs: string[], opts: ParallelOptions):
                 opts.onError?.(new SpoofwatchError(msg.code, msg.message));
                 return;
               }
-              if (msg.text.length > 0) opts.onOutput(msg.text);
+              if (msg.bytes !== null) opts.onOutput(msg.bytes);
               if (msg.type === 'done') {
+                lines[index] = msg.result.stats.lines;
                 records[index] = msg.result.records;
-                resolve(msg.result);
-                return;
+              } else {
+                lines[index] = msg.lines ?? lines[index]!;
+                records[index] = msg.records;
               }
-              lines[index] = msg.lines ?? lines[index]!;
-              records[index] = msg.records;
               if (opts.afterBatch !== undefined)
                 await opts.afterBatch(
                   lines.reduce((a, b) => a + b, 0),
                   records.reduce((a, b) => a + b, 0),
                 );
-              worker.postMessage({ type: 'ack' } satisfies ToWorker);
+              if (msg.type === 'done') {
+                resolve(msg.result);
+                return;
+              }
+              ack(worker, msg.bytes);
             })
             .catch(reject);
         });
@@ -233,10 +249,11 @@ async function runRouted(paths: string[], n: number, opts: ParallelOptions): Pro
     slot.done = new Promise<JobResult>((resolve, reject) => {
       worker.on('message', (msg: ToMain) => {
         if (msg.type === 'error') return; // only parts read inputs themselves
-        if (msg.text.length > 0) opts.onOutput(msg.text);
+        if (msg.bytes !== null) opts.onOutput(msg.bytes);
         if (msg.type === 'output') {
           slot.inflight--;
           slot.records = msg.records;
+          if (msg.bytes !== null) ack(worker, msg.bytes);
         } else {
           resolve(msg.result);
         }

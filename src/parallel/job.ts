@@ -1,7 +1,8 @@
 /**
  * What one worker does with the lines of its hosts: the same stages as a single-threaded
- * run (createLinePipeline, the detector, the formatters), writing output text that the
- * main thread prints. Plain functions over plain values, so tests run it without threads.
+ * run (createLinePipeline, the detector, the formatters), writing output bytes (chunks.ts)
+ * that the main thread prints. Plain functions over plain values, so tests run it without
+ * threads.
  */
 import type { LogLine, SourceRef } from '../ingest/line.js';
 import type { Zone } from './ranges.js';
@@ -12,6 +13,7 @@ import { createDetector, type Config } from '../detect/index.js';
 import type { VerdictLevel } from '../detect/verdict.js';
 import { createFormatter, type OutputFormat, type SpoofOutcomes } from '../output/index.js';
 import { passes, tableHeader } from '../output/table.js';
+import { OutputChunks } from './chunks.js';
 import { recordToJson } from '../cli/commands/messages.js';
 import { eventToJson } from '../cli/commands/parse.js';
 
@@ -42,8 +44,10 @@ export interface JobResult {
 }
 
 export interface Job {
-  /** Runs a batch of lines (`seq`: their positions in the whole input); returns the output text. */
-  push(lines: readonly LogLine[], seq: ArrayLike<number>): string;
+  /** Runs a batch of lines (`seq`: their positions in the whole input); its output goes to `output`. */
+  push(lines: readonly LogLine[], seq: ArrayLike<number>): void;
+  /** What the job wrote, whole lines between two batches. */
+  readonly output: OutputChunks;
   /**
    * Splitting by position (ranges.ts): the zone of the lines pushed next. `lead`: lines
    * before the part, which rebuild what is open and teach the detector, uncounted and
@@ -55,10 +59,10 @@ export interface Job {
   /** In the tail: whether a message or session that began in the part is still open. */
   pending(): boolean;
   /**
-   * End of input: the text of the records still open, and the counters (`cut`: a part stops
-   * following its open records there, which ages them out).
+   * End of input: the records still open are written to `output`; returns the counters
+   * (`cut`: a part stops following its open records there, which ages them out).
    */
-  finish(opts?: { cut?: boolean }): { text: string; result: JobResult };
+  finish(opts?: { cut?: boolean }): JobResult;
   readonly records: number;
 }
 
@@ -78,7 +82,7 @@ export interface JobSplit {
 }
 
 export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSplit): Job {
-  let out: string[] = [];
+  const out = new OutputChunks();
   const firstSeen: Record<string, number> = Object.create(null) as Record<string, number>;
   const firstUnrecognised: Record<string, number> = Object.create(null) as Record<string, number>;
   const byVerdict: Record<VerdictLevel, number> = { spoof: 0, suspicious: 0, unknown: 0, clean: 0 };
@@ -122,7 +126,10 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
           headerSkipped = true;
           return;
         }
-        out.push(chunk);
+        out.write(chunk);
+      },
+      writeBytes(bytes: Uint8Array): void {
+        out.writeBytes(bytes);
       },
     };
     const formatter = createFormatter(spec.format, sink, { color: spec.color, minVerdict: spec.minVerdict });
@@ -145,7 +152,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
     onRecord = (r) => {
       if (!ours(r)) return;
       records++;
-      out.push(JSON.stringify(recordToJson(r, withLines)) + '\n');
+      out.write(JSON.stringify(recordToJson(r, withLines)) + '\n');
     };
   } else {
     const summaryOnly = spec.summaryOnly;
@@ -156,7 +163,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
       if (firstSeen[program] === undefined) firstSeen[program] = seq;
       if (e.kind === 'unrecognised' && firstUnrecognised[program] === undefined)
         firstUnrecognised[program] = seq;
-      if (!summaryOnly) out.push(JSON.stringify(eventToJson(e)) + '\n');
+      if (!summaryOnly) out.write(JSON.stringify(eventToJson(e)) + '\n');
     };
   }
 
@@ -168,19 +175,13 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
     onEvent,
   });
 
-  const take = (): string => {
-    const text = out.length === 1 ? out[0]! : out.join('');
-    out = [];
-    return text;
-  };
-
   return {
     push(lines, seq) {
       seqOf = seq;
       at = 0;
       pipeline.push(lines);
-      return take();
     },
+    output: out,
     pending() {
       const rank = (ref: SourceRef): number => {
         const p = posOf(ref);
@@ -200,19 +201,15 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
     },
     finish(opts = {}) {
       const stats = pipeline.finish({ cut: opts.cut === true });
-      const text = take();
       return {
-        text,
-        result: {
-          stats,
-          firstSeen,
-          firstUnrecognised,
-          records,
-          byVerdict,
-          shown,
-          spoofs: spoofs(),
-          notes: notes(),
-        },
+        stats,
+        firstSeen,
+        firstUnrecognised,
+        records,
+        byVerdict,
+        shown,
+        spoofs: spoofs(),
+        notes: notes(),
       };
     },
     get records() {

@@ -16,7 +16,7 @@ import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
 import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS } from '../limits.js';
 import { createJob } from './job.js';
 import { scanParallel } from './scan.js';
-import { messagesOneThread, scanOneThread, sortedLines } from './test-support.js';
+import { decoded, messagesOneThread, scanOneThread, sortedLines } from './test-support.js';
 
 const CONFIG = parseConfig('protectedDomains:\n  - example.com\ntrustedNetworks:\n  - 192.0.2.0/24\n');
 const HOSTS = ['mx1.example.com', 'mx2.example.com', 'relay.example.org'];
@@ -138,7 +138,7 @@ test('messages and parse through workers: the same lines, and parse counters key
       workers: 2,
       spec: { kind: 'messages', withLines: false },
       read: { tz: 'UTC' },
-      onOutput: (t) => viaWorkers.push(t),
+      onOutput: (t) => viaWorkers.push(decoded(t)),
     });
     assert.deepEqual(sortedLines(viaWorkers.join('')), records.sort());
 
@@ -153,7 +153,7 @@ test('messages and parse through workers: the same lines, and parse counters key
       workers: 2,
       spec: { kind: 'parse', summaryOnly: false },
       read: { tz: 'UTC' },
-      onOutput: (t) => parsed.push(t),
+      onOutput: (t) => parsed.push(decoded(t)),
     });
     assert.deepEqual(sortedLines(parsed.join('')), events.sort());
     assert.equal(JSON.stringify(res.stats.byProgram), JSON.stringify(stats.byProgram));
@@ -182,9 +182,10 @@ test('an unreadable input is reported and counted, the others still run', async 
 
 test('the job alone (no thread) writes what the single-threaded scan writes, batch by batch', () => {
   const job = createJob({ kind: 'messages', withLines: false });
-  assert.equal(job.push([], []), '');
-  const { text, result } = job.finish();
-  assert.equal(text, '');
+  job.push([], []);
+  assert.equal(job.output.take(), null);
+  const result = job.finish();
+  assert.equal(job.output.take(), null);
   assert.equal(result.records, 0);
   assert.equal(result.stats.lines, 0);
 });
@@ -202,13 +203,15 @@ test('N workers hold 1/N of the open records each: the memory bound does not gro
       ctx,
     ),
   );
-  const text = job.push(lines, [0, 1, 2, 3, 4]);
+  job.push(lines, [0, 1, 2, 3, 4]);
   assert.equal(
-    text.split('\n').filter((l) => l !== '').length,
+    decoded(job.output.take())
+      .split('\n')
+      .filter((l) => l !== '').length,
     3,
     'the three oldest open records were evicted',
   );
-  assert.equal(job.finish().result.stats.correlator?.evicted, 3);
+  assert.equal(job.finish().stats.correlator?.evicted, 3);
 });
 
 // Split by position (ranges.ts) with small sizes, so that a test log of ~100 KB makes parts.
@@ -261,7 +264,7 @@ test('split by position: evidence cites the same file:line as one thread (line n
       workers: 4,
       spec: { kind: 'messages', withLines: true },
       read: { tz: 'UTC' },
-      onOutput: (t) => multi.push(t),
+      onOutput: (t) => multi.push(decoded(t)),
       split: SPLIT,
     });
     assert.deepEqual(sortedLines(multi.join('')), single.sort());
@@ -288,7 +291,7 @@ test('split by position: parse over parts, and rotated files split as one stream
       workers: 3,
       spec: { kind: 'parse', summaryOnly: false },
       read: { tz: 'UTC' },
-      onOutput: (t) => parsed.push(t),
+      onOutput: (t) => parsed.push(decoded(t)),
       split: SPLIT,
     });
     assert.deepEqual(sortedLines(parsed.join('')), events.sort());
@@ -300,7 +303,7 @@ test('split by position: parse over parts, and rotated files split as one stream
       workers: 3,
       spec: { kind: 'messages', withLines: false },
       read: { tz: 'UTC' },
-      onOutput: (t) => viaParts.push(t),
+      onOutput: (t) => viaParts.push(decoded(t)),
       split: SPLIT,
     });
     assert.deepEqual(sortedLines(viaParts.join('')), records.sort());
@@ -327,7 +330,7 @@ test('split by position across a log rotation with a gzip file: messages open at
       workers: 2,
       spec: { kind: 'messages', withLines: false },
       read: { tz: 'UTC' },
-      onOutput: (t) => viaParts.push(t),
+      onOutput: (t) => viaParts.push(decoded(t)),
       // The gzip file weighs five times its size: the cut falls at its end, and the second
       // part's lead-in is the last 20 kB of lines of the gzip file.
       split: { leadIn: 20_000, minPart: 2000 },

@@ -1,12 +1,13 @@
 /**
  * A worker's own reading when the inputs are split by position (ranges.ts): it reads its
- * part itself, lead-in, own lines, then tail, and hands the job's output to `send` batch
- * by batch. Plain functions over a Job, so tests run a part without threads.
+ * part itself, lead-in, own lines, then tail, and calls `send` after each batch of its own
+ * lines or tail, to take the job's output. Plain functions over a Job, so tests run a part
+ * without threads.
  */
 import { readLogLines, type ReadOptions } from '../ingest/index.js';
 import type { LogLine } from '../ingest/line.js';
 import type { SpoofwatchError } from '../errors.js';
-import type { Job } from './job.js';
+import type { Job, JobResult } from './job.js';
 import { countLinesBefore, TAIL_MS, type Part, type Piece } from './ranges.js';
 
 /** Part k's lines are numbered from k * PART_SEQ_STRIDE, so first appearances order across parts. */
@@ -55,12 +56,12 @@ async function lastLines(path: string, read: ReadOptions, bytes: number): Promis
 export interface PartOptions {
   index: number;
   read?: Omit<ReadOptions, 'onError' | 'range'>;
-  /** Output text of a batch, with the part's lines read so far; awaited (back-pressure). */
-  send: (text: string, lines: number) => Promise<void> | void;
+  /** After a batch of own or tail lines, with the part's lines read so far: the job's output may be taken; awaited (back-pressure). */
+  send: (lines: number) => Promise<void> | void;
   onError?: (err: SpoofwatchError) => void;
 }
 
-export async function runPart(job: Job, part: Part, o: PartOptions): Promise<ReturnType<Job['finish']>> {
+export async function runPart(job: Job, part: Part, o: PartOptions): Promise<JobResult> {
   let seq = o.index * PART_SEQ_STRIDE;
   let lines = 0;
   let seqs = new Float64Array(4096);
@@ -90,7 +91,7 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
     for await (const batch of readLogLines([piece.path], read)) {
       if (batch.length > seqs.length) seqs = new Float64Array(batch.length);
       for (let i = 0; i < batch.length; i++) seqs[i] = seq++;
-      const text = job.push(batch, seqs);
+      job.push(batch, seqs);
       if (piece.zone === 'own') {
         lines += batch.length;
         for (let i = batch.length - 1; i >= 0; i--) {
@@ -101,7 +102,7 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Ret
           }
         }
       }
-      if (piece.zone !== 'lead') await o.send(text, lines);
+      if (piece.zone !== 'lead') await o.send(lines);
       if (piece.zone === 'tail') {
         // Done when nothing begun in the part is open; at most TAIL_MS of log time.
         const t = batch[batch.length - 1]?.time ?? null;

@@ -10,6 +10,7 @@ import { renderSummary, tableHeader } from '../output/table.js';
 import type { SpoofwatchError } from '../errors.js';
 import type { ReadOptions } from '../ingest/index.js';
 import { runParallel, type ParallelOptions, type ParallelResult } from './index.js';
+import { writeOutput } from './chunks.js';
 
 export interface ParallelScanOptions {
   workers: number;
@@ -44,12 +45,12 @@ export async function scanParallel(paths: string[], o: ParallelScanOptions): Pro
       ...(o.windowMs === undefined ? {} : { windowMs: o.windowMs }),
     },
     read: o.read,
-    onOutput: (text) => {
+    onOutput: (bytes) => {
       if (table && !headerDone) {
         o.out.write(tableHeader());
         headerDone = true;
       }
-      o.out.write(text);
+      writeOutput(o.out, bytes);
     },
     onError: o.onError,
     afterBatch: o.afterBatch,

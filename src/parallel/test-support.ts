@@ -44,6 +44,11 @@ export async function messagesOneThread(paths: string[], withLines: boolean): Pr
   return out;
 }
 
+/** Output bytes of a worker as text (copied: the bytes are valid only during onOutput). */
+export function decoded(bytes: Uint8Array | null): string {
+  return bytes === null ? '' : Buffer.from(bytes).toString('utf8');
+}
+
 /** Output lines, sorted, without empty ones. */
 export function sortedLines(text: string): string[] {
   return text

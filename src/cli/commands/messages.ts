@@ -9,6 +9,7 @@ import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
+import { writeOutput } from '../../parallel/chunks.js';
 
 export const MESSAGES_HELP = `Usage: spoofwatch messages [options] [FILES...]
 
@@ -60,7 +61,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
         ...(windowMin === undefined ? {} : { windowMs: windowMin * 60_000 }),
       },
       read: { tz, select },
-      onOutput: (text) => out.write(text),
+      onOutput: (bytes) => writeOutput(out, bytes),
       onError: reportInputError,
       afterBatch: async (lines, recs) => {
         progress.update(lines, recs);

@@ -9,6 +9,7 @@ import { Progress } from '../terminal.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
+import { writeOutput } from '../../parallel/chunks.js';
 
 export const PARSE_HELP = `Usage: spoofwatch parse [--summary] [FILES...]
 
@@ -62,7 +63,7 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
             workers,
             spec: { kind: 'parse', summaryOnly },
             read: { tz, select },
-            onOutput: (text) => out.write(text),
+            onOutput: (bytes) => writeOutput(out, bytes),
             onError: reportInputError,
             afterBatch: async (lines) => {
               progress.update(lines, null);
