@@ -32,7 +32,7 @@ export interface PipelineStats {
   lines: number;
   recognised: number;
   unrecognised: number;
-  /** Lines per program tag (recognised or not). */
+  /** Lines per program tag (recognised or not); filled in by finish() (and freezeCounts()). */
   byProgram: Record<string, number>;
   /** Unrecognised lines per program tag. */
   unrecognisedByProgram: Record<string, number>;
@@ -89,6 +89,15 @@ export function createLinePipeline(
   let countedFrom: CorrelatorStats | null = null;
   // Counters kept by freezeCounts(), reported by finish() instead of the running ones.
   let frozen: PipelineStats | null = null;
+  // Lines per program tag, counted in boxes (one Map lookup per line, where a store into
+  // the dictionary-mode byProgram object costs a second lookup) and written into
+  // stats.byProgram in first-seen order when the counts are read.
+  const programCounts = new Map<string, { n: number }>();
+  const writePrograms = (): void => {
+    const out = Object.create(null) as Record<string, number>;
+    for (const [program, c] of programCounts) out[program] = c.n;
+    stats.byProgram = out;
+  };
   let frozenCorrelator: CorrelatorStats | null = null;
   return {
     stats,
@@ -98,7 +107,12 @@ export function createLinePipeline(
         const event = parseLine(line);
         stats.lines++;
         const program = line.program || '(none)';
-        stats.byProgram[program] = (stats.byProgram[program] ?? 0) + 1;
+        let count = programCounts.get(program);
+        if (count === undefined) {
+          count = { n: 0 };
+          programCounts.set(program, count);
+        }
+        count.n++;
         if (event.kind === 'unrecognised') {
           stats.unrecognised++;
           stats.unrecognisedByProgram[program] = (stats.unrecognisedByProgram[program] ?? 0) + 1;
@@ -113,6 +127,7 @@ export function createLinePipeline(
       stats.lines = 0;
       stats.recognised = 0;
       stats.unrecognised = 0;
+      programCounts.clear();
       stats.byProgram = Object.create(null) as Record<string, number>;
       stats.unrecognisedByProgram = Object.create(null) as Record<string, number>;
       if (correlator !== null) countedFrom = correlator.stats();
@@ -121,6 +136,7 @@ export function createLinePipeline(
       return correlator === null ? Infinity : correlator.earliestOpen(rank);
     },
     freezeCounts() {
+      writePrograms();
       frozen = {
         ...stats,
         byProgram: { ...stats.byProgram },
@@ -129,6 +145,7 @@ export function createLinePipeline(
       frozenCorrelator = correlator === null ? null : correlator.stats();
     },
     finish(opts = {}) {
+      writePrograms();
       if (correlator !== null) {
         correlator.flush(opts.cut === true);
         const now = frozenCorrelator ?? correlator.stats();
