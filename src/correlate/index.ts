@@ -139,7 +139,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
   );
   const sessions = new SessionTable(
     (s: SessionState) => {
-      for (const nq of s.noqueue) table.close(nq, 'closed');
+      const noqueue = s.noqueue;
+      for (let i = 0; i < noqueue.length; i++) table.close(noqueue[i]!, 'closed');
       s.noqueue = NONE;
       s.current = null;
       table.sessionEnded(s);
@@ -208,13 +209,15 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     s.current = r;
     if (newTransaction) {
       takePendingSpf(s, r);
-      for (const p of s.pendingLines) {
-        addLine(r, p);
-        foldReject(r, p);
+      const pending = s.pendingLines;
+      for (let i = 0; i < pending.length; i++) {
+        addLine(r, pending[i]!);
+        foldReject(r, pending[i]!);
       }
       s.pendingLines = NONE;
     } else {
-      for (const j of s.heloSpf) attachSpf(r, j);
+      const helo = s.heloSpf;
+      for (let i = 0; i < helo.length; i++) attachSpf(r, helo[i]!);
     }
     prependLines(r, s.lines);
   }
@@ -406,8 +409,10 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         const s = sessions.get(ev);
         if (s === undefined) return;
         // The end of the connection is evidence for the messages it carried.
-        for (const nq of s.noqueue) addLine(nq, ev);
-        for (const r of s.held) addLine(r, ev);
+        const noqueue = s.noqueue;
+        for (let i = 0; i < noqueue.length; i++) addLine(noqueue[i]!, ev);
+        const held = s.held;
+        for (let i = 0; i < held.length; i++) addLine(held[i]!, ev);
         const cur = s.current;
         if (cur !== null && cur.state === 'open') addLine(cur, ev);
         sessions.end(s, now);

@@ -306,7 +306,8 @@ export class RecordTable {
     if (s.held.length === 0) return;
     const h = this.host(s.host);
     const at = Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS;
-    for (const r of s.held) if (r.state === 'held') this.toGrace(h, r, at);
+    const held = s.held;
+    for (let i = 0; i < held.length; i++) if (held[i]!.state === 'held') this.toGrace(h, held[i]!, at);
     s.held = NONE;
   }
 

@@ -77,11 +77,14 @@ export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined)
   if (spf.scope === 'helo') {
     if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf = append(s.heloSpf, j);
     if (s.current !== null && s.current.state === 'open') attachSpf(s.current, j);
-    for (const nq of s.noqueue) attachSpf(nq, j);
+    const noqueue = s.noqueue;
+    for (let i = 0; i < noqueue.length; i++) attachSpf(noqueue[i]!, j);
     return;
   }
   // Results for the NOQUEUE rejects of this sender already open in the session.
-  for (const nq of s.noqueue) {
+  const noqueue = s.noqueue;
+  for (let i = 0; i < noqueue.length; i++) {
+    const nq = noqueue[i]!;
     if (nq.state === 'open' && sameSender(nq.noqueueFrom, spf.envelopeFrom)) attachSpf(nq, j);
   }
   const cur = currentTakes(s, spf);
@@ -97,17 +100,26 @@ export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined)
   if (s.pendingSpf.length < MAX_PENDING_SPF) s.pendingSpf = append(s.pendingSpf, j);
 }
 
+/** Every result of a list to the record. */
+function attachAll(r: OpenRecord, list: readonly JoinedSpf[]): void {
+  for (let i = 0; i < list.length; i++) attachSpf(r, list[i]!);
+}
+
 /** A record was bound to the session: it takes the waiting results. */
 export function takePendingSpf(s: SessionState, r: OpenRecord): void {
-  for (const j of s.heloSpf) attachSpf(r, j);
-  for (const j of s.pendingSpf) attachSpf(r, j);
+  attachAll(r, s.heloSpf);
+  attachAll(r, s.pendingSpf);
   s.pendingSpf = NONE;
 }
 
 /** A NOQUEUE reject for `from`: the waiting results of that sender apply (they stay for the next RCPT). */
 export function pendingForSender(s: SessionState, r: OpenRecord, from: string | undefined): void {
-  for (const j of s.heloSpf) attachSpf(r, j);
-  for (const j of s.pendingSpf) if (sameSender(j.spf.envelopeFrom, from)) attachSpf(r, j);
+  attachAll(r, s.heloSpf);
+  const pending = s.pendingSpf;
+  for (let i = 0; i < pending.length; i++) {
+    const j = pending[i]!;
+    if (sameSender(j.spf.envelopeFrom, from)) attachSpf(r, j);
+  }
 }
 
 /** Once the envelope sender is known, drop policy results that were for another sender. */

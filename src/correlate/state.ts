@@ -145,7 +145,10 @@ export function deleteOpenId(r: OpenRecord, queueId: string): void {
   ids.pop();
 }
 
-/** The shared empty list a session's rarely used lists start as (frozen: never pushed into). */
+/**
+ * The shared empty list a session's rarely used lists start as (frozen: never pushed into).
+ * Loops over such lists are indexed: for-of over a frozen array allocates an iterator.
+ */
 export const NONE: readonly never[] = Object.freeze([]);
 
 /** Add an item to such a list: the first item makes a one-slot list, later ones are pushed. */
