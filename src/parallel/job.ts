@@ -9,13 +9,13 @@ import type { Zone } from './ranges.js';
 import type { LogEvent } from '../parse/event.js';
 import type { MessageRecord } from '../correlate/record.js';
 import { createLinePipeline, type PipelineStats } from '../pipeline.js';
-import { createDetector, type Config } from '../detect/index.js';
+import type { Config, createDetector } from '../detect/index.js';
 import type { VerdictLevel } from '../detect/verdict.js';
-import { createFormatter, type OutputFormat, type SpoofOutcomes } from '../output/index.js';
-import { passes, tableHeader } from '../output/table.js';
+import type { createFormatter, OutputFormat, SpoofOutcomes } from '../output/index.js';
+import type { passes, tableHeader } from '../output/table.js';
 import { OutputChunks } from './chunks.js';
-import { recordToJson } from '../cli/commands/messages.js';
-import { eventToJson } from '../cli/commands/parse.js';
+import type { recordToJson } from '../cli/commands/messages.js';
+import type { eventToJson } from '../cli/commands/parse.js';
 
 export type JobSpec =
   | {
@@ -81,7 +81,44 @@ export interface JobSplit {
   inputs: readonly string[];
 }
 
-export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSplit): Job {
+/**
+ * What a kind of job runs beyond the pipeline. A thread imports only its kind's modules
+ * (loadKit): the detector's (tldts, libmime, the confusables table) and the formatters are
+ * a large part of a thread's start, and `parse` needs neither.
+ */
+export type JobKit =
+  | {
+      kind: 'scan';
+      createDetector: typeof createDetector;
+      createFormatter: typeof createFormatter;
+      passes: typeof passes;
+      tableHeader: typeof tableHeader;
+    }
+  | { kind: 'messages'; recordToJson: typeof recordToJson }
+  | { kind: 'parse'; eventToJson: typeof eventToJson };
+
+export async function loadKit(kind: JobSpec['kind']): Promise<JobKit> {
+  if (kind === 'scan') {
+    const [detect, output, table] = await Promise.all([
+      import('../detect/index.js'),
+      import('../output/index.js'),
+      import('../output/table.js'),
+    ]);
+    return {
+      kind,
+      createDetector: detect.createDetector,
+      createFormatter: output.createFormatter,
+      passes: table.passes,
+      tableHeader: table.tableHeader,
+    };
+  }
+  if (kind === 'messages')
+    return { kind, recordToJson: (await import('../cli/commands/messages.js')).recordToJson };
+  return { kind, eventToJson: (await import('../cli/commands/parse.js')).eventToJson };
+}
+
+export function createJob(spec: JobSpec, kit: JobKit, limits: JobLimits = {}, split?: JobSplit): Job {
+  if (kit.kind !== spec.kind) throw new Error(`a ${spec.kind} job given the ${kit.kind} modules`);
   const out = new OutputChunks();
   const firstSeen: Record<string, number> = Object.create(null) as Record<string, number>;
   const firstUnrecognised: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -116,6 +153,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
   };
 
   if (spec.kind === 'scan') {
+    const { createDetector, createFormatter, passes, tableHeader } = kit as Extract<JobKit, { kind: 'scan' }>;
     const detector = createDetector(spec.config);
     // A table's header is written once by the main thread, before the first row of any worker.
     const header = spec.format === 'table' ? tableHeader() : null;
@@ -149,6 +187,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
     if (formatter.spoofOutcomes !== undefined) spoofs = formatter.spoofOutcomes.bind(formatter);
   } else if (spec.kind === 'messages') {
     const withLines = spec.withLines;
+    const { recordToJson } = kit as Extract<JobKit, { kind: 'messages' }>;
     onRecord = (r) => {
       if (!ours(r)) return;
       records++;
@@ -156,6 +195,7 @@ export function createJob(spec: JobSpec, limits: JobLimits = {}, split?: JobSpli
     };
   } else {
     const summaryOnly = spec.summaryOnly;
+    const { eventToJson } = kit as Extract<JobKit, { kind: 'parse' }>;
     onEvent = (e) => {
       if (zone !== 'own') return;
       const program = e.line.program || '(none)';

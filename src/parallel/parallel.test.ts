@@ -14,7 +14,7 @@ import { eventToJson } from '../cli/commands/parse.js';
 import { runParallel, splitByPosition, workerLimits } from './index.js';
 import { createEnvelopeContext, parseEnvelope } from '../ingest/index.js';
 import { MAX_OPEN_EVIDENCE_CHARS, MAX_OPEN_RECORDS } from '../limits.js';
-import { createJob } from './job.js';
+import { createJob, loadKit } from './job.js';
 import { scanParallel } from './scan.js';
 import { decoded, messagesOneThread, scanOneThread, sortedLines } from './test-support.js';
 
@@ -180,8 +180,8 @@ test('an unreadable input is reported and counted, the others still run', async 
   });
 });
 
-test('the job alone (no thread) writes what the single-threaded scan writes, batch by batch', () => {
-  const job = createJob({ kind: 'messages', withLines: false });
+test('the job alone (no thread) writes what the single-threaded scan writes, batch by batch', async () => {
+  const job = createJob({ kind: 'messages', withLines: false }, await loadKit('messages'));
   job.push([], []);
   assert.equal(job.output.take(), null);
   const result = job.finish();
@@ -190,11 +190,13 @@ test('the job alone (no thread) writes what the single-threaded scan writes, bat
   assert.equal(result.stats.lines, 0);
 });
 
-test('N workers hold 1/N of the open records each: the memory bound does not grow with --workers', () => {
+test('N workers hold 1/N of the open records each: the memory bound does not grow with --workers', async () => {
   assert.equal(workerLimits(1).maxOpenRecords, MAX_OPEN_RECORDS);
   assert.equal(workerLimits(4).maxOpenRecords, Math.ceil(MAX_OPEN_RECORDS / 4));
   assert.equal(workerLimits(4).maxOpenEvidenceChars, Math.ceil(MAX_OPEN_EVIDENCE_CHARS / 4));
-  const job = createJob({ kind: 'messages', withLines: false }, { maxOpenRecords: 2 });
+  const job = createJob({ kind: 'messages', withLines: false }, await loadKit('messages'), {
+    maxOpenRecords: 2,
+  });
   const ctx = createEnvelopeContext(Date.UTC(2026, 10, 27), 'UTC');
   const lines = [0, 1, 2, 3, 4].map((i) =>
     parseEnvelope(
@@ -348,4 +350,20 @@ test('split by position across a log rotation with a gzip file: messages open at
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a job runs only with its own kind of modules; each kind loads what it writes with', async () => {
+  const parse = await loadKit('parse');
+  assert.equal(parse.kind, 'parse');
+  assert.throws(
+    () => createJob({ kind: 'messages', withLines: false }, parse),
+    /messages job given the parse/,
+  );
+  const scan = await loadKit('scan');
+  const job = createJob(
+    { kind: 'scan', config: CONFIG, format: 'jsonl', color: false, minVerdict: 'clean' },
+    scan,
+  );
+  job.push([], []);
+  assert.equal(job.finish().records, 0);
 });

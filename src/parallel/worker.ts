@@ -6,7 +6,7 @@
  * (chunks.ts), which the main thread sends back once written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createJob, type Job, type JobLimits, type JobSpec } from './job.js';
+import { createJob, loadKit, type Job, type JobLimits, type JobSpec } from './job.js';
 import { readWireBatch, type WireBatch } from './wire.js';
 import type { ToMain, ToWorker } from './messages.js';
 import type { Part } from './ranges.js';
@@ -23,6 +23,7 @@ const data = workerData as {
 };
 const job = createJob(
   data.spec,
+  await loadKit(data.spec.kind),
   data.limits,
   data.part === undefined ? undefined : { inputs: data.part.inputs },
 );
