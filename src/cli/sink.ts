@@ -101,9 +101,12 @@ export class BufferedSink implements TextSink {
     if (this.pos === 0 || this.closed) return;
     const data = this.chunk.subarray(0, this.pos);
     this.pos = 0;
-    // A stream may keep the chunk until it is written: the next bytes go into a new one.
-    if (this.stream !== null) this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     this.send(data);
+    // A stream may keep the chunk until it is written: then the next bytes go into a new one.
+    // Standard output (a file, pipe or terminal) has let go of it once it holds nothing
+    // queued; another stream (a Writable of the caller's) may keep what it was given.
+    if (this.stream !== null && (this.stream !== process.stdout || this.stream.writableLength > 0))
+      this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
   private send(data: Buffer): void {
