@@ -8,9 +8,10 @@
  * them in the same order as the line numbers of `evidence`.
  *
  * `verdictToJson` builds the document as an object (the reference shape); `verdictJsonLine`
- * writes the same document straight to a string, because scan writes one per message and
- * copying the record into a new object and stringifying it was the costliest part of the
- * output. Tests hold the two to the same JSON values.
+ * writes the same document straight to a string (`verdictJsonBytes`: to UTF-8 bytes, which
+ * scan hands to its sink as they are), because scan writes one per message and copying the
+ * record into a new object and stringifying it was the costliest part of the output. Tests
+ * hold them to the same JSON values.
  */
 import type {
   DkimResult,
