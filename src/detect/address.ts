@@ -4,7 +4,7 @@
  * RFC 2047 encoded words in display names (decoded with libmime, as mailauth does),
  * IDN domains. Bounded by MAX_ADDRESS_FIELD_CHARS; never throws; no regular expressions.
  */
-import libmime from 'libmime';
+import { createRequire } from 'node:module';
 import { normalizeDomain } from './domains.js';
 import { MAX_ADDRESS_FIELD_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_MAILBOXES_PER_HEADER } from './limits.js';
 
@@ -24,11 +24,23 @@ export interface AddressHeader {
   count: number;
 }
 
+type Libmime = typeof import('libmime');
+let libmime: Libmime | null = null;
+
+/**
+ * libmime, loaded the first time a display name holds an encoded word: most logs have few
+ * or none, and loading it costs every process and --workers thread ~30 ms at start-up.
+ */
+function mime(): Libmime {
+  libmime ??= createRequire(import.meta.url)('libmime') as Libmime;
+  return libmime;
+}
+
 /** Decodes RFC 2047 encoded words; returns the input when decoding fails. */
 export function decodeEncodedWords(s: string): string {
   if (!s.includes('=?')) return s;
   try {
-    const out = libmime.decodeWords(s.slice(0, MAX_DISPLAY_NAME_CHARS * 4));
+    const out = mime().decodeWords(s.slice(0, MAX_DISPLAY_NAME_CHARS * 4));
     return typeof out === 'string' ? out : s;
   } catch {
     return s;
