@@ -17,7 +17,11 @@ export interface PipelineHandlers {
   onRecord?: (record: MessageRecord) => void;
   /** Inputs that could not be read; the run goes on. */
   onError?: (err: SpoofwatchError) => void;
-  /** Called after each batch of lines; awaited, so a slow output can apply back-pressure. */
+  /**
+   * Called after each batch of lines; awaited, so a slow output can apply back-pressure.
+   * The counters are those so far, except byProgram (empty) and correlator (null): both are
+   * written only at the end (see LinePipeline.stats).
+   */
   afterBatch?: (stats: PipelineStats) => Promise<void> | void;
 }
 
@@ -42,7 +46,10 @@ export interface PipelineStats {
 
 /** The per-line half of the pipeline (parse -> correlate), fed batches of lines by a reader. */
 export interface LinePipeline {
-  /** Counters so far (the same object throughout). */
+  /**
+   * Counters so far (the same object throughout). byProgram and correlator are not kept
+   * per line: they hold their final values only after freezeCounts() or finish().
+   */
   readonly stats: PipelineStats;
   push(batch: readonly LogLine[]): void;
   /**
