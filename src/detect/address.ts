@@ -39,8 +39,11 @@ function mime(): Libmime {
 /** Decodes RFC 2047 encoded words; returns the input when decoding fails. */
 export function decodeEncodedWords(s: string): string {
   if (!s.includes('=?')) return s;
+  // Loaded outside the try: a missing libmime is an install fault to report, not a name to
+  // leave undecoded (that would quietly hide encoded-word display names from the checks).
+  const m = mime();
   try {
-    const out = mime().decodeWords(s.slice(0, MAX_DISPLAY_NAME_CHARS * 4));
+    const out = m.decodeWords(s.slice(0, MAX_DISPLAY_NAME_CHARS * 4));
     return typeof out === 'string' ? out : s;
   } catch {
     return s;
