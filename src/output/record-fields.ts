@@ -47,12 +47,12 @@ function trimQuotes(s: string): string {
 /**
  * Addresses in a header value: every `<addr>`, or, when there are none, the bare
  * `local@domain` tokens. Display names are dropped (a display name that carries another
- * address is a finding for detect, not an address for the output).
+ * address is a finding for detect, not an address for the output). At most `limit`.
  */
-export function addressesIn(value: string): string[] {
+export function addressesIn(value: string, limit = MAX_ADDRESSES_PER_HEADER): string[] {
   const out: string[] = [];
   let pos = 0;
-  while (out.length < MAX_ADDRESSES_PER_HEADER) {
+  while (out.length < limit) {
     const lt = value.indexOf('<', pos);
     if (lt < 0) break;
     const gt = value.indexOf('>', lt + 1);
@@ -65,7 +65,7 @@ export function addressesIn(value: string): string[] {
   for (const part of value.split(/[\s,;]/, MAX_ADDRESSES_PER_HEADER * 4)) {
     const a = cleanAddress(trimQuotes(part));
     if (a !== undefined) out.push(a);
-    if (out.length >= MAX_ADDRESSES_PER_HEADER) break;
+    if (out.length >= limit) break;
   }
   return out;
 }
@@ -85,32 +85,22 @@ export function firstHeaderAddress(record: MessageRecord, name: string): string 
   const vals = record.headers[name.toLowerCase()];
   if (vals === undefined) return undefined;
   for (const v of vals) {
-    const a = firstAddressIn(v.value);
+    const a = addressesIn(v.value, 1)[0];
     if (a !== undefined) return a;
   }
   return undefined;
 }
 
-/** addressesIn(value)[0]: the first clean `<addr>`, else (none) the first bare token, as addressesIn reads them. */
-function firstAddressIn(value: string): string | undefined {
-  let pos = 0;
-  for (;;) {
-    const lt = value.indexOf('<', pos);
-    if (lt < 0) break;
-    const gt = value.indexOf('>', lt + 1);
-    if (gt < 0) break;
-    const a = cleanAddress(value.slice(lt + 1, gt));
-    if (a !== undefined) return a;
-    pos = gt + 1;
-  }
-  return addressesIn(value)[0];
+/** Where an address's domain starts (after its last '@'), or -1 when it has none. */
+export function domainStart(address: string): number {
+  const at = address.lastIndexOf('@');
+  return at < 0 || at === address.length - 1 ? -1 : at + 1;
 }
 
 export function domainOf(address: string | undefined): string | undefined {
   if (address === undefined) return undefined;
-  const at = address.lastIndexOf('@');
-  if (at < 0 || at === address.length - 1) return undefined;
-  return address.slice(at + 1).toLowerCase();
+  const from = domainStart(address);
+  return from < 0 ? undefined : address.slice(from).toLowerCase();
 }
 
 /** Message-ID without the angle brackets. */

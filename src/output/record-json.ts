@@ -17,7 +17,7 @@ import type {
 import type { SourceRef } from '../ingest/line.js';
 import type { Finding } from '../detect/verdict.js';
 import { MS_PER_DAY, YEAR_10000, isoDay, isoTime, jsonValue } from './json-line.js';
-import { domainOf } from './record-fields.js';
+import { domainStart } from './record-fields.js';
 import { JsonWriter } from './json-writer.js';
 
 /*
@@ -56,14 +56,11 @@ export function time(name: string, ms: number | null | undefined): void {
 
 /** domainOf(address) as a string value, written without making the string (two per message). */
 export function domain(name: string, address: string | undefined): void {
-  if (typeof address !== 'string') {
-    str(name, domainOf(address));
-    return;
-  }
-  const at = address.lastIndexOf('@');
-  if (at < 0 || at === address.length - 1) return;
+  if (address === undefined) return;
+  const from = domainStart(address);
+  if (from < 0) return;
   w.key(name);
-  w.lowerString(address, at + 1);
+  w.lowerString(address, from);
 }
 
 export function bool(name: string, b: boolean | undefined): void {

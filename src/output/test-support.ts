@@ -2,10 +2,26 @@
  * Hand-built records and verdicts for the output, coverage and investigate tests (plain
  * values, no pipeline). Addresses use documentation ranges and example domains.
  */
+import fc from 'fast-check';
 import type { MessageRecord } from '../correlate/record.js';
 import type { Finding, Verdict, VerdictLevel } from '../detect/verdict.js';
 
 export const T0 = Date.UTC(2026, 10, 27, 10, 0, 1);
+
+/**
+ * Strings a log can hold, biased toward the pieces that matter to the code under test: any
+ * UTF-16 (lone surrogates too) up to `maxChars`, or up to `maxPieces` of `pieces` joined.
+ */
+export function textBiasedTo(
+  pieces: readonly string[],
+  maxChars: number,
+  maxPieces: number,
+): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.string({ unit: 'binary', maxLength: maxChars }),
+    fc.array(fc.constantFrom(...pieces), { maxLength: maxPieces }).map((a) => a.join('')),
+  );
+}
 
 export function sampleRecord(over: Partial<MessageRecord> = {}): MessageRecord {
   return {
