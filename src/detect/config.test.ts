@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SpoofwatchError } from '../errors.js';
-import { defaultConfig, loadConfig, parseConfig } from './config.js';
+import { ConfigSchema, defaultConfig, loadConfig, parseConfig } from './config.js';
+import { readConfigFile } from './config-load.js';
 
 function invalid(text: string): string {
   try {
@@ -85,6 +86,32 @@ test('a top-level list is not a config', () => {
 
 test('an empty file gives the defaults', () => {
   assert.deepEqual(parseConfig(''), defaultConfig());
+});
+
+test('the built-in defaults (written out, to start without the schema) are the schema defaults', () => {
+  assert.deepEqual(defaultConfig(), ConfigSchema.parse({}));
+  // Each call is a fresh object: a caller that changes its copy changes no other run's.
+  const a = defaultConfig();
+  a.protectedDomains.push('example.com');
+  a.thresholds.spoof = 1;
+  assert.deepEqual(defaultConfig(), ConfigSchema.parse({}));
+});
+
+test('readConfigFile validates as loadConfig does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sw-config-'));
+  const p = join(dir, 'sw.yaml');
+  writeFileSync(p, 'protectedDomains: [Example.COM.]\n');
+  assert.deepEqual((await readConfigFile(p)).protectedDomains, ['example.com']);
+  writeFileSync(p, 'protectedDomain: [example.com]\n');
+  await assert.rejects(
+    readConfigFile(p),
+    (e: unknown) =>
+      e instanceof SpoofwatchError && e.code === 'CONFIG_INVALID' && /unknown key/.test(e.message),
+  );
+  await assert.rejects(
+    readConfigFile(join(dir, 'missing.yaml')),
+    (e: unknown) => e instanceof SpoofwatchError && e.code === 'CONFIG_UNREADABLE',
+  );
 });
 
 test('unreadable file is CONFIG_UNREADABLE', () => {

@@ -10,6 +10,9 @@ import { SpoofwatchError } from '../errors.js';
 import { normalizeDomain } from './domains.js';
 import { parseNetwork } from './networks.js';
 import { DEFAULT_THRESHOLDS, RULE_IDS } from './rule-ids.js';
+import { DEFAULT_CAMPAIGN } from './config-load.js';
+
+export { defaultConfig } from './config-load.js';
 
 const MAX_LIST = 10_000;
 
@@ -73,10 +76,15 @@ export const ConfigSchema = z
       }),
     campaign: z
       .strictObject({
-        windowSeconds: z.number().int().min(1).max(86_400).default(600),
-        distinctFromDomains: z.number().int().min(2).max(10_000).default(10),
+        windowSeconds: z.number().int().min(1).max(86_400).default(DEFAULT_CAMPAIGN.windowSeconds),
+        distinctFromDomains: z
+          .number()
+          .int()
+          .min(2)
+          .max(10_000)
+          .default(DEFAULT_CAMPAIGN.distinctFromDomains),
       })
-      .default({ windowSeconds: 600, distinctFromDomains: 10 }),
+      .default({ ...DEFAULT_CAMPAIGN }),
     alignment: z.enum(['relaxed', 'strict']).default('relaxed'),
   })
   .superRefine((cfg, ctx) => {
@@ -96,10 +104,6 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 /** What a user may write (everything optional). */
 export type ConfigInput = z.input<typeof ConfigSchema>;
-
-export function defaultConfig(): Config {
-  return ConfigSchema.parse({});
-}
 
 type PathKey = PropertyKey;
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { runPipeline } from '../../pipeline.js';
 import { createDetector } from '../../detect/index.js';
-import { defaultConfig, loadConfig } from '../../detect/config.js';
+import { defaultConfig, readConfigFile } from '../../detect/config-load.js';
 import { VERDICT_ORDER, type VerdictLevel } from '../../detect/verdict.js';
 import { createFormatter, formatFromPath, type ScanSummary } from '../../output/index.js';
 import { oneOf, parseCommandArgs, positiveNumber, verdictLevel } from '../args.js';
@@ -50,9 +50,9 @@ const DEFAULT_CONFIG = 'spoofwatch.yaml';
 
 /** The config named with -c, else ./spoofwatch.yaml when it exists (errors in it are the user's to fix), else defaults. */
 export async function loadScanConfig(path: string | undefined) {
-  if (path !== undefined) return loadConfig(path);
+  if (path !== undefined) return readConfigFile(path);
   if (!existsSync(DEFAULT_CONFIG)) return defaultConfig();
-  return loadConfig(DEFAULT_CONFIG);
+  return readConfigFile(DEFAULT_CONFIG);
 }
 
 export async function scanCommand(argv: string[]): Promise<CommandResult> {
