@@ -26,6 +26,7 @@ import {
 import { LruList, type LruNode } from './lru.js';
 import { hasString } from './fold.js';
 import { SparseMap } from './sparse-map.js';
+import { PruneSchedule } from './prune-schedule.js';
 
 type Proxy = NonNullable<RecordSession['proxy']>;
 
@@ -51,8 +52,8 @@ export class ProxyJoin {
   private readonly postscreen = new Map<string, SparseMap<string, PostscreenState>>();
   /** States in `postscreen`, every host. */
   private postscreenCount = 0;
-  /** Host count at which hosts with no state left are dropped from `postscreen`. */
-  private nextHostPrune = MIN_HOST_PRUNE;
+  /** When hosts with no state left are dropped from `postscreen`. */
+  private readonly hostPrune = new PruneSchedule(MIN_HOST_PRUNE);
   /** The same states, least recently seen first (evicted from the head past the cap). */
   private readonly postscreenOrder = new LruList<PostscreenState>();
   orphans = 0;
@@ -83,10 +84,10 @@ export class ProxyJoin {
       st = { host, ip, proxy, time: now, lruPrev: null, lruNext: null, lruList: null };
       let byIp = this.postscreen.get(host);
       if (byIp === undefined) {
-        if (this.postscreen.size >= this.nextHostPrune) {
+        if (this.hostPrune.due(this.postscreen.size)) {
           // Forget hosts with no state; again only once the count has doubled.
           for (const [name, m] of this.postscreen) if (m.size === 0) this.postscreen.delete(name);
-          this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.postscreen.size * 2);
+          this.hostPrune.pruned(this.postscreen.size);
         }
         byIp = new SparseMap();
         this.postscreen.set(host, byIp);

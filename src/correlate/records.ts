@@ -17,6 +17,7 @@ import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, RETRY_WINDOW_MS, SWEEP_STEP_MS } 
 import { MAX_OPEN_EVIDENCE_CHARS } from '../limits.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
+import { PruneSchedule } from './prune-schedule.js';
 
 export interface HostState {
   name: string;
@@ -46,7 +47,6 @@ export interface TableCounters {
   evicted: number;
 }
 
-/** Message-ID as an index key: angle brackets off (producers log it with and without). */
 /** Host count below which the host table is never pruned. */
 const MIN_HOST_PRUNE = 1024;
 
@@ -57,6 +57,7 @@ export function indexMessageId(h: HostState, messageId: string, r: OpenRecord): 
   h.byMessageId.set(k, cur === undefined || cur === r ? r : null);
 }
 
+/** Message-ID as an index key: angle brackets off (producers log it with and without). */
 export function messageIdKey(id: string): string {
   return id.length >= 2 && id.charCodeAt(0) === 60 && id.charCodeAt(id.length - 1) === 62
     ? id.slice(1, -1)
@@ -91,7 +92,7 @@ export class RecordTable {
   readonly hosts = new Map<string, HostState>();
   open = 0;
   held = 0;
-  private nextHostPrune = MIN_HOST_PRUNE;
+  private readonly hostPrune = new PruneSchedule(MIN_HOST_PRUNE);
   /** Evidence characters held by open and held records. */
   readonly budget: EvidenceBudget = { chars: 0 };
   /** Closed records held for a late proxy line at most; past it they are emitted at once. */
@@ -116,7 +117,7 @@ export class RecordTable {
     if (last !== null && last.name === name) return last;
     let h = this.hosts.get(name);
     if (h === undefined) {
-      if (this.hosts.size >= this.nextHostPrune) this.pruneHosts();
+      if (this.hostPrune.due(this.hosts.size)) this.pruneHosts();
       h = {
         name,
         clock: -Infinity,
@@ -144,7 +145,7 @@ export class RecordTable {
         this.hosts.delete(name);
       }
     }
-    this.nextHostPrune = Math.max(MIN_HOST_PRUNE, this.hosts.size * 2);
+    this.hostPrune.pruned(this.hosts.size);
   }
 
   /**

@@ -15,6 +15,7 @@ import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
 import { SparseMap } from './sparse-map.js';
+import { PruneSchedule } from './prune-schedule.js';
 
 export interface SessionCounters {
   sessions: number;
@@ -35,6 +36,8 @@ interface ProgramSessions {
 
 /** Program tags a host keeps (empty ones too) before those with no session are dropped. */
 const MIN_PROGRAM_PRUNE = 64;
+/** Hosts kept (with no open session too) before those with none are dropped. */
+const MIN_HOST_PRUNE = 1024;
 
 /**
  * One host's open sessions: by program tag, and least recently touched first. A program's
@@ -43,7 +46,7 @@ const MIN_PROGRAM_PRUNE = 64;
  */
 interface HostSessions {
   programs: Map<string, ProgramSessions>;
-  nextProgramPrune: number;
+  programPrune: PruneSchedule;
   order: LruList<SessionState>;
 }
 
@@ -96,7 +99,7 @@ export class SessionTable {
   open = 0;
   /** Sessions created so far: a session's seq orders the flush. */
   private created = 0;
-  private nextHostPrune = 1024;
+  private readonly hostPrune = new PruneSchedule(MIN_HOST_PRUNE);
 
   /** The smallest rank of the first line of any open session (Infinity when none); see RecordTable.earliestOpen. */
   earliestOpen(rank: (ref: SourceRef) => number): number {
@@ -143,12 +146,16 @@ export class SessionTable {
     if (this.lastHost !== null && this.lastHostName === host) return this.lastHost;
     let hs = this.hosts.get(host);
     if (hs === undefined) {
-      if (this.hosts.size >= this.nextHostPrune) {
+      if (this.hostPrune.due(this.hosts.size)) {
         // Forget hosts with no open session; again only once the count has doubled.
         for (const [name, h] of this.hosts) if (h.order.size === 0) this.hosts.delete(name);
-        this.nextHostPrune = Math.max(1024, this.hosts.size * 2);
+        this.hostPrune.pruned(this.hosts.size);
       }
-      hs = { programs: new Map(), nextProgramPrune: MIN_PROGRAM_PRUNE, order: new LruList<SessionState>() };
+      hs = {
+        programs: new Map(),
+        programPrune: new PruneSchedule(MIN_PROGRAM_PRUNE),
+        order: new LruList<SessionState>(),
+      };
       this.hosts.set(host, hs);
     }
     this.lastHost = hs;
@@ -195,9 +202,9 @@ export class SessionTable {
     const hs = this.host(host);
     let ps = hs.programs.get(s.program);
     if (ps === undefined) {
-      if (hs.programs.size >= hs.nextProgramPrune) {
+      if (hs.programPrune.due(hs.programs.size)) {
         for (const [name, p] of hs.programs) if (p.open === 0) hs.programs.delete(name);
-        hs.nextProgramPrune = Math.max(MIN_PROGRAM_PRUNE, hs.programs.size * 2);
+        hs.programPrune.pruned(hs.programs.size);
       }
       ps = { byPid: new SparseMap(), byPidIp: null, open: 0 };
       hs.programs.set(s.program, ps);
