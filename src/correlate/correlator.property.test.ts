@@ -133,3 +133,59 @@ test('random event streams: no throw, each record emitted once, nothing left ope
     { numRuns: RUNS },
   );
 });
+
+/** Many queue ids, few kinds: hop links, closes and late lines, enough to fill MAX_QUEUE_IDS. */
+const manyQids = fc.integer({ min: 0, max: 2 * MAX_QUEUE_IDS }).map((i) => `H${i}`);
+const hopEvent: fc.Arbitrary<LogEvent> = fc
+  .record({
+    // Seconds apart: records do not age out before their chain grows.
+    t: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+    pid,
+    // Mostly one id: the other ids' records merge into it until it is full.
+    qid: fc.oneof({ arbitrary: fc.constant('H0'), weight: 1 }, { arbitrary: manyQids, weight: 1 }),
+    other: manyQids,
+    ip,
+    n: fc.integer({ min: 0, max: 5 }),
+  })
+  .map(({ t, pid, qid, other, ip, n }) => {
+    const at = (prog: string): At => ({ t, prog, pid, host: 'mx1' });
+    switch (n) {
+      case 0:
+        return ev(at('amavis'), 'filter', { queueId: qid, action: 'passed', queuedAs: other });
+      case 1:
+        return ev(at('postfix/smtp'), 'delivery', {
+          queueId: qid,
+          to: 'x@example.org',
+          status: 'sent',
+          relay: '127.0.0.1[127.0.0.1]:10024',
+          queuedAs: other,
+        });
+      case 2:
+        return ev(at('postfix/smtpd'), 'message.client', { queueId: qid, clientIp: ip, origQueueId: other });
+      case 3:
+        return ev(at('postfix/qmgr'), 'message.closed', { queueId: qid, reason: 'removed' });
+      case 4:
+        return ev(at('postfix/smtpd'), 'session.disconnect', { clientIp: ip });
+      default:
+        return ev(at('postfix/qmgr'), 'envelope', { queueId: qid, from: 'a@example.com', nrcpt: 1 });
+    }
+  });
+
+test('long hop chains over many queue ids: no throw, each record once, ids within their cap', () => {
+  fc.assert(
+    fc.property(
+      fc.array(hopEvent, { maxLength: 400, size: 'max' }),
+      fc.integer({ min: 4, max: 40 }),
+      (events, cap) => {
+        const r = run({ maxOpenRecords: cap, maxOpenSessions: cap, windowMs: 5_000 });
+        r.push(...events);
+        const out = r.flush();
+        assert.equal(new Set(out).size, out.length, 'a record object emitted twice');
+        assert.equal(r.stats().openRecords, 0);
+        assert.equal(r.stats().records, out.length);
+        for (const rec of out) checkBounds(rec);
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});

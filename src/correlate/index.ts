@@ -259,6 +259,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       if (first !== undefined) {
         if (s !== null && r.session === null) bind(r, s, false);
         target = linkHops(table, first, r, ev.origClient ?? s?.info.clientIp, ev.line.time);
+        // The merged message closed and was emitted at once: nothing more goes into it.
+        if (target.state === 'done') return;
       }
     }
     if (target === r) {
@@ -408,11 +410,17 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
       case 'session.disconnect': {
         const s = sessions.get(ev);
         if (s === undefined) return;
-        // The end of the connection is evidence for the messages it carried.
+        // The end of the connection is evidence for the messages it carried; not for one
+        // emitted already (aged out or evicted while the connection went on: the sink has
+        // it, and its MessageRecord may be let go), nor for one a later line moved to
+        // another session (a before-queue filter's proxy).
         const noqueue = s.noqueue;
-        for (let i = 0; i < noqueue.length; i++) addLine(noqueue[i]!, ev);
+        for (let i = 0; i < noqueue.length; i++) if (noqueue[i]!.state === 'open') addLine(noqueue[i]!, ev);
         const held = s.held;
-        for (let i = 0; i < held.length; i++) addLine(held[i]!, ev);
+        for (let i = 0; i < held.length; i++) {
+          const r = held[i]!;
+          if (r.state !== 'done' && r.session === s) addLine(r, ev);
+        }
         const cur = s.current;
         if (cur !== null && cur.state === 'open') addLine(cur, ev);
         sessions.end(s, now);

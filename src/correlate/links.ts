@@ -45,11 +45,22 @@ export function isHopBack(relay: string | undefined, other: OpenRecord): boolean
 }
 
 /**
+ * Whether the record may take one more queue id. Its queue ids and expected ids count
+ * together (an expected id becomes a queue id when its first line comes), so a record is
+ * indexed under at most MAX_QUEUE_IDS ids and every id indexed is one of them: when the
+ * record leaves the table, its index entries go with it (a stale entry would hand a later
+ * line for that id a record already emitted).
+ */
+function hasIdRoom(r: OpenRecord): boolean {
+  return r.rec.queueIds.length + (r.expectedIds === null ? 0 : r.expectedIds.size) < MAX_QUEUE_IDS;
+}
+
+/**
  * `first` handed the message on as `nextId` (not seen yet): its lines will fold into
  * `first`, which stays open until they close.
  */
 export function expectHop(table: RecordTable, first: OpenRecord, nextId: string): void {
-  if (first.state !== 'open' || first.rec.queueIds.length >= MAX_QUEUE_IDS) return;
+  if (first.state !== 'open' || !hasIdRoom(first)) return;
   if (first.expectedIds === null) first.expectedIds = new Set();
   first.expectedIds.add(nextId);
   table.host(first.rec.host).byQid.set(nextId, first);
@@ -82,11 +93,14 @@ export function linkHops(
   const b = next.rec;
   const h = table.host(a.host);
   for (const q of b.queueIds) {
-    if (!a.queueIds.includes(q) && a.queueIds.length < MAX_QUEUE_IDS) a.queueIds.push(q);
-    first.expectedIds?.delete(q);
+    if (a.queueIds.includes(q)) continue;
+    // An id `first` expected moves to its queue ids; past the cap a new one is left out,
+    // and its later lines open a record of their own.
+    if (first.expectedIds?.delete(q) === true || hasIdRoom(first)) a.queueIds.push(q);
   }
   if (nextWasOpen) {
     for (const q of nextOpenIds) {
+      if (!a.queueIds.includes(q)) continue;
       addOpenId(first, q);
       h.byQid.set(q, first);
     }

@@ -296,7 +296,10 @@ export class RecordTable {
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) h.heldByQid.set(q, r);
     if (s.end === null && s.held.length < MAX_HELD_PER_SESSION) {
-      s.held = append(s.held, r);
+      // A record taken back for a late line and closed again is in the list already.
+      const held = s.held;
+      for (let i = 0; i < held.length; i++) if (held[i] === r) return;
+      s.held = append(held, r);
       return;
     }
     this.toGrace(h, r, Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS);
@@ -308,7 +311,11 @@ export class RecordTable {
     const h = this.host(s.host);
     const at = Math.max(h.clock, s.end ?? h.clock) + PROXY_GRACE_MS;
     const held = s.held;
-    for (let i = 0; i < held.length; i++) if (held[i]!.state === 'held') this.toGrace(h, held[i]!, at);
+    for (let i = 0; i < held.length; i++) {
+      const r = held[i]!;
+      // (Not one a later line moved to another session: that session's end releases it.)
+      if (r.state === 'held' && r.session === s) this.toGrace(h, r, at);
+    }
     s.held = NONE;
   }
 

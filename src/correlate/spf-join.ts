@@ -78,7 +78,7 @@ export function joinSpf(s: SessionState, j: JoinedSpf, helo: string | undefined)
     if (s.heloSpf.length < MAX_PENDING_SPF) s.heloSpf = append(s.heloSpf, j);
     if (s.current !== null && s.current.state === 'open') attachSpf(s.current, j);
     const noqueue = s.noqueue;
-    for (let i = 0; i < noqueue.length; i++) attachSpf(noqueue[i]!, j);
+    for (let i = 0; i < noqueue.length; i++) if (noqueue[i]!.state === 'open') attachSpf(noqueue[i]!, j);
     return;
   }
   // Results for the NOQUEUE rejects of this sender already open in the session.
