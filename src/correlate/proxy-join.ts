@@ -25,7 +25,7 @@ import {
 } from './bounds.js';
 import { LruList, type LruNode } from './lru.js';
 import { hasString } from './fold.js';
-import { SparseMap } from './sparse-map.js';
+import { SparseKeys, SparseMap } from './sparse-map.js';
 import { PruneSchedule } from './prune-schedule.js';
 
 type Proxy = NonNullable<RecordSession['proxy']>;
@@ -50,6 +50,8 @@ export class ProxyJoin {
    * (nested maps: no host + ip key string built per line; see SparseMap for the inner ones).
    */
   private readonly postscreen = new Map<string, SparseMap<string, PostscreenState>>();
+  /** The account of removed keys of every host's map: their bound holds for the table. */
+  private readonly keys = new SparseKeys();
   /** States in `postscreen`, every host. */
   private postscreenCount = 0;
   /** When hosts with no state left are dropped from `postscreen`. */
@@ -89,7 +91,7 @@ export class ProxyJoin {
           for (const [name, m] of this.postscreen) if (m.size === 0) this.postscreen.delete(name);
           this.hostPrune.pruned(this.postscreen.size);
         }
-        byIp = new SparseMap();
+        byIp = new SparseMap(this.keys);
         this.postscreen.set(host, byIp);
       }
       byIp.set(ip, st);

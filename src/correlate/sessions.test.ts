@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ev, postfixMessage, run } from './fixture.js';
+import { T0, ev, postfixMessage, run } from './fixture.js';
+import { SessionTable } from './sessions.js';
 
 const smtpd = (t: number, pid = 100) => ({ t, prog: 'postfix/smtpd', pid });
 
@@ -201,4 +202,25 @@ test('outbound TLS lines of the Postfix smtp client open no session', () => {
     );
   }
   assert.equal(r.stats().sessions, 0);
+});
+
+test('a central log of many hosts: removed pid keys are bounded for the whole table, not per host', () => {
+  const table = new SessionTable(() => {}, { sessions: 0, evictedSessions: 0 }, 60_000, 10_000);
+  const hosts = 400;
+  const programs = ['postfix/smtpd', 'postfix/submission/smtpd'];
+  let pid = 1000;
+  for (let round = 0; round < 40; round++) {
+    for (let h = 0; h < hosts; h++) {
+      for (const prog of programs) {
+        // Every connection a new pid (each smtpd process serves one, then exits).
+        const at = { t: round, prog, pid: pid++, host: `mx${h}.example.org` };
+        const s = table.create(ev(at, 'session.connect', { clientIp: '192.0.2.1' }), T0 + round * 1000, true);
+        table.end(s, T0 + round * 1000);
+      }
+    }
+  }
+  const { live, footprint } = table.indexKeys();
+  // Bounded per map, each host's two pid maps kept all 40 of theirs: 32,000 keys.
+  assert.ok(footprint - live <= Math.max(1024, live) + 1, `live ${live}, footprint ${footprint}`);
+  assert.equal(table.open, 0);
 });

@@ -14,7 +14,7 @@ import { NONE, type SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
 import { LruList } from './lru.js';
 import { Fifo } from './fifo.js';
-import { SparseMap } from './sparse-map.js';
+import { SparseKeys, SparseMap } from './sparse-map.js';
 import { PruneSchedule } from './prune-schedule.js';
 
 export interface SessionCounters {
@@ -90,16 +90,37 @@ export class SessionTable {
   /** The host the last lookup was for: consecutive lines are nearly always of one host. */
   private lastHost: HostSessions | null = null;
   private lastHostName = '';
+  /** The account of removed keys of every index below: their bound holds for the table. */
+  private readonly keys = new SparseKeys();
   /** Client ip -> open and recently ended sessions (every host), newest last. */
-  readonly byIp = new SparseMap<string, SessionState[]>();
+  readonly byIp = new SparseMap<string, SessionState[]>(this.keys);
   /** Client port -> open and recently ended sessions whose port was logged, newest last. */
-  readonly byPort = new SparseMap<number, SessionState[]>();
+  readonly byPort = new SparseMap<number, SessionState[]>(this.keys);
   /** Ended sessions still in the indexes, oldest end first. */
   private readonly ended = new Fifo<SessionState>();
   open = 0;
   /** Sessions created so far: a session's seq orders the flush. */
   private created = 0;
   private readonly hostPrune = new PruneSchedule(MIN_HOST_PRUNE);
+
+  /** Live entries and keys held (live and removed) by every index: for tests of the bound. */
+  indexKeys(): { live: number; footprint: number } {
+    let live = this.byIp.size + this.byPort.size;
+    let footprint = this.byIp.footprint + this.byPort.footprint;
+    for (const h of this.hosts.values()) {
+      for (const p of h.programs.values()) {
+        live += p.byPid.size;
+        footprint += p.byPid.footprint;
+        if (p.byPidIp !== null) {
+          for (const m of p.byPidIp.values()) {
+            live += m.size;
+            footprint += m.footprint;
+          }
+        }
+      }
+    }
+    return { live, footprint };
+  }
 
   /** The smallest rank of the first line of any open session (Infinity when none); see RecordTable.earliestOpen. */
   earliestOpen(rank: (ref: SourceRef) => number): number {
@@ -206,7 +227,7 @@ export class SessionTable {
         for (const [name, p] of hs.programs) if (p.open === 0) hs.programs.delete(name);
         hs.programPrune.pruned(hs.programs.size);
       }
-      ps = { byPid: new SparseMap(), byPidIp: null, open: 0 };
+      ps = { byPid: new SparseMap(this.keys), byPidIp: null, open: 0 };
       hs.programs.set(s.program, ps);
     }
     if (s.keyIp === undefined) {
@@ -215,7 +236,7 @@ export class SessionTable {
       if (ps.byPidIp === null) ps.byPidIp = new Map();
       let byIp = ps.byPidIp.get(s.pid);
       if (byIp === undefined) {
-        byIp = new SparseMap();
+        byIp = new SparseMap(this.keys);
         ps.byPidIp.set(s.pid, byIp);
       }
       byIp.set(s.keyIp, s);
