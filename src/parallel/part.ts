@@ -8,7 +8,7 @@ import { readLogLines, type ReadOptions } from '../ingest/index.js';
 import type { LogLine } from '../ingest/line.js';
 import type { SpoofwatchError } from '../errors.js';
 import type { Job, JobResult } from './job.js';
-import { countLinesBefore, TAIL_MS, type Part, type Piece } from './ranges.js';
+import { countLinesBefore, type Part, type Piece } from './ranges.js';
 
 /** Part k's lines are numbered from k * PART_SEQ_STRIDE, so first appearances order across parts. */
 export const PART_SEQ_STRIDE = 2 ** 40;
@@ -66,8 +66,6 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Job
   let lines = 0;
   let seqs = new Float64Array(4096);
   let zone: Piece['zone'] | null = null;
-  // Log time of the last own line: the tail reads until TAIL_MS past it.
-  let lastOwnTime: number | null = null;
   const firstLineOf = lineNumbers();
   pieces: for (const piece of part.pieces) {
     const firstLine = firstLineOf(piece);
@@ -88,25 +86,22 @@ export async function runPart(job: Job, part: Part, o: PartOptions): Promise<Job
       for (const batch of await lastLines(piece.path, read, piece.keep)) job.push(batch, seqs);
       continue;
     }
+    // Bytes of lines read from a gzip tail (it is bounded by `limit`, not by an end).
+    let tailBytes = 0;
     for await (const batch of readLogLines([piece.path], read)) {
       if (batch.length > seqs.length) seqs = new Float64Array(batch.length);
       for (let i = 0; i < batch.length; i++) seqs[i] = seq++;
       job.push(batch, seqs);
-      if (piece.zone === 'own') {
-        lines += batch.length;
-        for (let i = batch.length - 1; i >= 0; i--) {
-          const t = batch[i]!.time;
-          if (t !== null) {
-            lastOwnTime = t;
-            break;
-          }
-        }
-      }
+      if (piece.zone === 'own') lines += batch.length;
       if (piece.zone !== 'lead') await o.send(lines);
       if (piece.zone === 'tail') {
-        // Done when nothing begun in the part is open; at most TAIL_MS of log time.
-        const t = batch[batch.length - 1]?.time ?? null;
-        if (!job.pending() || lastOwnTime === null || (t !== null && t > lastOwnTime + TAIL_MS)) break pieces;
+        // Done when nothing begun in the part is open (a single-threaded run would follow it
+        // as long), or after the tail's bytes.
+        if (!job.pending()) break pieces;
+        if (piece.limit !== undefined) {
+          for (const l of batch) tailBytes += l.raw.length + 1;
+          if (tailBytes >= piece.limit) break pieces;
+        }
       }
     }
   }

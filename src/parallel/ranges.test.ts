@@ -131,3 +131,20 @@ test('after a gzip file, the lead-in reads it whole and keeps its last bytes of 
     ],
   );
 });
+
+test('a tail that reaches a gzip file reads it from its start for the bytes still wanted, not to its end', () => {
+  const files: InputFile[] = [
+    { path: 'a', size: 1000, gzip: false },
+    { path: 'b.gz', size: 100, gzip: true },
+  ];
+  const parts = planParts(files, 2, { leadIn: 300, minPart: 100, snap });
+  assert.equal(parts.length, 2);
+  assert.deepEqual(
+    parts[0]!.pieces.map((x) => [x.zone, x.path, x.start, x.end, x.limit]),
+    [
+      ['own', 'a', 0, 830, undefined],
+      ['tail', 'a', 830, 1000, undefined],
+      ['tail', 'b.gz', 0, 100, 130],
+    ],
+  );
+});

@@ -4,15 +4,16 @@
  * a little on either side:
  *   - a lead-in: up to LEAD_IN_BYTES just before its part, to know the sessions and
  *     messages already open there (their later lines must not start new messages);
- *   - a tail: the lines after its part, until TAIL_MS of log time have passed (at most
+ *   - a tail: the lines after its part, until nothing it began is open (at most
  *     LEAD_IN_BYTES), to finish the messages it began.
  *
  * Which worker reports a message: the one whose own lines hold the message's first line
  * (for a message in an SMTP session, the session's first line). Both workers around a
  * cut assemble the messages that cross it from the same lines, so each is reported once,
- * whole. Only a message whose lines span more than the lead-in or the tail (one deferred
- * and retried much later) is reported in pieces, as a single-threaded run would report it
- * across a log rotation.
+ * whole. Not so a message whose lines span more than the lead-in or the tail: one that
+ * began more than a lead-in before the cut is reported in pieces, and one waiting at the
+ * cut for a queue retry (the tail does not wait for retries, which may come days later) is
+ * reported as it stood at the end of the tail, aged out, without its later lines.
  *
  * Plain files are split at line starts. A gzip file cannot be read from the middle: it is
  * one piece, never cut; as a lead-in it is decompressed whole and only its last lines are
@@ -24,15 +25,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 /** Bytes of log read before a worker's own part (rebuilds sessions and open messages). */
 export const LEAD_IN_BYTES = 4 * 1024 * 1024;
-/** Log time a worker reads past its part, to finish the messages it began (and at most LEAD_IN_BYTES). */
-export const TAIL_MS = 10 * 60 * 1000;
 /** Smallest part worth a thread of its own: below this the lead-in costs more than it saves. */
 export const MIN_PART_BYTES = 4 * LEAD_IN_BYTES;
 /**
  * A lead-in line costs about half an own line (parsed and correlated; only messages that
  * close in it are checked, to learn from, and nothing is written). Parts after the first
- * are made that much shorter, so that all workers finish together. (A tail is short in
- * log time, and its messages would be checked anyway.)
+ * are made that much shorter, so that all workers finish together. (A tail ends as soon
+ * as nothing begun in the part is open, and its messages would be checked anyway.)
  */
 export const LEAD_IN_COST = 0.5;
 
@@ -57,6 +56,8 @@ export interface Piece {
   zone: Zone;
   /** A gzip lead-in is read whole, but only the lines of its last `keep` bytes are used. */
   keep?: number;
+  /** A gzip tail is read from its start up to this many bytes of lines (it has no end of its own). */
+  limit?: number;
 }
 
 function piece(f: InputFile, start: number, end: number, zone: Zone): Piece {
@@ -212,7 +213,7 @@ function leadBefore(
   return lead;
 }
 
-/** Up to `bytes` after `at` (a gzip file whole: its reading stops by log time). */
+/** Up to `bytes` after `at` (a gzip file from its start, up to the bytes still wanted). */
 function tailAfter(
   inputs: readonly InputFile[],
   at: Cut,
@@ -225,7 +226,7 @@ function tailAfter(
     const f = inputs[i]!;
     if (pos >= f.size) continue;
     if (f.gzip) {
-      tail.push(piece(f, 0, f.size, 'tail'));
+      tail.push({ ...piece(f, 0, f.size, 'tail'), limit: need });
       need -= 5 * f.size;
       continue;
     }

@@ -1,0 +1,261 @@
+/**
+ * Split by position, property-style: on generated logs (messages straddling every kind of
+ * cut, rotated sets with gzip members and empty files, CRLF, a last line without newline,
+ * long lines, blank lines) cut with small part and lead-in sizes, `--workers 2` and `3`
+ * give the lines of a single-threaded run, as a multiset, with the same file:line evidence.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { runPipeline } from '../pipeline.js';
+import { eventToJson } from '../cli/commands/parse.js';
+import { runParallel, splitByPosition } from './index.js';
+import { decoded, messagesOneThread } from './test-support.js';
+
+/** A small seeded generator (the same logs on every run, so a failure reproduces). */
+function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) % n;
+  };
+}
+
+interface Shape {
+  messages: number;
+  /** Messages in flight at a time (their lines interleave). */
+  concurrent: number;
+  /** Bytes of the longest header line (longer than a lead-in when large). */
+  longLine: number;
+}
+
+/** The lines of one message, without stamps (host, tag, text). */
+function messageLines(m: number, r: (n: number) => number, shape: Shape): string[] {
+  const host = r(4) === 0 ? 'mx2.example.com' : 'mx1.example.com';
+  const qid = (0x4a1b000000 + m).toString(16).toUpperCase();
+  const pid = 2000 + m;
+  const ip = `198.51.100.${(m % 250) + 1}`;
+  const from = r(3) === 0 ? 'ceo@example.com' : `news${m}@shop.test`;
+  const lines = [`${host} postfix/smtpd[${pid}]: connect from mail.shop.test[${ip}]`];
+  if (r(6) === 0) {
+    lines.push(
+      `${host} postfix/smtpd[${pid}]: NOQUEUE: reject: RCPT from mail.shop.test[${ip}]: 550 5.7.1 <bob@example.com>: Recipient address rejected: no; from=<${from}> to=<bob@example.com> proto=ESMTP helo=<mail.shop.test>`,
+    );
+  } else {
+    const subject = r(5) === 0 ? 'S'.repeat(1 + r(shape.longLine)) : `offer ${m}`;
+    lines.push(
+      `${host} postfix/smtpd[${pid}]: ${qid}: client=mail.shop.test[${ip}]`,
+      `${host} postfix/cleanup[${4000 + m}]: ${qid}: message-id=<${m}.x@shop.test>`,
+      `${host} postfix/cleanup[${4000 + m}]: ${qid}: warning: header Subject: ${subject} from mail.shop.test[${ip}]; from=<${from}> to=<bob@example.com> proto=ESMTP helo=<mail.shop.test>`,
+      `${host} opendkim[900]: ${qid}: ${r(2) === 0 ? 'no signature data' : 'DKIM verification successful'}`,
+      `${host} opendmarc[901]: ${qid}: ${from.endsWith('example.com') ? 'example.com fail' : 'shop.test pass'}`,
+      `${host} postfix/qmgr[1100]: ${qid}: from=<${from}>, size=${2048 + m}, nrcpt=1 (queue active)`,
+      `${host} postfix/local[${5000 + m}]: ${qid}: to=<bob@example.com>, relay=local, delay=0.2, delays=0.1/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)`,
+      `${host} postfix/qmgr[1100]: ${qid}: removed`,
+    );
+  }
+  lines.push(`${host} postfix/smtpd[${pid}]: disconnect from mail.shop.test[${ip}] commands=4`);
+  return lines;
+}
+
+/** A whole log as lines: messages interleaved at random, one line per second, noise between. */
+function generate(r: (n: number) => number, shape: Shape): string[] {
+  const pending = Array.from({ length: shape.messages }, (_, m) => messageLines(m, r, shape));
+  const open: string[][] = [];
+  const out: string[] = [];
+  let t = Date.UTC(2026, 10, 27, 9, 0, 0);
+  while (pending.length > 0 || open.length > 0) {
+    while (open.length < shape.concurrent && pending.length > 0) open.push(pending.shift()!);
+    const i = r(open.length);
+    const line = open[i]!.shift()!;
+    if (open[i]!.length === 0) open.splice(i, 1);
+    const d = new Date(t);
+    const stamp = `Nov 27 ${d.toISOString().slice(11, 19)}`;
+    out.push(`${stamp} ${line}`);
+    t += 1000;
+    const noise = r(20);
+    if (noise === 0) out.push('');
+    else if (noise === 1)
+      out.push(`${stamp} mx1.example.com dovecot: imap-login: Login: user=<bob@example.com>`);
+  }
+  return out;
+}
+
+interface Layout {
+  /** Files oldest first, with their bytes. */
+  files: { name: string; bytes: Buffer }[];
+}
+
+/** The log cut into a rotated set (oldest maybe gzip, maybe an empty member), CRLF or LF. */
+function layout(lines: string[], r: (n: number) => number): Layout {
+  const count = 1 + r(3);
+  const cuts = Array.from({ length: count - 1 }, () => r(lines.length)).sort((a, b) => a - b);
+  const bounds = [0, ...cuts, lines.length];
+  const files: Layout['files'] = [];
+  for (let k = 0; k < count; k++) {
+    const age = count - 1 - k;
+    const gzip = age >= 1 && r(2) === 0;
+    const eol = r(3) === 0 ? '\r\n' : '\n';
+    const part = lines.slice(bounds[k], bounds[k + 1]);
+    // The newest file may end without a newline (a line being written).
+    const last = age === 0 && r(2) === 0 ? '' : eol;
+    const text = part.length === 0 ? '' : part.join(eol) + last;
+    const name = age === 0 ? 'mail.log' : `mail.log.${age}${gzip ? '.gz' : ''}`;
+    files.push({ name, bytes: gzip ? gzipSync(text) : Buffer.from(text) });
+  }
+  if (r(4) === 0) files.splice(r(files.length + 1), 0, { name: '', bytes: Buffer.alloc(0) });
+  // An empty member: an extra rotated name (mail.log.9) placed as the oldest.
+  return {
+    files: files.map((f) => (f.name === '' ? { name: 'mail.log.9', bytes: f.bytes } : f)),
+  };
+}
+
+async function withFiles<T>(l: Layout, fn: (paths: string[]) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-split-prop-'));
+  try {
+    const paths = l.files.map((f) => {
+      const p = join(dir, f.name);
+      writeFileSync(p, f.bytes);
+      return p;
+    });
+    // Named newest first, as a shell glob would not: the reader orders the set itself.
+    return await fn(paths.reverse());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sorted = (lines: string[]): string[] => lines.filter((l) => l !== '').sort();
+
+/** Output lines of `runParallel` over the paths. */
+async function parallelLines(
+  paths: string[],
+  workers: number,
+  spec: Parameters<typeof runParallel>[1]['spec'],
+  split: { leadIn: number; minPart: number },
+): Promise<{ lines: string[]; stats: Awaited<ReturnType<typeof runParallel>>['stats'] }> {
+  const out: string[] = [];
+  const res = await runParallel(paths, {
+    workers,
+    spec,
+    read: { tz: 'UTC' },
+    onOutput: (b) => out.push(decoded(b)),
+    split,
+  });
+  return { lines: out.join('').split('\n'), stats: res.stats };
+}
+
+const CASES = 14;
+
+test('split by position, generated logs: every message once, whole, with the evidence lines of one thread', async () => {
+  let split = 0;
+  for (let c = 0; c < CASES; c++) {
+    const r = rng(0x5eed + c * 7919);
+    const shape: Shape = { messages: 60 + r(120), concurrent: 1 + r(6), longLine: 200 + r(3000) };
+    const l = layout(generate(r, shape), r);
+    // Lead-in and tail far longer than a message's span; parts small, so each log is cut often.
+    const opts = { leadIn: 12_000 + r(8000), minPart: 1500 + r(4000) };
+    const workers = 2 + r(2);
+    await withFiles(l, async (paths) => {
+      const what = `case ${c}: ${l.files.map((f) => `${f.name}:${f.bytes.length}`).join(' ')}, ${workers} workers, ${JSON.stringify(opts)}`;
+      const parts = await splitByPosition(paths, workers, 'messages', opts);
+      if ((parts?.length ?? 0) > 1) split++;
+      const single = await messagesOneThread(paths, true);
+      const multi = await parallelLines(paths, workers, { kind: 'messages', withLines: true }, opts);
+      assert.deepEqual(sorted(multi.lines), sorted(single), what);
+    });
+  }
+  assert.ok(split >= CASES / 2, `${split} of ${CASES} logs were split`);
+});
+
+test('split by position, generated logs: parse gives every event once and the counters of one thread', async () => {
+  for (let c = 0; c < CASES / 2; c++) {
+    const r = rng(0xba5e + c * 104_729);
+    const shape: Shape = { messages: 40 + r(80), concurrent: 1 + r(4), longLine: 200 + r(3000) };
+    const l = layout(generate(r, shape), r);
+    const opts = { leadIn: 12_000, minPart: 1500 + r(3000) };
+    await withFiles(l, async (paths) => {
+      const what = `case ${c}: ${l.files.map((f) => `${f.name}:${f.bytes.length}`).join(' ')}`;
+      const events: string[] = [];
+      const stats = await runPipeline(paths, {
+        read: { tz: 'UTC' },
+        correlate: false,
+        onEvent: (e) => events.push(JSON.stringify(eventToJson(e))),
+      });
+      const multi = await parallelLines(paths, 3, { kind: 'parse', summaryOnly: false }, opts);
+      assert.deepEqual(sorted(multi.lines), sorted(events), what);
+      assert.equal(multi.stats.lines, stats.lines, what);
+      assert.equal(JSON.stringify(multi.stats.byProgram), JSON.stringify(stats.byProgram), what);
+    });
+  }
+});
+
+/** One message a minute; message `slow` is delivered `gapMin` minutes after it was queued. */
+function slowDeliveryLog(slow: number, gapMin: number): string {
+  const out: string[] = [];
+  const t0 = Date.UTC(2026, 10, 27, 9, 0, 0);
+  const at = (ms: number): string => `Nov 27 ${new Date(ms).toISOString().slice(11, 19)} mx1.example.com`;
+  const lines: [number, string][] = [];
+  for (let m = 0; m < 200; m++) {
+    const t = t0 + m * 10_000;
+    const qid = (0x4a1b000000 + m).toString(16).toUpperCase();
+    lines.push(
+      [t, `postfix/pickup[10]: ${qid}: uid=0 from=<root>`],
+      [t, `postfix/cleanup[11]: ${qid}: message-id=<${m}@example.com>`],
+      [t, `postfix/qmgr[12]: ${qid}: from=<a${m}@example.com>, size=100, nrcpt=1 (queue active)`],
+    );
+    const done = m === slow ? t + gapMin * 60_000 : t;
+    const relay = m === slow ? 'mx.example.net[203.0.113.5]:25' : 'local';
+    lines.push(
+      [
+        done,
+        `postfix/smtp[13]: ${qid}: to=<b@example.net>, relay=${relay}, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 ok)`,
+      ],
+      [done, `postfix/qmgr[12]: ${qid}: removed`],
+    );
+  }
+  // In time order (stable: a message's own lines keep their order).
+  lines.sort((a, b) => a[0] - b[0]);
+  for (const [t, l] of lines) out.push(`${at(t)} ${l}`);
+  return out.join('\n') + '\n';
+}
+
+test('split by position: a message still open past the cut is followed in the tail as long as it is open, not for ten minutes of log time', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-split-slow-'));
+  try {
+    const path = join(dir, 'mail.log');
+    // Message 100 is queued just before the middle of the log and delivered 15 minutes later.
+    const text = slowDeliveryLog(100, 15);
+    writeFileSync(path, text);
+    const split = { leadIn: text.length, minPart: Math.floor(text.length / 2.2) };
+    const parts = await splitByPosition([path], 2, 'messages', split);
+    assert.equal(parts?.length, 2);
+    const cut = parts![1]!.pieces.find((p) => p.zone === 'own')!.start;
+    assert.ok(text.indexOf('4A1B000064: uid=0') < cut && text.indexOf('4A1B000064: removed') > cut);
+    const single = await messagesOneThread([path], false);
+    const out: string[] = [];
+    await runParallel([path], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: false },
+      // Small batches: the tail decides whether to go on after each.
+      read: { tz: 'UTC', batchLines: 16 },
+      onOutput: (b) => out.push(decoded(b)),
+      split,
+    });
+    const slow = (lines: string[]): string[] => lines.filter((l) => l.includes('"4A1B000064"'));
+    assert.equal(slow(single).length, 1);
+    assert.deepEqual(
+      slow(sorted(out.join('').split('\n'))),
+      slow(single),
+      'delivered, not aged out at the cut',
+    );
+    assert.deepEqual(sorted(out.join('').split('\n')), sorted(single));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
