@@ -36,7 +36,7 @@ import { WireBuilder } from './wire.js';
 import { MAX_INFLIGHT_BATCHES, MAX_WORKERS, WIRE_BATCH_LINES } from './bounds.js';
 import { open } from 'node:fs/promises';
 import { orderInputs } from '../ingest/index.js';
-import { isGzip } from '../ingest/magic.js';
+import { binaryReason, isGzip, SNIFF_BYTES } from '../ingest/magic.js';
 import { SpoofwatchError } from '../errors.js';
 import { LEAD_IN_BYTES, planParts, type InputFile, type Part } from './ranges.js';
 import type { ReadOptions as PartRead } from '../ingest/index.js';
@@ -131,8 +131,8 @@ export async function runParallel(paths: string[], opts: ParallelOptions): Promi
 
 /**
  * The inputs split by position into at most n parts (ranges.ts), or null when they cannot
- * be: stdin, or an input that cannot be opened (the routed mode reads it and reports the
- * error). `parse` needs no lead-in: it correlates nothing.
+ * be: stdin, or an input that cannot be opened or is refused as binary (the routed mode
+ * reads it and reports the error). `parse` needs no lead-in: it correlates nothing.
  */
 export async function splitByPosition(
   paths: string[],
@@ -150,9 +150,13 @@ export async function splitByPosition(
       try {
         const st = await fh.stat();
         if (!st.isFile()) return null;
-        const head = Buffer.alloc(2);
-        const { bytesRead } = await fh.read(head, 0, 2, 0);
-        files.push({ path, size: st.size, gzip: bytesRead === 2 && isGzip(head) });
+        const head = Buffer.alloc(SNIFF_BYTES);
+        const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
+        const gzip = isGzip(head.subarray(0, bytesRead));
+        // A file refused as binary by its head is refused whole (read as one thread reads it),
+        // not read from its middle by the parts after the first.
+        if (!gzip && binaryReason(head.subarray(0, bytesRead)) !== null) return null;
+        files.push({ path, size: st.size, gzip });
       } finally {
         await fh.close();
       }

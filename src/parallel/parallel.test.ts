@@ -367,3 +367,29 @@ test('a job runs only with its own kind of modules; each kind loads what it writ
   job.push([], []);
   assert.equal(job.finish().records, 0);
 });
+
+test('split by position: a file refused as binary by its head is refused whole, not read from its middle', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-parts-bin-'));
+  try {
+    const path = join(dir, 'mail.log');
+    // A zip archive whose members happen to hold log text.
+    writeFileSync(path, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(centralLog(300))]));
+    const errors: string[] = [];
+    const multi: string[] = [];
+    const res = await runParallel([path], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: false },
+      read: { tz: 'UTC' },
+      onOutput: (t) => multi.push(decoded(t)),
+      onError: (e) => errors.push(e.code),
+      split: SPLIT,
+    });
+    const single = await messagesOneThread([path], false);
+    assert.deepEqual(single, []);
+    assert.deepEqual(errors, ['INPUT_BINARY']);
+    assert.deepEqual(sortedLines(multi.join('')), []);
+    assert.equal(res.stats.lines, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,7 @@
  * file's stamps are out of time order, or it spans more than a year).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { binaryReason, isGzip, SNIFF_BYTES } from '../ingest/magic.js';
 
 /** Bytes of log read before a worker's own part (rebuilds sessions and open messages). */
 export const LEAD_IN_BYTES = 4 * 1024 * 1024;
@@ -70,8 +71,11 @@ export interface Part {
 }
 
 /**
- * The first line start at or after `pos` in `path` (or the file's size when there is none):
- * reads forward from `pos - 1` to the next newline.
+ * The first line start at or after `pos` in `path` (or the file's size when there is none)
+ * whose next bytes would not be refused as binary: a part read from a line start sniffs
+ * its first SNIFF_BYTES as a whole file's head is sniffed, and a run of NUL bytes (what a
+ * crash leaves in a log) there must not lose the part. The start of the file is 0 whatever
+ * it holds (it is sniffed in a single-threaded run too).
  */
 export function lineStartAtOrAfter(path: string, pos: number, size: number): number {
   if (pos <= 0) return 0;
@@ -79,18 +83,30 @@ export function lineStartAtOrAfter(path: string, pos: number, size: number): num
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(64 * 1024);
-    let at = pos - 1;
-    while (at < size) {
-      const got = readSync(fd, buf, 0, buf.length, at);
-      if (got <= 0) return size;
-      const nl = buf.indexOf(10);
-      if (nl !== -1 && nl < got) return Math.min(size, at + nl + 1);
-      at += got;
+    let start = nextLineStart(fd, buf, pos, size);
+    while (start < size) {
+      const got = readSync(fd, buf, 0, SNIFF_BYTES, start);
+      const head = buf.subarray(0, got);
+      if (!isGzip(head) && binaryReason(head) === null) break;
+      start = nextLineStart(fd, buf, start + 1, size);
     }
-    return size;
+    return start;
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first line start at or after `pos` (> 0): reads forward from `pos - 1` to the next newline. */
+function nextLineStart(fd: number, buf: Buffer, pos: number, size: number): number {
+  let at = pos - 1;
+  while (at < size) {
+    const got = readSync(fd, buf, 0, buf.length, at);
+    if (got <= 0) return size;
+    const nl = buf.indexOf(10);
+    if (nl !== -1 && nl < got) return Math.min(size, at + nl + 1);
+    at += got;
+  }
+  return size;
 }
 
 /**

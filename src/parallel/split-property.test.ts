@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { runPipeline } from '../pipeline.js';
 import { eventToJson } from '../cli/commands/parse.js';
 import { runParallel, splitByPosition } from './index.js';
+import { planParts } from './ranges.js';
 import { decoded, messagesOneThread } from './test-support.js';
 
 /** A small seeded generator (the same logs on every run, so a failure reproduces). */
@@ -255,6 +256,46 @@ test('split by position: a message still open past the cut is followed in the ta
       'delivered, not aged out at the cut',
     );
     assert.deepEqual(sorted(out.join('').split('\n')), sorted(single));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('split by position: a cut just before a run of NUL bytes (a log after a crash) loses no part of the log', async () => {
+  const r = rng(0xdead);
+  // One message at a time: a line between two messages belongs to none.
+  const lines = generate(r, { messages: 120, concurrent: 1, longLine: 10 });
+  const nul = '\0'.repeat(2500);
+  const size = lines.join('\n').length + 1 + nul.length + 1;
+  const split = { leadIn: 8000, minPart: Math.floor(size / 2.5) };
+  // Where the cut is aimed (before it moves to a line start).
+  const aim = planParts([{ path: 'x', size, gzip: false }], 2, { ...split, snap: (_p, pos) => pos });
+  const target = aim[1]!.pieces.find((p) => p.zone === 'own')!.start;
+  // The NUL line goes in at the first message boundary after the aim: the line start the
+  // cut moves to is at most a message before it, so the NULs are in the part's first bytes.
+  let at = 0;
+  let i = 0;
+  for (; at < target || !lines[i]!.includes('disconnect from'); i++) at += lines[i]!.length + 1;
+  const text = [...lines.slice(0, i + 1), nul, ...lines.slice(i + 1)].join('\n') + '\n';
+  assert.equal(text.length, size);
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-split-nul-'));
+  try {
+    const path = join(dir, 'mail.log');
+    writeFileSync(path, text);
+    const errors: string[] = [];
+    const single = await messagesOneThread([path], true);
+    const out: string[] = [];
+    const res = await runParallel([path], {
+      workers: 2,
+      spec: { kind: 'messages', withLines: true },
+      read: { tz: 'UTC' },
+      onOutput: (b) => out.push(decoded(b)),
+      onError: (e) => errors.push(e.message),
+      split,
+    });
+    assert.deepEqual(errors, [], 'the file is text: only its head says whether it is binary');
+    assert.deepEqual(sorted(out.join('').split('\n')), sorted(single));
+    assert.equal(res.records, single.length);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
