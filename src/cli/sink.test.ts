@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { BufferedSink } from './sink.js';
 
@@ -71,4 +72,62 @@ test('an output file gets the same bytes; a closed reader ends output quietly', 
   feed(sink);
   await sink.end();
   assert.equal(sink.isClosed, true);
+});
+
+test('drain() returns when the stream drained before it was called', async () => {
+  // The stream finishes each write on a later turn, as a pipe whose reader keeps up does.
+  const stream = new Writable({
+    write(_chunk, _enc, cb) {
+      setImmediate(cb);
+    },
+  });
+  const sink = new BufferedSink(stream);
+  sink.writeBytes(Buffer.alloc(70_000, 0x61)); // past the flush size: handed to the stream now
+  // Other events run before the caller asks to drain (--workers output arrives between batches).
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  let timer: NodeJS.Timeout | undefined;
+  const outcome = await Promise.race([
+    sink.drain().then(() => 'drained'),
+    new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting'), 2000))),
+  ]);
+  clearTimeout(timer);
+  assert.equal(outcome, 'drained');
+  await sink.end();
+});
+
+test('standard output to a slow pipe gets every byte, though its chunk is reused', async () => {
+  // A child writes to its stdout (a pipe) through the sink, without waiting for 'drain':
+  // the pipe fills, writes are left pending, and a chunk still pending must not be reused.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `import { BufferedSink } from ${JSON.stringify(new URL('./sink.ts', import.meta.url).href)};
+       const sink = new BufferedSink(process.stdout);
+       const scratch = Buffer.alloc(400);
+       for (let i = 0; i < 60000; i++) {
+         const n = scratch.write(i + ' ' + 'x'.repeat(i % 300) + '\\n');
+         sink.writeBytes(scratch.subarray(0, n));
+       }
+       await sink.end();`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Read nothing for a while, so the pipe is full and the child's writes wait.
+  child.stdout.pause();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const got: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => got.push(b));
+  child.stdout.resume();
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  const lines = Buffer.concat(got).toString('utf8').split('\n');
+  assert.equal(lines.pop(), '');
+  assert.equal(lines.length, 60000);
+  lines.forEach((l, i) => {
+    if (l !== `${i} ${'x'.repeat(i % 300)}`) assert.fail(`line ${i}: ${l.slice(0, 80)}`);
+  });
 });

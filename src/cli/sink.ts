@@ -29,8 +29,6 @@ export class BufferedSink implements TextSink {
   private readonly stream: Writable | null;
   private readonly fd: number;
   private readonly name: string;
-  /** The last stream.write asked us to wait for 'drain'. */
-  private full = false;
   /** A write error other than EPIPE (disk full, I/O error): output stops, end() reports it. */
   private failure: NodeJS.ErrnoException | null = null;
 
@@ -115,7 +113,7 @@ export class BufferedSink implements TextSink {
       return;
     }
     if (this.stream === process.stdout && process.stdout.isTTY === true) clearProgressLine();
-    this.full = !this.stream.write(data);
+    this.stream.write(data);
   }
 
   private writeFile(data: Buffer): void {
@@ -127,11 +125,15 @@ export class BufferedSink implements TextSink {
     }
   }
 
-  /** Flush and wait until the stream can take more. */
+  /**
+   * Flush and wait until the stream can take more. Whether to wait is asked of the stream
+   * itself: a 'drain' that came before this call (the write done while other events ran,
+   * as --workers output arrives between batches) must not leave us waiting for another.
+   */
   async drain(): Promise<void> {
     this.flush();
     const stream = this.stream;
-    if (stream === null || !this.full || this.closed) return;
+    if (stream === null || this.closed || stream.destroyed || !stream.writableNeedDrain) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         stream.off('drain', done);
@@ -143,7 +145,6 @@ export class BufferedSink implements TextSink {
       stream.once('error', done);
       stream.once('close', done);
     });
-    this.full = false;
   }
 
   /** Flush everything; throws SpoofwatchError('OUTPUT_UNWRITABLE') if a write failed. */
