@@ -137,3 +137,32 @@ test('a header name like __proto__ is just a header', () => {
   assert.deepEqual(rec?.headers['__proto__'], [{ value: 'x', truncated: false }]);
   assert.deepEqual(rec?.headers['constructor'], [{ value: 'y', truncated: true }]);
 });
+
+test('a header logged through milter_header_checks keeps that it was added by a milter on this host', () => {
+  const r = run();
+  const cleanup = { t: 0, prog: 'postfix/cleanup', pid: 200 };
+  r.push(
+    ev(cleanup, 'header', {
+      queueId: 'MH1',
+      name: 'Authentication-Results',
+      value: 'mx1.example.org; dmarc=pass header.from=example.net',
+      truncated: false,
+      action: 'warning',
+      milter: true,
+    }),
+    ev(cleanup, 'header', {
+      queueId: 'MH1',
+      name: 'Authentication-Results',
+      value: 'mx.example.net; dmarc=pass header.from=example.net',
+      truncated: false,
+      action: 'warning',
+    }),
+  );
+  const [rec] = r.flush();
+  assert.ok(rec);
+  const ar = rec.headers['authentication-results'];
+  assert.deepEqual(
+    ar?.map((h) => h.milter),
+    [true, undefined],
+  );
+});

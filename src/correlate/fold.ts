@@ -16,7 +16,14 @@ import type {
   RejectEvent,
   SpfEvent,
 } from '../parse/event.js';
-import type { MessageRecord, RecipientStatus, RecordAction, RecordSession, SpfResult } from './record.js';
+import type {
+  HeaderValue,
+  MessageRecord,
+  RecipientStatus,
+  RecordAction,
+  RecordSession,
+  SpfResult,
+} from './record.js';
 import { chargeEvidence, orderAfter, type OpenRecord } from './state.js';
 import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
@@ -190,9 +197,13 @@ export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
   const rec = r.rec;
   const name = lowerName(ev.name);
   const list = rec.headers[name];
+  // A header a milter on this host added (milter_header_checks) says so: the detector must
+  // not read it as one that came with the message, even when its line is past the evidence cap.
+  const hv: HeaderValue = { value: ev.value, truncated: ev.truncated };
+  if (ev.milter === true) hv.milter = true;
   // A new name's list is made with its first value (no growth of an empty array).
-  if (list === undefined) rec.headers[name] = [{ value: ev.value, truncated: ev.truncated }];
-  else if (list.length < MAX_HEADER_VALUES) list.push({ value: ev.value, truncated: ev.truncated });
+  if (list === undefined) rec.headers[name] = [hv];
+  else if (list.length < MAX_HEADER_VALUES) list.push(hv);
   else rec.capped = true;
   if (ev.from !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.from;
   if (ev.to !== undefined) addRecipient(r, ev.to);
