@@ -1,6 +1,7 @@
 /** `spoofwatch parse [--summary] FILES...`: one JSON event per line, or recognition counts. */
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
+import { isoTime } from '../../output/json-line.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { lineSelection, SELECT_HELP } from '../select.js';
 import { resolveInputs } from '../inputs.js';
@@ -24,11 +25,14 @@ ${WORKERS_HELP}
   -h, --help               show this help
 `;
 
-/** An event as JSON: the envelope flattened, the raw text left out (it is in the file). */
+/**
+ * An event as JSON: the envelope flattened, the raw text left out (it is in the file). A
+ * time outside what a Date can hold (a journal export can claim any number) is null.
+ */
 export function eventToJson(event: LogEvent): Record<string, unknown> {
   const { line, ...fields } = event;
   return {
-    time: line.time === null ? null : new Date(line.time).toISOString(),
+    time: line.time === null ? null : (isoTime(line.time) ?? null),
     host: line.host,
     program: line.program,
     pid: line.pid,
