@@ -118,18 +118,22 @@ function checkBounds(r: MessageRecord): void {
 
 test('random event streams: no throw, each record emitted once, nothing left open', () => {
   fc.assert(
-    fc.property(fc.array(event, { maxLength: 300 }), fc.integer({ min: 1, max: 6 }), (events, cap) => {
-      const r = run({ maxOpenRecords: cap, maxOpenSessions: cap, windowMs: 5_000 });
-      r.push(...events);
-      const out = r.flush();
-      assert.equal(new Set(out).size, out.length, 'a record object emitted twice');
-      const s = r.stats();
-      assert.equal(s.openRecords, 0);
-      assert.equal(s.heldRecords, 0);
-      assert.equal(s.openSessions, 0);
-      assert.equal(s.records, out.length);
-      for (const rec of out) checkBounds(rec);
-    }),
+    fc.property(
+      fc.array(event, { maxLength: 300, size: 'max' }),
+      fc.integer({ min: 1, max: 6 }),
+      (events, cap) => {
+        const r = run({ maxOpenRecords: cap, maxOpenSessions: cap, windowMs: 5_000 });
+        r.push(...events);
+        const out = r.flush();
+        assert.equal(new Set(out).size, out.length, 'a record object emitted twice');
+        const s = r.stats();
+        assert.equal(s.openRecords, 0);
+        assert.equal(s.heldRecords, 0);
+        assert.equal(s.openSessions, 0);
+        assert.equal(s.records, out.length);
+        for (const rec of out) checkBounds(rec);
+      },
+    ),
     { numRuns: RUNS },
   );
 });
