@@ -1,5 +1,5 @@
 /** Which inputs a command reads when the user names none. */
-import { fstatSync, statSync } from 'node:fs';
+import { fstatSync, statSync, type Stats } from 'node:fs';
 import { defaultInputs } from '../ingest/index.js';
 import { SpoofwatchError } from '../errors.js';
 
@@ -31,18 +31,26 @@ export async function resolveInputs(positionals: string[]): Promise<string[]> {
 
 /**
  * `-o` naming one of the logs being read would truncate it before a line is read: evidence
- * destroyed. Compared by device and inode, so another path to the same file is caught too.
+ * destroyed. Compared by device and inode, so another path to the same file is caught too,
+ * and so is stdin ("-") redirected from it (`scan -o mail.log < mail.log`). `stdinFd` is for tests.
  */
-export function refuseOverwritingInput(outPath: string, inputs: readonly string[]): void {
+export function refuseOverwritingInput(outPath: string, inputs: readonly string[], stdinFd = 0): void {
   const out = statSync(outPath, { throwIfNoEntry: false });
   if (out === undefined || !out.isFile()) return;
   for (const input of inputs) {
-    if (input === '-') continue;
-    const st = statSync(input, { throwIfNoEntry: false });
+    const st = input === '-' ? stdinStat(stdinFd) : statSync(input, { throwIfNoEntry: false });
     if (st !== undefined && st.dev === out.dev && st.ino === out.ino)
       throw new SpoofwatchError(
         'USAGE',
-        `-o ${outPath} is an input (${input}): refusing to overwrite a log being read`,
+        `-o ${outPath} is an input (${input === '-' ? 'stdin' : input}): refusing to overwrite a log being read`,
       );
+  }
+}
+
+function stdinStat(fd: number): Stats | undefined {
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined; // stdin closed
   }
 }
