@@ -250,30 +250,40 @@ async function runRouted(paths: string[], n: number, opts: ParallelOptions): Pro
       wake: null,
       done: Promise.resolve(null as unknown as JobResult),
     };
+    const wake = (): void => {
+      const w = slot.wake;
+      slot.wake = null;
+      w?.();
+    };
     slot.done = new Promise<JobResult>((resolve, reject) => {
-      worker.on('message', (msg: ToMain) => {
-        if (msg.type === 'error') return; // only parts read inputs themselves
-        if (msg.bytes !== null) opts.onOutput(msg.bytes);
-        if (msg.type === 'output') {
-          slot.inflight--;
-          slot.records = msg.records;
-          if (msg.bytes !== null) ack(worker, msg.bytes);
-        } else {
-          resolve(msg.result);
-        }
-        const w = slot.wake;
-        slot.wake = null;
-        w?.();
-      });
-      worker.on('error', (err) => {
+      // A failure of the worker or of the output stops the reader (which may be waiting for
+      // this worker) and the run; it does not escape an event handler as an uncaught exception.
+      const fail = (err: unknown): void => {
         failure ??= err;
         reject(err);
-        const w = slot.wake;
-        slot.wake = null;
-        w?.();
+        wake();
+      };
+      worker.on('message', (msg: ToMain) => {
+        if (msg.type === 'error') return; // only parts read inputs themselves
+        try {
+          if (msg.bytes !== null) opts.onOutput(msg.bytes);
+          if (msg.type === 'output') {
+            slot.inflight--;
+            slot.records = msg.records;
+            if (msg.bytes !== null) ack(worker, msg.bytes);
+          } else {
+            resolve(msg.result);
+          }
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        wake();
       });
+      worker.on('error', fail);
       worker.on('exit', (code) => {
-        if (code !== 0) reject(new Error(`worker ${i} stopped with exit code ${code}`));
+        // Also without an 'error' event: the reader must not wait for its answers.
+        if (code !== 0) fail(new Error(`worker ${i} stopped with exit code ${code}`));
       });
     });
     slot.done.catch(() => undefined); // failures surface through `failure` and the final await
@@ -304,6 +314,7 @@ async function runRouted(paths: string[], n: number, opts: ParallelOptions): Pro
     },
   };
   const recordsSoFar = (): number => slots.reduce((a, s) => a + s.records, 0);
+  let finished = false;
   try {
     for await (const batch of readLogLines(paths, readOpts)) {
       for (let i = 0; i < batch.length; i++) {
@@ -319,13 +330,14 @@ async function runRouted(paths: string[], n: number, opts: ParallelOptions): Pro
       post(slot, { type: 'end' });
     }
     const results = await Promise.all(slots.map((s) => s.done));
+    finished = true;
     const merged = mergeResults(results);
     merged.stats.errors = errors;
     return merged;
   } finally {
-    if (failure !== null || slots.some((s) => s.inflight > 0)) {
-      await Promise.all(slots.map((s) => s.worker.terminate()));
-    }
+    // Whatever stopped the run (a worker, the output, the reader), no worker is left waiting
+    // for lines: an idle worker keeps the process alive.
+    if (!finished) await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
 

@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runPipeline } from '../pipeline.js';
 import { parseConfig } from '../detect/config.js';
 import { eventToJson } from '../cli/commands/parse.js';
@@ -392,4 +394,62 @@ test('split by position: a file refused as binary by its head is refused whole, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * Runs runParallel in a process of its own, over a log of 20,000 lines of five hosts (routed
+ * by host unless `split`), with the output or the progress callback failing as `fail` says;
+ * returns what the process printed and how it ended (killed after 30 s if it hangs).
+ */
+function runFailing(fail: 'progress' | 'output', split: boolean): { stdout: string; status: number | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-fail-'));
+  try {
+    const log = join(dir, 'mail.log');
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++)
+      lines.push(
+        `Nov 27 10:00:00 mx${i % 5}.example.com postfix/qmgr[1]: 3F2A1C${i.toString(16).toUpperCase().padStart(4, '0')}: removed`,
+      );
+    writeFileSync(log, lines.join('\n') + '\n');
+    const script = join(dir, 'run.mts');
+    writeFileSync(
+      script,
+      `import { runParallel } from ${JSON.stringify(new URL('./index.ts', import.meta.url).href)};
+try {
+  await runParallel([${JSON.stringify(log)}], {
+    workers: 2,
+    spec: { kind: 'parse', summaryOnly: false },
+    read: { tz: 'UTC' },
+    onOutput: () => { if (${JSON.stringify(fail)} === 'output') throw new Error('output failed'); },
+    afterBatch: () => { if (${JSON.stringify(fail)} === 'progress') throw new Error('progress failed'); },
+    ${split ? 'split: { leadIn: 1000, minPart: 1000 },' : ''}
+  });
+  console.log('resolved');
+} catch (err) {
+  console.log('rejected: ' + (err as Error).message);
+}
+`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { stdout: r.stdout, status: r.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('routed by host: a failing output or progress callback fails the run, and the process still exits', () => {
+  // The first batch read fails before any worker had lines to answer: idle workers were left
+  // running and kept the process alive.
+  assert.deepEqual(runFailing('progress', false), { stdout: 'rejected: progress failed\n', status: 0 });
+  // A throw in the handler of a worker's message was an uncaught exception (exit code 1).
+  assert.deepEqual(runFailing('output', false), { stdout: 'rejected: output failed\n', status: 0 });
+});
+
+test('split by position: a failing output or progress callback fails the run, and the process still exits', () => {
+  assert.deepEqual(runFailing('progress', true), { stdout: 'rejected: progress failed\n', status: 0 });
+  assert.deepEqual(runFailing('output', true), { stdout: 'rejected: output failed\n', status: 0 });
 });
