@@ -40,6 +40,19 @@ test('terminalSafe escapes RTL override, isolates, marks and zero-width characte
   assert.ok(out.includes('\\u{200b}') && out.includes('\\u{2028}') && out.includes('\\u{feff}'));
 });
 
+test('terminalSafe escapes every character drawn as nothing: tags, fillers, other format characters', () => {
+  // Tag characters spell text no terminal shows ("ASCII smuggling"); Hangul fillers are blank;
+  // U+206A-206F and U+1D173 are format controls like the bidi ones.
+  const hidden =
+    'paypal.com\u{e0001}\u{e0069}\u{e0067}\u{e006e} \u3164\u115f\uffa0 \u206a\u206f \u{1d173} \u034f \ufe0f';
+  const out = terminalSafe(hidden);
+  assert.equal(
+    out,
+    'paypal.com\\u{e0001}\\u{e0069}\\u{e0067}\\u{e006e} \\u{3164}\\u{115f}\\u{ffa0} \\u{206a}\\u{206f} \\u{1d173} \\u{34f} \\u{fe0f}',
+  );
+  assert.doesNotMatch(out, /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u);
+});
+
 test('csvSafe quotes and doubles quotes', () => {
   assert.equal(csvSafe('plain'), '"plain"');
   assert.equal(csvSafe('say "hi", ok'), '"say ""hi"", ok"');

@@ -3,9 +3,11 @@
  * whoever sent the mail (HELO, addresses, headers), so before it is shown it is made inert:
  *
  * - terminalSafe: C0/C1 controls (ESC, BEL, CR, LF, BS, DEL ...), Unicode bidi
- *   overrides/isolates/marks, zero-width characters and line/paragraph separators become
- *   visible escapes (`\x1b`, `\u{202e}`), so a line cannot move the cursor, rewrite what is
- *   already on screen, set the window title, reorder text, or hide characters.
+ *   overrides/isolates/marks, zero-width characters, every other format or default-ignorable
+ *   character (tag characters U+E0000-E007F, Hangul fillers, variation selectors) and
+ *   line/paragraph separators become visible escapes (`\x1b`, `\u{202e}`), so a line cannot
+ *   move the cursor, rewrite what is already on screen, set the window title, reorder text,
+ *   or hide characters.
  * - csvSafe: one quoted CSV field, with spreadsheet formula injection neutralised (OWASP
  *   "CSV Injection": a leading = + - @ TAB CR gets a `'` prefix).
  * - markdownSafe: inline Markdown/HTML made literal (tables, emphasis, links, code, tags).
@@ -17,13 +19,14 @@
  * hashed before escaping (see investigate).
  */
 
-/** Characters a terminal (or a reader) must not receive raw. One class: linear, no backtracking. */
-/* eslint-disable no-control-regex -- matching control characters is the point */
-const UNSAFE_TERMINAL =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
-const HAS_UNSAFE_TERMINAL =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/u;
-/* eslint-enable no-control-regex */
+/**
+ * Characters a terminal (or a reader) must not receive raw: controls (Cc), format characters
+ * (Cf: bidi, zero-width, tags), line and paragraph separators, and whatever Unicode says to
+ * draw as nothing (Default_Ignorable_Code_Point: Hangul fillers, variation selectors), which
+ * would hide text as well as a zero-width space does. One class: linear, no backtracking.
+ */
+const UNSAFE_TERMINAL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+const HAS_UNSAFE_TERMINAL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
 
 function escapeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
