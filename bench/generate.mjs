@@ -14,7 +14,7 @@
  *             so the correlator sees new messages in time order
  */
 import { createWriteStream } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -30,7 +30,16 @@ const { values } = parseArgs({
 const target = Number(values.lines);
 const HOSTS = Math.max(1, Math.floor(Number(values.hosts)));
 mkdirSync(dirname(values.out), { recursive: true });
-const out = createWriteStream(values.out);
+// Written under another name and renamed when complete: bench/run.mjs reuses a log of the
+// final name, and one cut short (Ctrl-C) would be measured as if it held --lines lines.
+const partial = `${values.out}.partial`;
+const out = createWriteStream(partial);
+function finish(message) {
+  out.end(() => {
+    renameSync(partial, values.out);
+    process.stderr.write(`${message}\n`);
+  });
+}
 
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 let t = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -173,9 +182,8 @@ async function run() {
     step();
     if (!flushIfNeeded()) await new Promise((r) => out.once('drain', r));
   }
-  out.write(buf.join('\n') + '\n');
-  out.end();
-  process.stderr.write(`wrote ${lines} lines to ${values.out}\n`);
+  if (buf.length > 0) out.write(buf.join('\n') + '\n');
+  finish(`wrote ${lines} lines to ${values.out}`);
 }
 /** Alphabets of Postfix queue ids: short ids are hex; long ids use base 52 with `z` as separator. */
 const HEX = '0123456789ABCDEF';
@@ -251,8 +259,7 @@ async function repeatBase() {
     }
     if (!out.write(copy.join('\n') + '\n')) await new Promise((res) => out.once('drain', res));
   }
-  out.end();
-  process.stderr.write(`wrote ${lines} lines to ${values.out} (${ids.size} queue ids per copy)\n`);
+  finish(`wrote ${lines} lines to ${values.out} (${ids.size} queue ids per copy)`);
 }
 if (values.base) repeatBase();
 else run();

@@ -40,7 +40,18 @@ const { values } = parseArgs({
     compare: { type: 'string' },
   },
 });
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/**
+ * GNU time, for peak RSS and CPU seconds; null when absent, or when it is another `time`
+ * (BSD's and macOS's take no -f): then only wall seconds are measured.
+ */
+const TIME =
+  existsSync('/usr/bin/time') &&
+  /^@@[\d.]+ \d+ [\d.]+ [\d.]+$/m.test(
+    spawnSync('/usr/bin/time', ['-f', '@@%e %M %U %S', process.execPath, '-e', ''], { encoding: 'utf8' })
+      .stderr ?? '',
+  )
+    ? '/usr/bin/time'
+    : null;
 const BIN = join(root, 'bin', 'spoofwatch.js');
 /**
  * The node flags of bin/spoofwatch.js's shebang (its old-generation cap): `node BIN` would
@@ -58,18 +69,23 @@ function sh(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
 }
 
-/** Lines in a file, read in chunks (the 10× file does not fit a single Buffer comfortably). */
+/**
+ * Lines in a file, read in chunks (the 10× file does not fit a single Buffer comfortably):
+ * its newlines, and a last line without one.
+ */
 function countLines(file) {
   const fd = openSync(file, 'r');
   const buf = Buffer.allocUnsafe(8 << 20);
   let n = 0;
+  let last = 10;
   for (;;) {
     const got = readSync(fd, buf, 0, buf.length, null);
     if (got === 0) break;
     for (let i = buf.indexOf(10); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) n++;
+    last = buf[got - 1];
   }
   closeSync(fd);
-  return n;
+  return last === 10 ? n : n + 1;
 }
 
 /** Runs a command with stdout to /dev/null; returns wall seconds and peak RSS (MiB). */
@@ -82,7 +98,7 @@ function measure(cmd, args) {
     maxBuffer: 64 << 20,
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
-  const err = r.stderr.toString();
+  const err = r.stderr?.toString() ?? String(r.error);
   const m = /@@([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(err);
   if (r.status !== 0 && r.status !== 1) {
     return { ok: false, wall, rss: null, cpu: null, err: err.split('\n').slice(-5).join('\n') };
@@ -161,8 +177,8 @@ function benchFile(label, file, hosts) {
   const many = results.find((r) => r.name === `spoofwatch scan --format jsonl --workers ${WORKERS}`);
   if (WORKERS > 1 && single?.ok && many?.ok) {
     console.log(
-      `\nscan --workers ${WORKERS} vs --workers 1: ${fmt(single.wall / many.wall, 2)}× the throughput, ` +
-        `${fmt(many.cpu / single.cpu, 2)}× the CPU time` +
+      `\nscan --workers ${WORKERS} vs --workers 1: ${fmt(single.wall / many.wall, 2)}× the throughput` +
+        (single.cpu && many.cpu ? `, ${fmt(many.cpu / single.cpu, 2)}× the CPU time` : '') +
         (hosts === 1 ? '' : ` (${hosts} mail hosts)`),
     );
   }
@@ -187,13 +203,12 @@ function synthetic(n, hosts) {
 function memoryRun(n, hosts) {
   console.log(`\n## memory: scan --format jsonl on ${fmt(n)} and ${fmt(10 * n)} lines`);
   const rows = [];
+  const threads = WORKERS > 1 ? ['--workers 1', `--workers ${WORKERS}`] : ['--workers 1'];
   for (const size of [n, 10 * n]) {
     const file = synthetic(size, hosts);
     const lines = countLines(file);
-    for (const [how, extra] of [
-      ['--workers 1', ['--workers', '1']],
-      [`--workers ${WORKERS}`, ['--workers', String(WORKERS)]],
-    ]) {
+    for (const how of threads) {
+      const extra = how.split(' ');
       const r = measure(process.execPath, [...NODE_FLAGS, BIN, 'scan', '--format', 'jsonl', file, ...extra]);
       rows.push({ size, lines, how, ...r });
     }
@@ -204,7 +219,7 @@ function memoryRun(n, hosts) {
     console.log(
       `| ${fmt(r.lines)} | ${r.how} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${r.ok ? fmt(r.lines / r.wall) : 'n/a'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
     );
-  for (const how of ['--workers 1', `--workers ${WORKERS}`]) {
+  for (const how of threads) {
     const [a, b] = rows.filter((r) => r.how === how);
     if (a?.rss && b?.rss)
       console.log(`\npeak RSS (${how}) at 10× the lines: ${fmt(b.rss / a.rss, 2)}× the 1× figure`);
