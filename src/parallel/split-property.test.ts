@@ -169,6 +169,19 @@ test('split by position, generated logs: every message once, whole, with the evi
       const single = await messagesOneThread(paths, true);
       const multi = await parallelLines(paths, workers, { kind: 'messages', withLines: true }, opts);
       assert.deepEqual(sorted(multi.lines), sorted(single), what);
+      // The counters a summary shows: as one thread counts them.
+      const stats = await runPipeline(paths, { read: { tz: 'UTC' } });
+      const shown = (s: typeof stats) => ({
+        lines: s.lines,
+        recognised: s.recognised,
+        unrecognised: s.unrecognised,
+        records: s.correlator?.records,
+        agedOut: s.correlator?.agedOut,
+        evicted: s.correlator?.evicted,
+        orphanEvents: s.correlator?.orphanEvents,
+        events: s.correlator?.events,
+      });
+      assert.deepEqual(shown(multi.stats), shown(stats), what);
     });
   }
   assert.ok(split >= CASES / 2, `${split} of ${CASES} logs were split`);
