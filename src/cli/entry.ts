@@ -13,7 +13,7 @@ process.once('SIGINT', () => {
 // delivered, so stop at once, quietly, instead of reading the rest of the logs for nobody.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code !== 'EPIPE') return;
-  if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[2K'); // a progress line, if any
+  clearProgressLine(); // as drawn: no escape sequence under NO_COLOR or TERM=dumb, nothing when none is shown
   process.exit(0);
 });
 
