@@ -268,3 +268,37 @@ test('a deferred message waits through its retries as one record (retry window, 
   assert.equal(r.out[1]?.agedOut, true);
   assert.equal(r.out[1]?.disposition, 'deferred');
 });
+
+test('a full table evicts from the host busy longest when the line names a host with nothing open', () => {
+  const r = run({ maxOpenRecords: 2 });
+  const at = (t: number, host: string) => ({ t, prog: 'postfix/qmgr', pid: 300, host });
+  r.push(
+    ev(at(0, 'a.example'), 'envelope', { queueId: 'A1', from: 'x@example.net', nrcpt: 1 }),
+    ev(at(1, 'b.example'), 'envelope', { queueId: 'B1', from: 'x@example.net', nrcpt: 1 }),
+    ev(at(2, 'a.example'), 'message.closed', { queueId: 'A1', reason: 'removed' }),
+    // Host a is busy again, after b: b's record is the older one.
+    ev(at(3, 'a.example'), 'envelope', { queueId: 'A2', from: 'x@example.net', nrcpt: 1 }),
+    ev(at(4, 'c.example'), 'envelope', { queueId: 'C1', from: 'x@example.net', nrcpt: 1 }),
+  );
+  assert.deepEqual(
+    r.out.map((x) => [x.queueId, x.agedOut]),
+    [
+      ['A1', undefined],
+      ['B1', true],
+    ],
+  );
+  assert.equal(r.stats().evicted, 1);
+  // Every host emptied in turn: each new host's record evicts the one open before it.
+  for (let i = 0; i < 1000; i++) {
+    r.push(ev(at(5 + i, `h${i}.example`), 'envelope', { queueId: `N${i}`, from: 'x@example.net', nrcpt: 1 }));
+  }
+  assert.equal(r.stats().openRecords, 2);
+  assert.equal(r.stats().evicted, 1001);
+  assert.deepEqual(
+    r
+      .flush()
+      .slice(-2)
+      .map((x) => x.queueId),
+    ['N998', 'N999'],
+  );
+});

@@ -15,11 +15,12 @@ import type { EmitReason, OpenRecord, SessionState } from './state.js';
 import { NONE, append, settleEvidence, type EvidenceBudget } from './state.js';
 import { MAX_HELD_PER_SESSION, PROXY_GRACE_MS, RETRY_WINDOW_MS, SWEEP_STEP_MS } from './bounds.js';
 import { MAX_OPEN_EVIDENCE_CHARS } from '../limits.js';
-import { LruList } from './lru.js';
+import { LruList, type LruNode } from './lru.js';
 import { Fifo } from './fifo.js';
 import { PruneSchedule } from './prune-schedule.js';
 
-export interface HostState {
+/** A host's state; its list links place it in RecordTable.busy while it has open records. */
+export interface HostState extends LruNode<HostState> {
   name: string;
   /** Latest log time seen on this host (epoch ms), or -Infinity before any. */
   clock: number;
@@ -90,6 +91,13 @@ const RETIRED: MessageRecord = Object.freeze({
 
 export class RecordTable {
   readonly hosts = new Map<string, HostState>();
+  /**
+   * Hosts with open records, in the order they came to have some: eviction takes from the
+   * head when the host of the line has none, in O(1) (walking `hosts` for the first host
+   * with a record passed every host emptied by earlier evictions: a log naming a new host
+   * on every line spent three quarters of its time there).
+   */
+  private readonly busy = new LruList<HostState>();
   open = 0;
   held = 0;
   private readonly hostPrune = new PruneSchedule(MIN_HOST_PRUNE);
@@ -128,6 +136,9 @@ export class RecordTable {
         heldByQid: new Map(),
         byMessageId: new Map(),
         grace: new Fifo<OpenRecord>(),
+        lruPrev: null,
+        lruNext: null,
+        lruList: null,
       };
       this.hosts.set(name, h);
     }
@@ -229,6 +240,7 @@ export class RecordTable {
     };
     if (queueId !== undefined) h.byQid.set(queueId, r);
     h.order.push(r);
+    if (h.lruList === null) this.busy.push(h);
     this.open++;
     this.counters.records++;
     return r;
@@ -287,6 +299,7 @@ export class RecordTable {
     }
     h.order.remove(r);
     h.waiting.remove(r);
+    if (h.order.size === 0 && h.waiting.size === 0) this.busy.remove(h);
     this.open--;
   }
 
@@ -349,6 +362,7 @@ export class RecordTable {
     for (const q of r.rec.queueIds) h.byQid.set(q, r);
     if (r.rec.messageId !== undefined) indexMessageId(h, r.rec.messageId, r);
     (r.waiting ? h.waiting : h.order).push(r);
+    if (h.lruList === null) this.busy.push(h);
     this.open++;
   }
 
@@ -408,10 +422,8 @@ export class RecordTable {
   private evictOldest(preferred: HostState): boolean {
     let victim = preferred.order.head ?? preferred.waiting.head;
     if (victim === null) {
-      for (const h of this.hosts.values()) {
-        victim = h.order.head ?? h.waiting.head;
-        if (victim !== null) break;
-      }
+      const h = this.busy.head;
+      if (h !== null) victim = h.order.head ?? h.waiting.head;
     }
     if (victim === null) return false;
     this.counters.evicted++;
