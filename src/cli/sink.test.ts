@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { BufferedSink } from './sink.js';
 
@@ -130,4 +130,20 @@ test('standard output to a slow pipe gets every byte, though its chunk is reused
   lines.forEach((l, i) => {
     if (l !== `${i} ${'x'.repeat(i % 300)}`) assert.fail(`line ${i}: ${l.slice(0, 80)}`);
   });
+});
+
+test('an output file whose reader went away (-o on a FIFO piped to head) ends output quietly', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sink-'));
+  try {
+    const fifo = join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const sink = BufferedSink.toFile(fifo);
+    closeSync(reader);
+    feed(sink);
+    assert.equal(sink.isClosed, true);
+    await sink.end();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -120,8 +120,9 @@ export class BufferedSink implements TextSink {
     try {
       for (let done = 0; done < data.length;) done += writeSync(this.fd, data, done, data.length - done);
     } catch (err) {
+      // A reader that went away (-o /dev/stdout or a FIFO, piped to head) ends output quietly, as on stdout.
       this.closed = true;
-      this.failure = err as NodeJS.ErrnoException;
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') this.failure = err as NodeJS.ErrnoException;
     }
   }
 
