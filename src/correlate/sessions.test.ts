@@ -224,3 +224,24 @@ test('a central log of many hosts: removed pid keys are bounded for the whole ta
   assert.ok(footprint - live <= Math.max(1024, live) + 1, `live ${live}, footprint ${footprint}`);
   assert.equal(table.open, 0);
 });
+
+test('a full session table evicts from the host with open sessions longest when the line names a host with none', () => {
+  const r = run({ maxOpenSessions: 2 });
+  const at = (t: number, host: string, pid: number) => ({ t, prog: 'postfix/smtpd', pid, host });
+  const c = { clientIp: '192.0.2.1' };
+  r.push(
+    ev(at(0, 'a.example', 1), 'session.connect', c),
+    ev(at(1, 'b.example', 2), 'session.connect', c),
+    ev(at(2, 'a.example', 1), 'session.disconnect', c),
+    // Host a has a session again, after b: b's is the older one.
+    ev(at(3, 'a.example', 3), 'session.connect', c),
+    ev(at(4, 'c.example', 4), 'session.connect', c),
+  );
+  assert.equal(r.stats().evictedSessions, 1);
+  // b's session was evicted, not a's newer one: a's disconnect still finds it open.
+  r.push(ev(at(5, 'a.example', 3), 'session.disconnect', c));
+  assert.equal(r.stats().openSessions, 1, 'a.example pid 3 was still open');
+  for (let i = 0; i < 1000; i++) r.push(ev(at(6 + i, `h${i}.example`, 10 + i), 'session.connect', c));
+  assert.equal(r.stats().openSessions, 2);
+  assert.equal(r.stats().evictedSessions, 1000);
+});

@@ -12,7 +12,7 @@ import type { SourceRef } from '../ingest/line.js';
 import type { LogEvent } from '../parse/event.js';
 import { NONE, type SessionState } from './state.js';
 import { MAX_SESSIONS_PER_IP, PROXY_JOIN_WINDOW_MS } from './bounds.js';
-import { LruList } from './lru.js';
+import { LruList, type LruNode } from './lru.js';
 import { Fifo } from './fifo.js';
 import { SparseKeys, SparseMap } from './sparse-map.js';
 import { PruneSchedule } from './prune-schedule.js';
@@ -44,7 +44,7 @@ const MIN_HOST_PRUNE = 1024;
  * tables stay when its last session ends (the next connection reuses them) until the tag
  * count doubles; see SparseMap for why entries are not deleted one by one.
  */
-interface HostSessions {
+interface HostSessions extends LruNode<HostSessions> {
   programs: Map<string, ProgramSessions>;
   programPrune: PruneSchedule;
   order: LruList<SessionState>;
@@ -87,6 +87,11 @@ function removeFrom<K>(map: SparseMap<K, SessionState[]>, key: K, s: SessionStat
 export class SessionTable {
   /** Per host, open sessions by program tag and pid, least recently touched first. */
   private readonly hosts = new Map<string, HostSessions>();
+  /**
+   * Hosts with open sessions, in the order they came to have some: eviction takes from the
+   * head when the line's host has none, in O(1) (see RecordTable.busy).
+   */
+  private readonly busy = new LruList<HostSessions>();
   /** The host the last lookup was for: consecutive lines are nearly always of one host. */
   private lastHost: HostSessions | null = null;
   private lastHostName = '';
@@ -176,6 +181,9 @@ export class SessionTable {
         programs: new Map(),
         programPrune: new PruneSchedule(MIN_PROGRAM_PRUNE),
         order: new LruList<SessionState>(),
+        lruPrev: null,
+        lruNext: null,
+        lruList: null,
       };
       this.hosts.set(host, hs);
     }
@@ -243,6 +251,7 @@ export class SessionTable {
     }
     ps.open++;
     hs.order.push(s);
+    if (hs.lruList === null) this.busy.push(hs);
     this.open++;
     this.counters.sessions++;
     return s;
@@ -299,6 +308,7 @@ export class SessionTable {
     const hs = this.host(s.host);
     this.unkey(hs, s);
     hs.order.remove(s);
+    if (hs.order.size === 0) this.busy.remove(hs);
     this.open--;
     this.ended.push(s);
     this.onEnd(s);
@@ -340,12 +350,7 @@ export class SessionTable {
 
   private evictOldest(preferredHost: string, time: number): boolean {
     let victim = this.host(preferredHost).order.head;
-    if (victim === null) {
-      for (const h of this.hosts.values()) {
-        victim = h.order.head;
-        if (victim !== null) break;
-      }
-    }
+    if (victim === null) victim = this.busy.head?.order.head ?? null;
     if (victim === null) return false;
     this.counters.evictedSessions++;
     this.end(victim, time);
