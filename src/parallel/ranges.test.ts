@@ -148,3 +148,20 @@ test('a tail that reaches a gzip file reads it from its start for the bytes stil
     ],
   );
 });
+
+test('a split moves past lines that would be refused as binary, but not further than 1 MiB', () => {
+  const text = 'aaaa\n' + '\0'.repeat(3000) + '\nbbbb\ncccc\n';
+  withFile(text, (p) => {
+    assert.equal(lineStartAtOrAfter(p, 1, text.length), text.indexOf('bbbb'), 'past the NUL line');
+    assert.equal(lineStartAtOrAfter(p, 0, text.length), 0, 'the start of a file stays');
+  });
+  // Binary data with a newline every 100 bytes, for 3 MiB.
+  const noise = Buffer.alloc(3 * 1024 * 1024);
+  for (let i = 99; i < noise.length; i += 100) noise[i] = 10;
+  const big = Buffer.concat([Buffer.from('aaaa\n'), noise, Buffer.from('bbbb\n')]);
+  withFile(big.toString('latin1'), (p) => {
+    const at = lineStartAtOrAfter(p, 1, big.length);
+    assert.ok(at >= 1024 * 1024 && at <= 1024 * 1024 + 200, `${at}`);
+    assert.equal(big[at - 1], 10, 'still a line start');
+  });
+});

@@ -70,6 +70,9 @@ export interface Part {
   pieces: Piece[];
 }
 
+/** Bytes of binary-looking lines a cut moves past, at most (see lineStartAtOrAfter). */
+const MAX_BINARY_SKIP = 1024 * 1024;
+
 /**
  * The first line start at or after `pos` in `path` (or the file's size when there is none)
  * whose next bytes would not be refused as binary: a part read from a line start sniffs
@@ -82,9 +85,11 @@ export function lineStartAtOrAfter(path: string, pos: number, size: number): num
   if (pos >= size) return size;
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(64 * 1024);
+    // Small reads: a line start is usually within a few hundred bytes.
+    const buf = Buffer.allocUnsafe(SNIFF_BYTES);
     let start = nextLineStart(fd, buf, pos, size);
-    while (start < size) {
+    // Bounded: past that much binary-looking data the part starts there anyway.
+    while (start < size && start - pos < MAX_BINARY_SKIP) {
       const got = readSync(fd, buf, 0, SNIFF_BYTES, start);
       const head = buf.subarray(0, got);
       if (!isGzip(head) && binaryReason(head) === null) break;
