@@ -109,11 +109,9 @@ function layout(lines: string[], r: (n: number) => number): Layout {
     const name = age === 0 ? 'mail.log' : `mail.log.${age}${gzip ? '.gz' : ''}`;
     files.push({ name, bytes: gzip ? gzipSync(text) : Buffer.from(text) });
   }
-  if (r(4) === 0) files.splice(r(files.length + 1), 0, { name: '', bytes: Buffer.alloc(0) });
-  // An empty member: an extra rotated name (mail.log.9) placed as the oldest.
-  return {
-    files: files.map((f) => (f.name === '' ? { name: 'mail.log.9', bytes: f.bytes } : f)),
-  };
+  // An empty member: an extra rotated name, the oldest.
+  if (r(4) === 0) files.unshift({ name: 'mail.log.9', bytes: Buffer.alloc(0) });
+  return { files };
 }
 
 async function withFiles<T>(l: Layout, fn: (paths: string[]) => Promise<T>): Promise<T> {
