@@ -8,6 +8,7 @@ import type { MessageRecord } from '../correlate/record.js';
 import type { LogEvent } from '../parse/event.js';
 import type { PipelineStats } from '../pipeline.js';
 import { directionOf } from '../output/record-fields.js';
+import { isoTime } from '../output/json-line.js';
 import type { Config } from '../detect/config.js';
 import { ALWAYS_TRUSTED, NetSet } from '../detect/networks.js';
 import { FIELD_SPECS, locallyGenerated, type FieldId, type FieldSpec } from './fields.js';
@@ -134,7 +135,7 @@ function share(present: number, total: number): Share {
 }
 
 function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  return isoTime(ms) ?? null;
 }
 
 function pct(x: number | null): string {

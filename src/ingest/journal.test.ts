@@ -48,3 +48,12 @@ test('not a journal entry: null', () => {
     assert.equal(parseJournal(t, src), null, t);
   }
 });
+
+test('a __REALTIME_TIMESTAMP no Date can hold gives no time, not an invalid one', () => {
+  const at = (micros: string) =>
+    parseJournal(JSON.stringify({ __REALTIME_TIMESTAMP: micros, MESSAGE: 'x' }), src)?.time;
+  assert.equal(at('8640000000000000000'), 8.64e15); // the last instant a Date holds
+  assert.equal(at('8640000000000001000'), null);
+  assert.equal(at('99999999999999999999'), null);
+  assert.equal(at('0'), 0);
+});

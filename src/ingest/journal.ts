@@ -66,7 +66,7 @@ export function parseJournal(text: string, src: SourceRef): LogLine | null {
   const program = name(o['SYSLOG_IDENTIFIER']) || name(o['_COMM']);
   const pid = digitsNumber(o['SYSLOG_PID'], 10) ?? digitsNumber(o['_PID'], 10);
   return {
-    time: micros === null ? null : Math.floor(micros / 1000),
+    time: micros === null ? null : timeOf(micros),
     host: name(o['_HOSTNAME']),
     program,
     pid,
@@ -74,4 +74,17 @@ export function parseJournal(text: string, src: SourceRef): LogLine | null {
     raw: text,
     src,
   };
+}
+
+/** Largest epoch ms a Date holds (ECMA-262 time value range). */
+const MAX_TIME_MS = 8.64e15;
+
+/**
+ * __REALTIME_TIMESTAMP (microseconds) as epoch ms, or null when no Date can hold it: the
+ * field may claim any 20-digit number, and every later stage takes a LogLine time for a
+ * valid instant.
+ */
+function timeOf(micros: number): number | null {
+  const ms = Math.floor(micros / 1000);
+  return ms <= MAX_TIME_MS ? ms : null;
 }

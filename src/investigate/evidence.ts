@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { LogLine } from '../ingest/line.js';
+import { isoTime } from '../output/json-line.js';
 
 export interface EvidenceLine {
   file: string;
@@ -47,7 +48,7 @@ export function evidenceFromLine(
   return {
     file: line.src.file,
     line: line.src.line,
-    time: line.time === null ? null : new Date(line.time).toISOString(),
+    time: isoTime(line.time) ?? null,
     host: line.host,
     program: line.program,
     raw: line.raw,

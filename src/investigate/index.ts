@@ -22,6 +22,7 @@ import type { ReadOptions } from '../ingest/index.js';
 import { SpoofwatchError } from '../errors.js';
 import { terminalSafe } from '../output/safe-text.js';
 import { bareMessageId } from '../output/record-fields.js';
+import { isoTime } from '../output/json-line.js';
 import {
   MAX_INVESTIGATE_LINES,
   MAX_INVESTIGATE_RECORDS,
@@ -75,7 +76,7 @@ export interface InvestigateReport {
 }
 
 function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  return isoTime(ms) ?? null;
 }
 
 export function storyOf(v: Verdict, matchedBy: MatchedBy): MessageStory {
