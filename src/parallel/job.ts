@@ -14,6 +14,7 @@ import type { VerdictLevel } from '../detect/verdict.js';
 import type { createFormatter, OutputFormat, SpoofOutcomes } from '../output/index.js';
 import type { passes, tableHeader } from '../output/table.js';
 import { OutputChunks } from './chunks.js';
+import { jsonLine } from '../output/json-line.js';
 import type { recordToJson } from '../cli/commands/messages.js';
 import type { eventToJson } from '../cli/commands/parse.js';
 
@@ -191,7 +192,7 @@ export function createJob(spec: JobSpec, kit: JobKit, limits: JobLimits = {}, sp
     onRecord = (r) => {
       if (!ours(r)) return;
       records++;
-      out.write(JSON.stringify(recordToJson(r, withLines)) + '\n');
+      out.write(jsonLine(recordToJson(r, withLines)));
     };
   } else {
     const summaryOnly = spec.summaryOnly;
@@ -203,7 +204,7 @@ export function createJob(spec: JobSpec, kit: JobKit, limits: JobLimits = {}, sp
       if (firstSeen[program] === undefined) firstSeen[program] = seq;
       if (e.kind === 'unrecognised' && firstUnrecognised[program] === undefined)
         firstUnrecognised[program] = seq;
-      if (!summaryOnly) out.write(JSON.stringify(eventToJson(e)) + '\n');
+      if (!summaryOnly) out.write(jsonLine(eventToJson(e)));
     };
   }
 

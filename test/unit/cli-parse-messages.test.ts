@@ -116,4 +116,30 @@ describe('parse and messages', { concurrency: true }, () => {
       );
     }
   });
+
+  test("a header holding U+2028, U+2029 or U+0085 stays on its document's line, with one thread or two", async () => {
+    // Python's splitlines() and some SIEM shippers end a line at these characters.
+    const hostile = join(dir, 'separators.log');
+    writeFileSync(
+      hostile,
+      'Nov 27 10:00:01 mx1 postfix/cleanup[1301]: 4F2A1C0B7D: warning: header Subject: a\u2028b\u2029c\u0085d from mail.example.net[192.0.2.10]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mail.example.net>\n',
+    );
+    for (const args of [
+      ['parse', hostile],
+      ['messages', '--with-lines', hostile],
+      ['parse', '--workers', '2', hostile],
+      ['messages', '--workers', '2', hostile],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /[\u2028\u2029\u0085]/u, args.join(' '));
+      const docs = r.stdout.split(/\r\n|[\n\r\u2028\u2029\u0085]/u).filter((l) => l !== '');
+      assert.equal(docs.length, 1, args.join(' '));
+      assert.match(
+        JSON.stringify(JSON.parse(docs[0]!)),
+        /a\u2028b\u2029c\u0085d/u,
+        'the text itself is kept',
+      );
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { reportInputError, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
 import { writeOutput } from '../../parallel/chunks.js';
+import { jsonLine } from '../../output/json-line.js';
 
 export const MESSAGES_HELP = `Usage: spoofwatch messages [options] [FILES...]
 
@@ -77,7 +78,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     correlator: windowMin === undefined ? {} : { windowMs: windowMin * 60_000 },
     onRecord: (r) => {
       records++;
-      out.write(JSON.stringify(recordToJson(r, withLines)) + '\n');
+      out.write(jsonLine(recordToJson(r, withLines)));
     },
     onError: reportInputError,
     afterBatch: async (s) => {

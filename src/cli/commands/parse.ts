@@ -1,7 +1,7 @@
 /** `spoofwatch parse [--summary] FILES...`: one JSON event per line, or recognition counts. */
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
-import { isoTime } from '../../output/json-line.js';
+import { isoTime, jsonLine } from '../../output/json-line.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { lineSelection, SELECT_HELP } from '../select.js';
 import { resolveInputs } from '../inputs.js';
@@ -78,7 +78,7 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
       : await runPipeline(inputs, {
           read: { tz, select },
           correlate: false,
-          onEvent: summaryOnly ? undefined : (e) => out.write(JSON.stringify(eventToJson(e)) + '\n'),
+          onEvent: summaryOnly ? undefined : (e) => out.write(jsonLine(eventToJson(e))),
           onError: reportInputError,
           afterBatch: async (s) => {
             progress.update(s.lines, null);
