@@ -161,8 +161,9 @@ export class RecordTable {
 
   /**
    * The smallest rank of the first evidence line of any open or held record (Infinity when
-   * there is none). Records waiting for a queue retry are left out: they may wait for hours.
-   * Walks every record: for a `--workers` part's tail only.
+   * there is none), records waiting for a queue retry included: a part's tail follows them
+   * too (within its byte limit), so a delivery retried soon after a cut still reaches the
+   * message. Walks every record: for a `--workers` part's tail only.
    */
   earliestOpen(rank: (ref: SourceRef) => number): number {
     let min = Infinity;
@@ -176,6 +177,7 @@ export class RecordTable {
     };
     for (const h of this.hosts.values()) {
       for (let r = h.order.head; r !== null; r = r.lruNext) visit(r);
+      for (let r = h.waiting.head; r !== null; r = r.lruNext) visit(r);
       h.grace.forEach(visit);
     }
     return min;

@@ -12,8 +12,8 @@
  * cut assemble the messages that cross it from the same lines, so each is reported once,
  * whole. Not so a message whose lines span more than the lead-in or the tail: one that
  * began more than a lead-in before the cut is reported in pieces, and one waiting at the
- * cut for a queue retry (the tail does not wait for retries, which may come days later) is
- * reported as it stood at the end of the tail, aged out, without its later lines.
+ * cut for a queue retry that comes after the tail's last byte (retries may come days
+ * later) is reported as it stood at the end of the tail, aged out, without its later lines.
  *
  * Plain files are split at line starts. A gzip file cannot be read from the middle: it is
  * one piece, never cut; as a lead-in it is decompressed whole and only its last lines are

@@ -316,3 +316,51 @@ test('split by position: a cut just before a run of NUL bytes (a log after a cra
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('split by position: a message deferred before a cut and delivered after it is reported whole, delivered', async () => {
+  const host = 'mx1.example.com';
+  const lines: string[] = [];
+  let t = Date.UTC(2026, 10, 27, 9, 0, 0);
+  const at = (text: string): void => {
+    lines.push(`Nov 27 ${new Date(t).toISOString().slice(11, 19)} ${host} ${text}`);
+    t += 1000;
+  };
+  const deferred = 'D1F3A0B2C4';
+  at(`postfix/pickup[900]: ${deferred}: uid=1000 from=<alice>`);
+  at(`postfix/cleanup[901]: ${deferred}: message-id=<retry@example.com>`);
+  at(`postfix/qmgr[1100]: ${deferred}: from=<alice@example.com>, size=900, nrcpt=1 (queue active)`);
+  at(
+    `postfix/smtp[902]: ${deferred}: to=<bob@example.net>, relay=none, delay=30, delays=0/0/30/0, dsn=4.4.1, status=deferred (connect to mx.example.net[192.0.2.80]:25: Connection timed out)`,
+  );
+  // Other mail for 100 minutes, many reads long: the cut falls in here, the retry comes inside the tail.
+  for (let m = 0; m < 1500; m++) {
+    const q = (0xa10000 + m).toString(16).toUpperCase().padStart(10, '0');
+    at(`postfix/pickup[900]: ${q}: uid=1000 from=<carol>`);
+    at(`postfix/qmgr[1100]: ${q}: from=<carol@example.com>, size=700, nrcpt=1 (queue active)`);
+    at(
+      `postfix/local[903]: ${q}: to=<dave@example.com>, relay=local, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to mailbox)`,
+    );
+    at(`postfix/qmgr[1100]: ${q}: removed`);
+  }
+  at(`postfix/qmgr[1100]: ${deferred}: from=<alice@example.com>, size=900, nrcpt=1 (queue active)`);
+  at(
+    `postfix/smtp[904]: ${deferred}: to=<bob@example.net>, relay=mx.example.net[192.0.2.80]:25, delay=1230, delays=1200/0/0.5/0.5, dsn=2.0.0, status=sent (250 2.0.0 Ok)`,
+  );
+  at(`postfix/qmgr[1100]: ${deferred}: removed`);
+  const text = lines.join('\n') + '\n';
+  const l: Layout = { files: [{ name: 'mail.log', bytes: Buffer.from(text) }] };
+  // Parts of about a tenth of the log: a cut soon after the deferral; the tail may read it all.
+  const opts = { leadIn: text.length, minPart: Math.floor(text.length / 10) };
+  await withFiles(l, async (paths) => {
+    const parts = await splitByPosition(paths, 4, 'messages', opts);
+    assert.ok((parts?.length ?? 0) > 1, 'the log is split');
+    const single = await messagesOneThread(paths, false);
+    const multi = await parallelLines(paths, 4, { kind: 'messages', withLines: false }, opts);
+    assert.deepEqual(sorted(multi.lines), sorted(single));
+    const record = multi.lines
+      .filter((x) => x !== '')
+      .map((x) => JSON.parse(x) as { queueId?: string; disposition?: string })
+      .find((r) => r.queueId === deferred);
+    assert.equal(record?.disposition, 'delivered');
+  });
+});
