@@ -8,7 +8,9 @@
  *   --lines N     size of the generated log (default 1,000,000)
  *   --hosts N     the generated log is a central syslog of N MX hosts (default 1)
  *   --workers N   also time `scan --workers N` (default 2; 1 skips it). A large file is
- *                 split by position between the workers (src/parallel/ranges.ts)
+ *                 split by position between the workers (src/parallel/ranges.ts); and,
+ *                 as the machine's ceiling for it, N single-threaded scans of 1/N of the
+ *                 file each, run at once as separate processes
  *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
  *                 shifted queue ids and times
  *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
@@ -22,8 +24,17 @@
  * what the total CPU time allows; it scales further with more cores. The "CPU s" of a
  * --workers run shows what splitting costs (lead-ins, tails, a compiler per thread).
  */
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -111,6 +122,67 @@ function measure(cmd, args) {
   };
 }
 
+/**
+ * The file cut into n pieces at line starts (kept beside it under .bench/, written once):
+ * what n threads would each read, without the lead-ins and tails of src/parallel/ranges.ts.
+ */
+function pieces(file, n) {
+  const size = statSync(file).size;
+  const names = Array.from({ length: n }, (_, k) => `${file}.piece${k + 1}-of-${n}`);
+  if (names.every((p) => existsSync(p))) return names;
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  let pos = 0;
+  for (let k = 0; k < n; k++) {
+    // Up to the first newline at or after the k+1-th n-th of the file (the rest for the last).
+    let end = size;
+    if (k < n - 1) {
+      end = Math.max(pos, Math.floor(((k + 1) * size) / n));
+      for (;;) {
+        const got = readSync(fd, buf, 0, 65536, end);
+        const nl = buf.subarray(0, got).indexOf(10);
+        if (got === 0) break;
+        if (nl >= 0) {
+          end += nl + 1;
+          break;
+        }
+        end += got;
+      }
+      end = Math.min(end, size);
+    }
+    const tmp = `${names[k]}.partial`;
+    const out = openSync(tmp, 'w');
+    for (let at = pos; at < end;) {
+      const got = readSync(fd, buf, 0, Math.min(buf.length, end - at), at);
+      if (got === 0) break;
+      writeSync(out, buf, 0, got);
+      at += got;
+    }
+    closeSync(out);
+    renameSync(tmp, names[k]);
+    pos = end;
+  }
+  closeSync(fd);
+  return names;
+}
+
+/** Wall seconds of several commands run at once (stdout to /dev/null), and whether all ended well. */
+async function measureTogether(cmds) {
+  const started = process.hrtime.bigint();
+  const codes = await Promise.all(
+    cmds.map(
+      ([cmd, args]) =>
+        new Promise((resolve) => {
+          const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
+          child.on('error', () => resolve(-1));
+          child.on('close', (code) => resolve(code));
+        }),
+    ),
+  );
+  const wall = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ok: codes.every((c) => c === 0 || c === 1), wall };
+}
+
 function fmt(n, digits = 0) {
   return n === null || n === undefined
     ? 'n/a'
@@ -144,7 +216,7 @@ function header(label, file) {
   return lines;
 }
 
-function benchFile(label, file, hosts) {
+async function benchFile(label, file, hosts) {
   const lines = header(label, file);
   const scan = [BIN, 'scan', '--format', 'jsonl', file];
   const one = ['--workers', '1'];
@@ -181,6 +253,22 @@ function benchFile(label, file, hosts) {
         (single.cpu && many.cpu ? `, ${fmt(many.cpu / single.cpu, 2)}× the CPU time` : '') +
         (hosts === 1 ? '' : ` (${hosts} mail hosts)`),
     );
+    // What this machine allows: the file cut in WORKERS pieces, one single-threaded scan
+    // per piece, all at once (no lead-ins, no tails, nothing shared). A single thread already
+    // keeps another core partly busy (garbage collector, compiler), so on few cores this
+    // ceiling is well below WORKERS×.
+    const ideal = await measureTogether(
+      pieces(file, WORKERS).map((p) => [
+        process.execPath,
+        [...NODE_FLAGS, BIN, 'scan', '--format', 'jsonl', p, ...one],
+      ]),
+    );
+    if (ideal.ok)
+      console.log(
+        `the same file as ${WORKERS} pieces scanned by ${WORKERS} separate processes at once: ` +
+          `${fmt(ideal.wall, 2)} s, ${fmt(single.wall / ideal.wall, 2)}× --workers 1 (this machine's ceiling for ` +
+          `--workers ${WORKERS}; --workers ${WORKERS} reaches ${fmt((100 * ideal.wall) / many.wall, 0)} % of it)`,
+      );
   }
 }
 
@@ -232,7 +320,7 @@ console.log(
 );
 sh('npm', ['run', '-s', 'build']);
 const n = Number(values.lines);
-benchFile(
+await benchFile(
   `synthetic ${HOSTS === 1 ? 'MX' : `central syslog of ${HOSTS} MXs`} (postscreen, policyd-spf, OpenDKIM, OpenDMARC, header_checks)`,
   synthetic(n, HOSTS),
   HOSTS,
@@ -245,7 +333,7 @@ if (values.real) {
     const real = join(root, '.bench', `real-x${values.repeat}.log`);
     if (!existsSync(real))
       sh(process.execPath, ['bench/generate.mjs', '--base', base, '--repeat', values.repeat, '--out', real]);
-    benchFile(`real Postfix log repeated ×${values.repeat} with shifted queue ids and times`, real, 1);
+    await benchFile(`real Postfix log repeated ×${values.repeat} with shifted queue ids and times`, real, 1);
   }
 }
 
