@@ -10,6 +10,12 @@ export const MAX_WORKERS = 32;
 export const MAX_AUTO_WORKERS = 4;
 /** Lines sent to a worker in one message: large enough that messaging costs little per line. */
 export const WIRE_BATCH_LINES = 2048;
+/**
+ * Characters of raw lines in one message at most (a batch is sent at whichever limit comes
+ * first): with lines up to MAX_LINE_BYTES long, WIRE_BATCH_LINES alone would let a batch,
+ * and the MAX_INFLIGHT_BATCHES in flight to each worker, hold hundreds of MiB.
+ */
+export const WIRE_BATCH_CHARS = 512 * 1024;
 /** Batches sent to one worker and not yet answered; the reader waits beyond this (back-pressure). */
 export const MAX_INFLIGHT_BATCHES = 4;
 /** Hosts remembered by the router; hosts first seen after this are placed by a hash of their name. */

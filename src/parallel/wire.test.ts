@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogLine } from '../ingest/line.js';
 import { readWireBatch, WireBuilder } from './wire.js';
+import { WIRE_BATCH_CHARS, WIRE_BATCH_LINES } from './bounds.js';
 
 function line(over: Partial<LogLine>): LogLine {
   const raw =
@@ -58,4 +59,26 @@ test('the builder reports full at its capacity and starts afresh after take()', 
   const { batch } = b.take();
   assert.deepEqual(batch.names, ['mx3', 'postfix/smtpd', '/var/log/mail.log']);
   assert.equal(readWireBatch(batch)[0]!.host, 'mx3');
+});
+
+test('a batch is full at WIRE_BATCH_CHARS of line text, long before WIRE_BATCH_LINES of long lines', () => {
+  const b = new WireBuilder(WIRE_BATCH_LINES);
+  const long = 'x'.repeat(60_000);
+  const raw = `Nov 27 10:00:01 mx1 postfix/cleanup[7]: ${long}`;
+  let n = 0;
+  while (!b.full) {
+    b.add(line({ raw, message: long }), n++);
+    assert.ok(n <= WIRE_BATCH_LINES, 'never full');
+  }
+  assert.equal(n, Math.ceil(WIRE_BATCH_CHARS / raw.length));
+  const { batch } = b.take();
+  assert.equal(readWireBatch(batch).length, n);
+  assert.equal(b.full, false, 'a new batch starts empty');
+  // Short lines: full at the line count, as before.
+  const s = new WireBuilder(4);
+  for (let i = 0; i < 4; i++) {
+    assert.equal(s.full, false);
+    s.add(line({}), i);
+  }
+  assert.equal(s.full, true);
 });

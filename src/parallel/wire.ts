@@ -5,6 +5,7 @@
  * nearly always the tail of `raw`; then only its offset travels.
  */
 import type { LogLine } from '../ingest/line.js';
+import { WIRE_BATCH_CHARS } from './bounds.js';
 
 export interface WireBatch {
   /** Host, program and file names used in this batch. */
@@ -44,8 +45,14 @@ export class WireBuilder {
   private raw: string[] = [];
   private messages: string[] = [];
   length = 0;
+  /** Characters of the strings added since the last take(). */
+  private chars = 0;
 
-  constructor(private readonly capacity: number) {
+  /** Full at `capacity` lines or `maxChars` characters of line text, whichever comes first. */
+  constructor(
+    private readonly capacity: number,
+    private readonly maxChars = WIRE_BATCH_CHARS,
+  ) {
     this.reset();
   }
 
@@ -65,6 +72,7 @@ export class WireBuilder {
     this.raw = [];
     this.messages = [];
     this.length = 0;
+    this.chars = 0;
   }
 
   private name(s: string): number {
@@ -78,7 +86,7 @@ export class WireBuilder {
   }
 
   get full(): boolean {
-    return this.length >= this.capacity;
+    return this.length >= this.capacity || this.chars >= this.maxChars;
   }
 
   add(line: LogLine, seq: number): void {
@@ -94,11 +102,13 @@ export class WireBuilder {
     const raw = line.raw;
     const msg = line.message;
     this.raw.push(raw);
+    this.chars += raw.length;
     const start = raw.length - msg.length;
     if (start >= 0 && raw.endsWith(msg)) this.msgStart[i] = start;
     else {
       this.msgStart[i] = -1;
       this.messages.push(msg);
+      this.chars += msg.length;
     }
   }
 
