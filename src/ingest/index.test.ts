@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { readLogLines, type ReadOptions } from './index.js';
+import { MAX_BATCH_CHARS, readLogLines, type ReadOptions } from './index.js';
 import type { LogLine } from './line.js';
 import type { SpoofwatchError } from '../errors.js';
 import { MAX_LINE_BYTES } from '../limits.js';
@@ -94,6 +94,22 @@ test('batches hold at most batchLines lines', async (t) => {
   const r = await run([f], { batchLines: 4 });
   assert.deepEqual(r.batches, [4, 4, 2]);
   assert.equal(r.lines[9]!.message.endsWith('#9'), true);
+});
+
+test('batches of long lines end at MAX_BATCH_CHARS of text, so a log of huge lines never sits in memory whole', async (t) => {
+  const dir = await tempDir(t);
+  const f = join(dir, 'mail.log');
+  const long = `${L1} ${'x'.repeat(60_000)}`;
+  await writeFile(f, Array.from({ length: 100 }, () => long).join('\n') + '\n');
+  const r = await run([f]);
+  assert.equal(r.lines.length, 100);
+  const per = Math.ceil(MAX_BATCH_CHARS / long.length);
+  assert.ok(per < 100);
+  for (const n of r.batches.slice(0, -1)) assert.equal(n, per);
+  assert.equal(
+    r.batches.reduce((a, b) => a + b, 0),
+    100,
+  );
 });
 
 test('gzip files are read transparently, recognised by magic bytes not by name', async (t) => {

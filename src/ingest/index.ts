@@ -56,6 +56,12 @@ export interface ByteRange {
 
 /** Default lines per batch. */
 export const DEFAULT_BATCH_LINES = 2048;
+/**
+ * Characters of line text per batch at most (a batch ends at whichever limit comes first):
+ * lines may be MAX_LINE_BYTES long, and 2048 of those (a log of huge header lines, a binary
+ * dump) held at once would pass the heap a run is given.
+ */
+export const MAX_BATCH_CHARS = 1024 * 1024;
 /** Bytes per read from a file: large reads keep the per-chunk overhead low. */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -160,6 +166,7 @@ async function* readOne(
   if (opts.range !== undefined && opts.range.start > 0 && handle !== null) await seedYear(handle, path, ctx);
   const ready: LogLine[][] = [];
   let current: LogLine[] = [];
+  let currentChars = 0;
   let lineNo = opts.range === undefined ? 0 : opts.range.firstLine - 1;
   const splitter = new LineSplitter((buf, s, e, clean, cut, ascii) => {
     lineNo++;
@@ -172,9 +179,11 @@ async function* readOne(
       line.truncatedBytes = cut;
     }
     current.push(line);
-    if (current.length >= batchSize) {
+    currentChars += text.length;
+    if (current.length >= batchSize || currentChars >= MAX_BATCH_CHARS) {
       ready.push(current);
       current = [];
+      currentChars = 0;
     }
   });
 
