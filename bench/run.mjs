@@ -13,7 +13,8 @@
  *                 file each, run at once as separate processes
  *   --real        also a real Postfix log (../shared corpus) repeated --repeat times with
  *                 shifted queue ids and times
- *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1)
+ *   --memory      peak RSS of `scan` on N and 10×N lines (flat memory: the ratio stays ~1),
+ *                 and on logs shaped to exhaust memory (huge lines, a new host per line)
  *   --compare JS  also time `scan` with another build's CLI entry (e.g. a copy of an older
  *                 dist/src/cli/entry.js kept under .bench/), for before/after in one run
  *
@@ -314,6 +315,78 @@ function memoryRun(n, hosts) {
   }
 }
 
+/**
+ * A log shaped to exhaust memory, written once under .bench/ (lines from `line(i)`,
+ * `count` of them). Written in slices: the large one does not fit a string.
+ */
+function hostileLog(name, count, line) {
+  const file = join(root, '.bench', name);
+  if (existsSync(file)) return file;
+  const tmp = `${file}.partial`;
+  const fd = openSync(tmp, 'w');
+  for (let i = 0; i < count;) {
+    const slice = [];
+    for (let bytes = 0; i < count && bytes < 8 << 20; i++) {
+      const l = line(i);
+      slice.push(l);
+      bytes += l.length + 1;
+    }
+    writeSync(fd, `${slice.join('\n')}\n`);
+  }
+  closeSync(fd);
+  renameSync(tmp, file);
+  return file;
+}
+
+/**
+ * Peak RSS on logs written to break the memory bound, not on a realistic one: every line a
+ * 60 KB header (near MAX_LINE_BYTES), and a central syslog naming a new host on every line.
+ */
+function hostileMemoryRun() {
+  const stamp = (i) =>
+    `Nov 27 10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+  const subject = 'x'.repeat(60_000);
+  const logs = [
+    [
+      '4,000 lines of 60 KB headers',
+      hostileLog('hostile-long-lines.log', 4000, (i) => {
+        const q = (0x4f2a000000 + (i >> 2)).toString(16).toUpperCase();
+        return `${stamp(i)} mx1 postfix/cleanup[${900 + (i >> 2)}]: ${q}: warning: header Subject: ${subject} from mail.example.net[192.0.2.7]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mail.example.net>`;
+      }),
+    ],
+    [
+      '300,000 lines, a new host on each',
+      hostileLog(
+        'hostile-new-hosts.log',
+        300_000,
+        (i) =>
+          `${stamp(i)} h${i}.example.net postfix/smtpd[${1000 + i}]: connect from unknown[192.0.2.${i % 250}]`,
+      ),
+    ],
+  ];
+  console.log('\n## memory on hostile logs: scan --format jsonl');
+  console.log('| log | threads | seconds | CPU s | peak RSS MiB |');
+  console.log('|---|---|---:|---:|---:|');
+  const threads = WORKERS > 1 ? ['--workers 1', `--workers ${WORKERS}`] : ['--workers 1'];
+  for (const [label, file] of logs) {
+    for (const how of threads) {
+      const r = measure(process.execPath, [
+        ...NODE_FLAGS,
+        BIN,
+        'scan',
+        '--format',
+        'jsonl',
+        file,
+        ...how.split(' '),
+      ]);
+      console.log(
+        `| ${label} | ${how} | ${r.ok ? fmt(r.wall, 2) : 'FAILED'} | ${fmt(r.cpu, 2)} | ${fmt(r.rss, 0)} |`,
+      );
+      if (!r.ok) console.log(`    ${r.err}`);
+    }
+  }
+}
+
 console.log('# spoofwatch benchmark');
 console.log(
   `node ${process.version}, ${new Date().toISOString()}, ${(await import('node:os')).availableParallelism()} CPUs`,
@@ -337,4 +410,7 @@ if (values.real) {
   }
 }
 
-if (values.memory) memoryRun(n, HOSTS);
+if (values.memory) {
+  memoryRun(n, HOSTS);
+  hostileMemoryRun();
+}
