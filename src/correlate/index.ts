@@ -44,7 +44,7 @@ import {
 } from '../limits.js';
 import { MAX_NOQUEUE_PER_SESSION, MAX_PENDING_SPF, MAX_SESSION_LINES } from './bounds.js';
 import { finalise } from './emit.js';
-import { RecordTable, indexMessageId, messageIdKey, type HostState } from './records.js';
+import { RecordTable, indexMessageId, openByMessageId, type HostState } from './records.js';
 import { SessionTable, hasSessionKey } from './sessions.js';
 import { ProxyJoin } from './proxy-join.js';
 import { UnjoinedSpf } from './spf-pending.js';
@@ -494,8 +494,8 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
     // Everything below is about one message.
     if (qid === undefined) {
       if (ev.kind === 'filter' && ev.messageId !== undefined) {
-        const r = h.byMessageId.get(messageIdKey(ev.messageId));
-        if (r !== undefined && r !== null && r.state === 'open') {
+        const r = openByMessageId(h, ev.messageId);
+        if (r !== undefined) {
           addLine(r, ev);
           table.touch(h, r, time);
           foldFilter(r, ev);

@@ -34,10 +34,10 @@ export interface HostState extends LruNode<HostState> {
   /** Queue ids of held (closed, not yet emitted) records, so a late hop link still finds them. */
   heldByQid: Map<string, OpenRecord>;
   /**
-   * Message-ID -> open record, for scanners that log no queue id (spamd); null when two
-   * open messages claim the same Message-ID (the sender writes it: no join then).
+   * Message-ID -> open record, for scanners that log no queue id (spamd); the set of open
+   * records that claim it when two or more do (the sender writes it: no join then).
    */
-  byMessageId: Map<string, OpenRecord | null>;
+  byMessageId: Map<string, OpenRecord | MessageIdHolders>;
   /** Closed records waiting for their release time, in release order. */
   grace: Fifo<OpenRecord>;
 }
@@ -51,11 +51,38 @@ export interface TableCounters {
 /** Host count below which the host table is never pruned. */
 const MIN_HOST_PRUNE = 1024;
 
-/** Index a record by its Message-ID; a second open record with the same one makes it ambiguous. */
+/**
+ * The open records that claim one Message-ID, when more than one does: the id is ambiguous
+ * while two or more of them are open and names the last one again when only it is left. Each
+ * open record is in at most one entry, so the index never outgrows the open table.
+ */
+export type MessageIdHolders = Set<OpenRecord>;
+
+/** Index an open record by its Message-ID; a second open record with the same one makes it ambiguous. */
 export function indexMessageId(h: HostState, messageId: string, r: OpenRecord): void {
   const k = messageIdKey(messageId);
   const cur = h.byMessageId.get(k);
-  h.byMessageId.set(k, cur === undefined || cur === r ? r : null);
+  if (cur === undefined) h.byMessageId.set(k, r);
+  else if (cur instanceof Set) cur.add(r);
+  else if (cur !== r) h.byMessageId.set(k, new Set<OpenRecord>().add(cur).add(r));
+}
+
+/** The one open record that claims this Message-ID, or undefined when none or several do. */
+export function openByMessageId(h: HostState, messageId: string): OpenRecord | undefined {
+  const cur = h.byMessageId.get(messageIdKey(messageId));
+  return cur === undefined || cur instanceof Set || cur.state !== 'open' ? undefined : cur;
+}
+
+/** A record leaves the open table: it no longer claims its Message-ID. */
+function unindexMessageId(h: HostState, messageId: string, r: OpenRecord): void {
+  const k = messageIdKey(messageId);
+  const cur = h.byMessageId.get(k);
+  if (cur === r) {
+    h.byMessageId.delete(k);
+  } else if (cur instanceof Set && cur.delete(r) && cur.size === 1) {
+    // One holder left: the id names it alone again.
+    for (const last of cur) h.byMessageId.set(k, last);
+  }
 }
 
 /** Message-ID as an index key: angle brackets off (producers log it with and without). */
@@ -293,12 +320,7 @@ export class RecordTable {
     const h = this.host(r.rec.host);
     for (const q of r.rec.queueIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
     if (r.expectedIds !== null) for (const q of r.expectedIds) if (h.byQid.get(q) === r) h.byQid.delete(q);
-    const mid = r.rec.messageId;
-    if (mid !== undefined) {
-      const k = messageIdKey(mid);
-      const v = h.byMessageId.get(k);
-      if (v === r || v === null) h.byMessageId.delete(k);
-    }
+    if (r.rec.messageId !== undefined) unindexMessageId(h, r.rec.messageId, r);
     h.order.remove(r);
     h.waiting.remove(r);
     if (h.order.size === 0 && h.waiting.size === 0) this.busy.remove(h);
