@@ -590,7 +590,10 @@ export function createCorrelator(sink: RecordSink, opts: CorrelatorOptions = {})
         foldArc(r, ev);
         return;
       case 'filter': {
+        const hadId = r.rec.messageId !== undefined;
         foldFilter(r, ev);
+        // A Message-ID learned from the filter (Amavis, Rspamd) joins later id-only lines too.
+        if (!hadId && r.rec.messageId !== undefined) indexMessageId(h, r.rec.messageId, r);
         const next = ev.queuedAs;
         if (next !== undefined && next !== qid) {
           const other = table.findHop(h, next);

@@ -111,3 +111,37 @@ test('the Message-ID index holds no more records than the open table, however ma
   table.flush();
   assert.equal(h.byMessageId.size, 0);
 });
+
+test('a Message-ID learned from a content filter line joins a later line that carries only that id', () => {
+  const r = run();
+  // The queue's own message-id line is missing (a cut log): Amavis names the id with the queue id.
+  r.push(
+    ev({ t: 0, prog: 'postfix/qmgr', pid: 300 }, 'envelope', {
+      queueId: 'AMV1',
+      from: 'a@example.net',
+      size: 900,
+      nrcpt: 1,
+    }),
+  );
+  r.push(
+    ev({ t: 1, prog: 'amavis', pid: 4 }, 'filter', {
+      queueId: 'AMV1',
+      action: 'pass',
+      messageId: '<amavis-only@example.net>',
+    }),
+  );
+  r.push(
+    ev({ t: 2, prog: 'spamd', pid: 3 }, 'filter', {
+      action: 'spam',
+      score: 8,
+      messageId: '<amavis-only@example.net>',
+    }),
+  );
+  r.flush();
+  const rec = r.byQueueId('AMV1')[0];
+  assert.deepEqual(
+    rec?.filters.map((f) => f.source),
+    ['amavis', 'spamd'],
+  );
+  assert.equal(r.stats().orphanEvents, 0);
+});
