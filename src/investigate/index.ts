@@ -106,6 +106,20 @@ export function storyOf(v: Verdict, matchedBy: MatchedBy): MessageStory {
   };
 }
 
+/**
+ * The verdict as investigate keeps it: its record's raw lines dropped (they are read again in
+ * the second pass), and a deep copy, so that no string of it is a slice of a raw line. V8
+ * keeps a substring as a view into the line it was cut from: a header value of 8 KiB, or a
+ * recipient address, would hold its 64 KiB line alive, and the hop ring (bounded by the
+ * characters it counts) would hold many times that. The copy holds what it counts.
+ */
+export function withoutRawLines(v: Verdict): Verdict {
+  // Evidence refs are not cut from lines; copied, each would get its own copy of the file name.
+  const { evidence, ...rest } = v.record;
+  const copy = structuredClone({ ...v, record: { ...rest, lines: [] } });
+  return { ...copy, record: { ...copy.record, evidence } };
+}
+
 /** Logging processes whose last line is remembered (for a milter's connect line). */
 const MAX_PROCESSES_REMEMBERED = 4096;
 
@@ -311,7 +325,9 @@ async function investigateInputs(
     ...pipelineBase,
     ...(opts.correlator !== undefined ? { correlator: opts.correlator } : {}),
     onRecord: (record) => {
-      const v = detector.detect(record);
+      // The raw lines are read again in pass 2: a verdict kept here (a match, or a record in
+      // the hop ring) holds none, so up to 500 lines of 64 KiB per record are not retained.
+      const v = withoutRawLines(detector.detect(record));
       const direct = recordMatches(record, q);
       const by: MatchedBy | null = direct ?? (matched.length > 0 && hops.links(record) ? 'hop' : null);
       if (by === null) {
