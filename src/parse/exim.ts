@@ -41,7 +41,7 @@ import type {
   SessionNoteEvent,
   SpfEvent,
 } from './event.js';
-import { noise, unrecognised } from './base.js';
+import { detached, noise, unrecognised } from './base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
 import {
   assignClient,
@@ -689,7 +689,8 @@ function headerEvent(c: Ctx, name: string, value: string): HeaderEvent {
   let v = value.startsWith(' ') ? value.slice(1) : value;
   const truncated = v.length > MAX_HEADER_VALUE_CHARS;
   if (truncated) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
-  return make(c, 'header', { name, value: v, truncated, action: 'logwrite' });
+  const n = c.line.raw.length;
+  return make(c, 'header', { name: detached(name, n), value: detached(v, n), truncated, action: 'logwrite' });
 }
 
 /** `header NAME: value` -> header event; name must look like a header field name. */

@@ -29,7 +29,7 @@ import type {
   SessionNoteEvent,
   SessionTlsEvent,
 } from './event.js';
-import { noise, unrecognised } from './base.js';
+import { detached, noise, unrecognised } from './base.js';
 import { MAX_HEADER_VALUE_CHARS } from '../limits.js';
 import {
   assignClient,
@@ -344,7 +344,14 @@ function milterHeader(c: Ctx, name: string, value: string, action: string): Head
   let v = value.startsWith(' ') ? value.slice(1) : value;
   const truncated = v.length > MAX_HEADER_VALUE_CHARS;
   if (truncated) v = v.slice(0, MAX_HEADER_VALUE_CHARS);
-  return make(c, 'header', { name: cut(name, 200), value: v, truncated, action, milter: true });
+  const n = c.line.raw.length;
+  return make(c, 'header', {
+    name: detached(cut(name, 200), n),
+    value: detached(v, n),
+    truncated,
+    action,
+    milter: true,
+  });
 }
 
 /**
@@ -733,9 +740,10 @@ function parseHeaderConvention(c: Ctx, s: string): HeaderEvent | null {
   let v = s.slice(colon + 1);
   if (v.startsWith(' ')) v = v.slice(1);
   const truncated = v.length > MAX_HEADER_VALUE_CHARS;
+  const n = c.line.raw.length;
   return make(c, 'header', {
-    name,
-    value: truncated ? v.slice(0, MAX_HEADER_VALUE_CHARS) : v,
+    name: detached(name, n),
+    value: detached(truncated ? v.slice(0, MAX_HEADER_VALUE_CHARS) : v, n),
     truncated,
     action: 'logged',
   });

@@ -28,6 +28,7 @@ import {
 } from './common.js';
 import { generic } from './smtpd.js';
 import { MAX_HEADER_VALUE_CHARS } from '../../limits.js';
+import { detached } from '../base.js';
 
 export const SAMPLES: readonly Sample[] = [
   {
@@ -234,6 +235,9 @@ function headerCheck(c: Ctx, s: string, qid: string): HeaderEvent | null {
     value = value.slice(0, MAX_HEADER_VALUE_CHARS);
     truncated = true;
   }
+  // A record keeps name and value long after the line: not as views into a long line.
+  name = detached(name, c.line.raw.length);
+  value = detached(value, c.line.raw.length);
   const { from, to, proto, helo } = env;
   if (
     !milter &&
