@@ -4,7 +4,10 @@ import { rec } from '../detect/test-support.js';
 import type { MessageRecord } from '../correlate/record.js';
 import type { Verdict } from '../detect/verdict.js';
 import { HOP_LOOKBACK_CHARS, HopLinker, MAX_HOP_LINK_IDS, recordChars } from './hops.js';
-import { withoutRawLines } from './index.js';
+import { TimelineBuilder, withoutRawLines } from './index.js';
+import { MAX_INVESTIGATE_CHARS, parseQuery } from './match.js';
+import { parseLine } from '../parse/index.js';
+import { syslogLine } from '../parse/test-lines.js';
 
 function verdictOf(record: MessageRecord): Verdict {
   return { record, verdict: 'clean', score: 0, findings: [], missing: [] };
@@ -99,4 +102,26 @@ test('evidence refs and actions count toward the ring bound: 10,000 small record
   const hops = new HopLinker();
   for (let i = 0; i < 10_000; i++) hops.remember(verdictOf(r));
   assert.ok(hops.held().records * 500 * 16 <= HOP_LOOKBACK_CHARS, `${hops.held().records} records held`);
+});
+
+test('the timeline of a message with thousands of 60 KB lines is bounded by its characters', () => {
+  const q = 'AB12CD34EF';
+  const b = new TimelineBuilder(
+    [verdictOf(rec({ id: `mx1/${q}`, queueId: q, queueIds: [q] }))],
+    parseQuery(q),
+  );
+  for (let i = 0; i < 3000; i++) {
+    const fill = String.fromCharCode(97 + (i % 26)).repeat(60_000);
+    const line = syslogLine(
+      'postfix/cleanup',
+      77,
+      `${q}: warning: header X-H${i}: ${fill} from unknown[203.0.113.1]; from=<x@example.net> to=<a@example.org> proto=ESMTP helo=<h>`,
+    );
+    b.onEvent(parseLine({ ...line, src: { file: 't', line: i + 1 } }));
+  }
+  const tl = b.timeline();
+  const chars = tl.reduce((n, l) => n + l.raw.length, 0);
+  assert.ok(chars <= MAX_INVESTIGATE_CHARS, `${chars} characters of lines kept`);
+  assert.ok(tl.length > 0 && tl.length < 3000);
+  assert.equal(b.capped, true);
 });

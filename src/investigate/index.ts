@@ -24,6 +24,7 @@ import { terminalSafe } from '../output/safe-text.js';
 import { bareMessageId } from '../output/record-fields.js';
 import { isoTime } from '../output/json-line.js';
 import {
+  MAX_INVESTIGATE_CHARS,
   MAX_INVESTIGATE_LINES,
   MAX_INVESTIGATE_RECORDS,
   eventMatches,
@@ -166,6 +167,8 @@ export class TimelineBuilder {
   private readonly needles: string[];
   /** The last line no id tied, per logging process (host, program, pid), bounded. */
   private readonly lastByProcess = new Map<string, LogEvent>();
+  /** Characters of raw text in `lines`. */
+  private chars = 0;
   capped = false;
 
   constructor(verdicts: readonly Verdict[], q: Query) {
@@ -243,10 +246,11 @@ export class TimelineBuilder {
     const src = e.line.src;
     const k = refKey(src.file, src.line);
     if (this.lines.has(k)) return;
-    if (this.lines.size >= MAX_INVESTIGATE_LINES) {
+    if (this.lines.size >= MAX_INVESTIGATE_LINES || this.chars + e.line.raw.length > MAX_INVESTIGATE_CHARS) {
       this.capped = true;
       return;
     }
+    this.chars += e.line.raw.length;
     const attached = attachedTo ?? this.evidence.get(k);
     this.lines.set(k, evidenceFromLine(e.line, attached !== undefined, attached ?? [], e.kind));
     const t = e.line.time ?? this.lastTimeByFile.get(src.file) ?? Number.NEGATIVE_INFINITY;
@@ -349,7 +353,8 @@ async function investigateInputs(
   const notes: string[] = [];
   // Pass 2: the raw lines (with their read details) and lines the correlator did not attach.
   await runPipeline(inputs, { ...pipelineBase, correlate: false, onEvent: builder.onEvent });
-  if (builder.capped) notes.push(`Only the first ${MAX_INVESTIGATE_LINES} lines are shown.`);
+  const timeline = builder.timeline();
+  if (builder.capped) notes.push(`Only the first ${timeline.length} lines are shown.`);
   if (tooMany > 0)
     notes.push(
       `${tooMany} further message(s) matched and are not shown (at most ${MAX_INVESTIGATE_RECORDS}).`,
@@ -358,7 +363,6 @@ async function investigateInputs(
     notes.push(
       'A record was capped by a limit (evidence or recipients): the second look may add lines it dropped.',
     );
-  const timeline = builder.timeline();
   const hopHosts = [...new Set(matched.filter((m) => m.by === 'hop').map((m) => m.v.record.host))];
   if (hopHosts.length > 0)
     notes.push(

@@ -11,6 +11,12 @@ import { bareMessageId } from '../output/record-fields.js';
 export const MAX_INVESTIGATE_RECORDS = 50;
 /** Lines gathered for one investigation at most. */
 export const MAX_INVESTIGATE_LINES = 5000;
+/**
+ * Characters of raw line text gathered for one investigation at most. Counted in lines only,
+ * 5000 lines of 64 KiB (a message with thousands of long header or delivery lines) passed
+ * the CLI's 128 MiB heap.
+ */
+export const MAX_INVESTIGATE_CHARS = 16 * 1024 * 1024;
 
 export interface Query {
   raw: string;
