@@ -340,7 +340,8 @@ function hostileLog(name, count, line) {
 
 /**
  * Peak RSS on logs written to break the memory bound, not on a realistic one: every line a
- * 60 KB header (near MAX_LINE_BYTES), and a central syslog naming a new host on every line.
+ * 60 KB header (near MAX_LINE_BYTES), one message logging 300,000 distinct header names,
+ * and a central syslog naming a new host on every line.
  */
 function hostileMemoryRun() {
   const stamp = (i) =>
@@ -353,6 +354,15 @@ function hostileMemoryRun() {
         const q = (0x4f2a000000 + (i >> 2)).toString(16).toUpperCase();
         return `${stamp(i)} mx1 postfix/cleanup[${900 + (i >> 2)}]: ${q}: warning: header Subject: ${subject} from mail.example.net[192.0.2.7]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mail.example.net>`;
       }),
+    ],
+    [
+      'one message, 300,000 header names',
+      hostileLog(
+        'hostile-header-names.log',
+        300_000,
+        (i) =>
+          `${stamp(i)} mx1 postfix/cleanup[900]: 4F2B000001: warning: header X-H${i}: v from mail.example.net[192.0.2.7]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mail.example.net>`,
+      ),
     ],
     [
       '300,000 lines, a new host on each',

@@ -20,6 +20,17 @@ export const MAX_RECIPIENTS = 1000;
 /** Values kept per header name per record. */
 export const MAX_HEADER_VALUES = 20;
 /**
+ * Distinct header names kept per record. Past it a new name is counted (`capped`), not
+ * kept, unless it is one the detectors, outputs or coverage read (src/correlate/fold.ts).
+ */
+export const MAX_HEADER_NAMES = 64;
+/**
+ * Characters of evidence lines and header values one record holds. Past it a long line is
+ * cited no more (a short one still is) and a header value of a name nothing reads is not
+ * kept: one message of thousands of 64 KiB lines stays a few MiB, in a document too.
+ */
+export const MAX_RECORD_CHARS = 1024 * 1024;
+/**
  * Characters of raw evidence lines held by all open records together; past it the oldest
  * records are emitted early (aged out). Bounds memory however long the logged lines are.
  */

@@ -25,7 +25,13 @@ import type {
   SpfResult,
 } from './record.js';
 import { chargeEvidence, orderAfter, type OpenRecord } from './state.js';
-import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
+import {
+  MAX_EVIDENCE_LINES,
+  MAX_HEADER_NAMES,
+  MAX_HEADER_VALUES,
+  MAX_RECIPIENTS,
+  MAX_RECORD_CHARS,
+} from '../limits.js';
 import { MAX_ACTIONS, MAX_AUTH_RESULTS, MAX_FILTERS } from './bounds.js';
 import { addDkimResult } from './dkim-join.js';
 import { parseAuthenticationResults, parseReceivedSpf } from './auth-headers.js';
@@ -40,7 +46,7 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
     if (rec.lastSeen === null || t > rec.lastSeen) rec.lastSeen = t;
   }
   const n = rec.evidence.length;
-  if (n < MAX_EVIDENCE_LINES) {
+  if (n < MAX_EVIDENCE_LINES && lineFits(r, ev.line.raw.length)) {
     const src = ev.line.src;
     if (n > 0) orderAfter(r, rec.evidence[n - 1]!, src);
     rec.evidence.push(src);
@@ -51,6 +57,19 @@ export function addLine(r: OpenRecord, ev: LogEvent): void {
   }
   const p = ev.producer;
   if (!hasString(rec.producers, p)) rec.producers.push(p);
+}
+
+/** A line of this many characters or fewer is kept as evidence whatever the record holds. */
+const SHORT_LINE_CHARS = 1024;
+
+/**
+ * Room for one more evidence line of `chars` characters (MAX_EVIDENCE_LINES aside): a
+ * short line always (the delivery and milter lines an audit cites are short), a long one
+ * while the record holds less than MAX_RECORD_CHARS. Past it, hostile 64 KiB header lines
+ * are counted (`capped`), not kept, and one message cannot grow to 500 of them (32 MiB).
+ */
+export function lineFits(r: OpenRecord, chars: number): boolean {
+  return chars <= SHORT_LINE_CHARS || r.bytes + chars <= MAX_RECORD_CHARS;
 }
 
 /**
@@ -193,18 +212,73 @@ function lowerName(name: string): string {
   return low;
 }
 
+/**
+ * Header names something reads (detectors, derived output fields, coverage, investigate):
+ * kept past MAX_HEADER_NAMES and MAX_RECORD_CHARS, so a flood of other headers cannot
+ * push the From or Authentication-Results a rule needs out of the record. Each is still
+ * bounded by MAX_HEADER_VALUES values of MAX_HEADER_VALUE_CHARS.
+ */
+const READ_HEADERS: ReadonlySet<string> = new Set([
+  'from',
+  'sender',
+  'reply-to',
+  'return-path',
+  'to',
+  'cc',
+  'subject',
+  'message-id',
+  'authentication-results',
+  'arc-authentication-results',
+  'arc-seal',
+  'received-spf',
+  'list-id',
+  'list-post',
+  'list-unsubscribe',
+  'precedence',
+  'x-originating-ip',
+]);
+
+/**
+ * Keep one header value on the record, within its bounds: MAX_HEADER_VALUES per name, and
+ * for names nothing reads, MAX_HEADER_NAMES names and MAX_RECORD_CHARS characters. What is
+ * left out sets `capped`. Kept values are charged to the evidence budget: a record's
+ * headers count against the table's memory bound like its lines.
+ */
+export function keepHeader(r: OpenRecord, name: string, hv: HeaderValue): void {
+  const rec = r.rec;
+  const list = rec.headers[name];
+  const chars = hv.value.length;
+  if (list === undefined) {
+    if (
+      !READ_HEADERS.has(name) &&
+      (r.headerNames >= MAX_HEADER_NAMES || r.bytes + chars > MAX_RECORD_CHARS)
+    ) {
+      rec.capped = true;
+      return;
+    }
+    // A new name's list is made with its first value (no growth of an empty array).
+    rec.headers[name] = [hv];
+    r.headerNames++;
+  } else if (
+    list.length < MAX_HEADER_VALUES &&
+    (r.bytes + chars <= MAX_RECORD_CHARS || READ_HEADERS.has(name))
+  ) {
+    list.push(hv);
+  } else {
+    rec.capped = true;
+    return;
+  }
+  chargeEvidence(r, chars);
+}
+
 export function foldHeader(r: OpenRecord, ev: HeaderEvent): void {
   const rec = r.rec;
   const name = lowerName(ev.name);
-  const list = rec.headers[name];
   // A header a milter on this host added (milter_header_checks) says so: the detector must
   // not read it as one that came with the message, even when its line is past the evidence cap.
   const hv: HeaderValue = { value: ev.value, truncated: ev.truncated };
   if (ev.milter === true) hv.milter = true;
-  // A new name's list is made with its first value (no growth of an empty array).
-  if (list === undefined) rec.headers[name] = [hv];
-  else if (list.length < MAX_HEADER_VALUES) list.push(hv);
-  else rec.capped = true;
+  keepHeader(r, name, hv);
   if (ev.from !== undefined && rec.envelope.from === undefined) rec.envelope.from = ev.from;
   if (ev.to !== undefined) addRecipient(r, ev.to);
   const act = ev.action;

@@ -12,9 +12,9 @@
 import { indexMessageId, type RecordTable } from './records.js';
 import type { OpenRecord } from './state.js';
 import { addOpenId, chargeEvidence, orderAfter } from './state.js';
-import { MAX_EVIDENCE_LINES, MAX_HEADER_VALUES, MAX_RECIPIENTS } from '../limits.js';
+import { MAX_EVIDENCE_LINES, MAX_RECIPIENTS } from '../limits.js';
 import { MAX_FILTERS, MAX_QUEUE_IDS } from './bounds.js';
-import { addAction, addRecipient, addSpf } from './fold.js';
+import { addAction, addRecipient, addSpf, keepHeader, lineFits } from './fold.js';
 import { addDkimResult } from './dkim-join.js';
 
 /** A client address on this machine (a content filter re-injecting). */
@@ -119,18 +119,7 @@ export function linkHops(
   if (a.envelope.nrcpt === undefined && b.envelope.nrcpt !== undefined) a.envelope.nrcpt = b.envelope.nrcpt;
   for (const to of b.envelope.recipients) addRecipient(first, to);
 
-  for (const name of Object.keys(b.headers)) {
-    const from = b.headers[name]!;
-    let into = a.headers[name];
-    if (into === undefined) {
-      into = [];
-      a.headers[name] = into;
-    }
-    for (const v of from) {
-      if (into.length < MAX_HEADER_VALUES) into.push(v);
-      else a.capped = true;
-    }
-  }
+  for (const name of Object.keys(b.headers)) for (const v of b.headers[name]!) keepHeader(first, name, v);
 
   for (const s of b.auth.spf) addSpf(first, s);
   for (const d of b.auth.dkim) addDkimResult(first, d);
@@ -153,6 +142,10 @@ export function linkHops(
     if (a.evidence.length >= MAX_EVIDENCE_LINES) {
       a.capped = true;
       break;
+    }
+    if (!lineFits(first, b.lines[i]!.length)) {
+      a.capped = true;
+      continue;
     }
     const n = a.evidence.length;
     if (n > 0) orderAfter(first, a.evidence[n - 1]!, b.evidence[i]!);

@@ -262,6 +262,7 @@ export class RecordTable {
       dkimTrack: null,
       evidenceOrder: 'sorted',
       bytes: 0,
+      headerNames: 0,
       budget: this.budget,
       lruPrev: null,
       lruNext: null,

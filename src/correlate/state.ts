@@ -62,8 +62,10 @@ export interface OpenRecord extends LruNode<OpenRecord> {
    * need not read the list again to know whether to sort it.
    */
   evidenceOrder: EvidenceOrder;
-  /** Characters of raw evidence lines this record holds (charged to `budget`). */
+  /** Characters of raw evidence lines and header values this record holds (charged to `budget`). */
   bytes: number;
+  /** Distinct header names on the record (bounded by MAX_HEADER_NAMES, names read aside). */
+  headerNames: number;
   /** The table-wide account of evidence characters held by open and held records. */
   budget: EvidenceBudget;
 }
