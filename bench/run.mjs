@@ -229,6 +229,12 @@ async function benchFile(label, file, hosts) {
     ],
     ['spoofwatch messages --workers 1', process.execPath, [...NODE_FLAGS, BIN, 'messages', file, ...one]],
     ['spoofwatch scan --format jsonl --workers 1', process.execPath, [...NODE_FLAGS, ...scan, ...one]],
+    // What a SOC pipes to its SIEM: the same work, without a document for every clean message.
+    [
+      'spoofwatch scan --format jsonl --min-verdict suspicious --workers 1',
+      process.execPath,
+      [...NODE_FLAGS, ...scan, '--min-verdict', 'suspicious', ...one],
+    ],
   ];
   if (values.compare)
     runs.push([
