@@ -4,7 +4,7 @@ import { rec } from '../detect/test-support.js';
 import type { MessageRecord } from '../correlate/record.js';
 import type { Verdict } from '../detect/verdict.js';
 import { HOP_LOOKBACK_CHARS, HopLinker, MAX_HOP_LINK_IDS, recordChars } from './hops.js';
-import { TimelineBuilder, withoutRawLines } from './index.js';
+import { TimelineBuilder, keptVerdict } from './index.js';
 import { MAX_INVESTIGATE_CHARS, parseQuery } from './match.js';
 import { parseLine } from '../parse/index.js';
 import { syslogLine } from '../parse/test-lines.js';
@@ -87,12 +87,32 @@ test('links kept from a chain of 100,000 hops stay bounded', () => {
   assert.ok(hops.linkIds() <= 4 * MAX_HOP_LINK_IDS, `${hops.linkIds()} ids kept`);
 });
 
-test('a verdict kept by investigate holds no raw lines (they are read again in the second pass)', () => {
-  const v = verdictOf(rec({ lines: ['a'.repeat(1000)], evidence: [{ file: 'f', line: 1 }] }));
-  const kept = withoutRawLines(v);
+test('a capped verdict kept by investigate is a copy without raw lines (read again in the second pass)', () => {
+  const v = verdictOf(
+    rec({
+      lines: ['a'.repeat(1000)],
+      evidence: [{ file: 'f', line: 1 }],
+      capped: true,
+      session: { helo: 'h' },
+    }),
+  );
+  const kept = keptVerdict(v);
   assert.equal(kept.record.lines.length, 0);
+  assert.equal(recordChars(kept.record) < recordChars(v.record), true);
   assert.deepEqual(kept.record.evidence, [{ file: 'f', line: 1 }]);
+  assert.notEqual(kept.record.session, v.record.session, 'copied');
   assert.equal(v.record.lines.length, 1, 'the detector input is not changed');
+});
+
+test('an uncapped verdict is kept with its lines (counted by the ring) and a copy of its session', () => {
+  const session = { clientIp: '192.0.2.1', helo: 'mail.example.net' };
+  const v = verdictOf(rec({ lines: ['b'.repeat(1000)], evidence: [{ file: 'f', line: 1 }], session }));
+  const kept = keptVerdict(v);
+  assert.equal(kept.record.lines, v.record.lines, 'lines shared, not copied');
+  assert.equal(recordChars(kept.record), recordChars(v.record));
+  assert.notEqual(kept.record.session, session, 'the session (possibly cut from lines not cited) is copied');
+  assert.deepEqual(kept.record.session, session);
+  assert.equal(v.record.session, session, 'the detector input is not changed');
 });
 
 test('evidence refs and actions count toward the ring bound: 10,000 small records of 500 refs stay bounded', () => {
@@ -124,4 +144,14 @@ test('the timeline of a message with thousands of 60 KB lines is bounded by its 
   assert.ok(chars <= MAX_INVESTIGATE_CHARS, `${chars} characters of lines kept`);
   assert.ok(tl.length > 0 && tl.length < 3000);
   assert.equal(b.capped, true);
+});
+
+test('the ring keeps records only once mail lines of a second host have been read', () => {
+  const hops = new HopLinker();
+  for (let i = 0; i < 100; i++) hops.seeHost('mx1');
+  assert.equal(hops.mayLinkLater(), false);
+  hops.seeHost('mx2');
+  assert.equal(hops.mayLinkLater(), true, 'a second host: hops are possible');
+  hops.seeHost('mx1');
+  assert.equal(hops.mayLinkLater(), true, 'and stay possible');
 });

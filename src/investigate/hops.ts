@@ -72,6 +72,9 @@ export class HopLinker {
   /** Message-ID (bare) -> hosts of linked records carrying it. */
   private readonly messageIds = new Map<string, Set<string>>();
   private ring: Verdict[] = [];
+  /** The host of the first mail line, until a line of another host comes (see mayLinkLater). */
+  private firstHost: string | null = null;
+  private manyHosts = false;
   /** recordChars of each ring entry, parallel to `ring`, and their sum. */
   private ringSizes: number[] = [];
   private ringChars = 0;
@@ -109,6 +112,27 @@ export class HopLinker {
     if (mid === undefined) return false;
     const hosts = this.messageIds.get(mid);
     return hosts !== undefined && !hosts.has(r.host);
+  }
+
+  /** A mail line of `host` was read (pass 1): see mayLinkLater. */
+  seeHost(host: string): void {
+    if (this.manyHosts || host === this.firstHost) return;
+    if (this.firstHost === null) this.firstHost = host;
+    else this.manyHosts = true;
+  }
+
+  /**
+   * Whether a record that does not link now may be wanted later, as a hop of a match to come:
+   * only once mail lines of a second host have been read. On one host the correlator has
+   * joined every hop back into the host already (content filters, local relays); what is
+   * left to link are "queued as" ids in a remote server's reply, which that server writes,
+   * and the same Message-ID on another host. A log of one host, the usual case, keeps no
+   * ring: held, thousands of recent records cost investigate a third of its CPU in garbage
+   * collection. (From files of different hosts read one after another, records of the
+   * first file are not kept; the ring could not reach back that far anyway.)
+   */
+  mayLinkLater(): boolean {
+    return this.manyHosts;
   }
 
   /** Keeps a record that did not link (yet). */

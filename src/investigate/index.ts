@@ -108,15 +108,24 @@ export function storyOf(v: Verdict, matchedBy: MatchedBy): MessageStory {
 }
 
 /**
- * The verdict as investigate keeps it: its record's raw lines dropped (they are read again in
- * the second pass), and a deep copy, so that no string of it is a slice of a raw line. V8
- * keeps a substring as a view into the line it was cut from: a header value of 8 KiB, or a
- * recipient address, would hold its 64 KiB line alive, and the hop ring (bounded by the
- * characters it counts) would hold many times that. The copy holds what it counts.
+ * The verdict as investigate keeps it (a match, or a record in the hop ring), holding no
+ * more than the ring counts (recordChars). V8 keeps a substring as a view into the line it
+ * was cut from, so what a kept record really holds is the lines its strings were cut from.
+ * - A record that kept all its lines (not `capped`): its strings are cut from those lines,
+ *   which it keeps and the ring counts, or from its session's lines (a session's first
+ *   lines set its client, HELO and TLS fields, and a record may carry a session other
+ *   lines of which it does not cite): the session, a few short strings, is copied.
+ *   Everything else is shared, not copied: a deep copy of every record cost more than the
+ *   whole scan (17 % of investigate's CPU, and its garbage a third).
+ * - A capped record left lines out (hundreds of long hostile lines, or more than 500): its
+ *   values may be cut from lines it does not hold. It is deep-copied without its raw lines
+ *   (read again in the second pass), so it holds only what the ring counts.
  */
-export function withoutRawLines(v: Verdict): Verdict {
+export function keptVerdict(v: Verdict): Verdict {
+  const r = v.record;
+  if (r.capped !== true) return { ...v, record: { ...r, session: structuredClone(r.session) } };
   // Evidence refs are not cut from lines; copied, each would get its own copy of the file name.
-  const { evidence, ...rest } = v.record;
+  const { evidence, ...rest } = r;
   const copy = structuredClone({ ...v, record: { ...rest, lines: [] } });
   return { ...copy, record: { ...copy.record, evidence } };
 }
@@ -328,16 +337,19 @@ async function investigateInputs(
   await runPipeline(inputs, {
     ...pipelineBase,
     ...(opts.correlator !== undefined ? { correlator: opts.correlator } : {}),
+    onEvent: (e) => {
+      if (e.kind !== 'unrecognised') hops.seeHost(e.line.host);
+    },
     onRecord: (record) => {
-      // The raw lines are read again in pass 2: a verdict kept here (a match, or a record in
-      // the hop ring) holds none, so up to 500 lines of 64 KiB per record are not retained.
-      const v = withoutRawLines(detector.detect(record));
+      // Every record goes through the detector (it learns as it goes); only those kept are copied.
+      const verdict = detector.detect(record);
       const direct = recordMatches(record, q);
       const by: MatchedBy | null = direct ?? (matched.length > 0 && hops.links(record) ? 'hop' : null);
       if (by === null) {
-        hops.remember(v);
+        if (hops.mayLinkLater()) hops.remember(keptVerdict(verdict));
         return;
       }
+      const v = keptVerdict(verdict);
       take(v, by);
       for (const earlier of hops.drain()) take(earlier, 'hop');
     },
