@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { csvSafe, markdownCodeBlock, markdownSafe, terminalSafe } from './safe-text.js';
 import { createFormatter } from './index.js';
-import { sampleRecord, sampleVerdict, sampleFinding, StringSink, textBiasedTo } from './test-support.js';
+import {
+  readMarkdownInline,
+  sampleRecord,
+  sampleVerdict,
+  sampleFinding,
+  StringSink,
+  textBiasedTo,
+} from './test-support.js';
 
 /** Controls, format characters (bidi, zero-width, tags), separators, and what is drawn as nothing. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
@@ -36,6 +43,15 @@ const hostile = textBiasedTo(
     'a',
     ' ',
     '\\',
+    '://',
+    'http',
+    'www.',
+    'WwW.',
+    '.',
+    '1',
+    '#',
+    '\x00',
+    '&lt;',
   ],
   80,
   40,
@@ -50,13 +66,18 @@ test('terminalSafe never lets a control, bidi or invisible character through', (
   );
 });
 
-test('markdownSafe output is one line with no tag, table bar or code span of its own', () => {
+test('markdownSafe output is one line that shows the value and leaves GFM nothing to act on', () => {
   fc.assert(
     fc.property(hostile, (s) => {
       const out = markdownSafe(s);
       assert.doesNotMatch(out, UNSAFE);
-      assert.doesNotMatch(out, /[<>]/);
-      assert.doesNotMatch(out, /(^|[^\\])[|`]/);
+      const r = readMarkdownInline(out);
+      assert.equal(r.strayBackticks, 0);
+      assert.equal(r.shown, terminalSafe(s), 'a renderer shows the (terminal-safe) value');
+      // Outside escapes, entities and code spans: no tag, table bar, link, emphasis, autolink.
+      assert.doesNotMatch(r.bare, /[<>|`[\]()*_~!#\\&"@]|:\/\/|www\./i);
+      for (const c of r.code) assert.ok(!c.includes('|'));
+      assert.doesNotMatch(r.bare, /^(\d{1,9}[.)]|[-+])( |$)/, 'no list marker at the start');
     }),
     { numRuns: RUNS },
   );

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvSafe, markdownCodeBlock, markdownSafe, terminalSafe } from './safe-text.js';
+import { markdownTableCells, readMarkdownInline } from './test-support.js';
 
 // eslint-disable-next-line no-control-regex -- the test looks for raw controls
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -74,13 +75,94 @@ test('csvSafe neutralises formula payloads', () => {
   assert.equal(csvSafe('a=1'), '"a=1"');
 });
 
+/** The shown text and what GFM could still act on, for markdownSafe(s). */
+function md(s: string): { out: string; shown: string; bare: string; code: string[] } {
+  const out = markdownSafe(s);
+  const r = readMarkdownInline(out);
+  assert.equal(r.strayBackticks, 0, `no unmatched backtick in ${out}`);
+  return { out, shown: r.shown, bare: r.bare, code: r.code };
+}
+
+test('markdownSafe: no bare URL, www. name or address is left for GFM to autolink', () => {
+  // Each of these became a link (cmark-gfm 0.29 with the autolink extension, as GitHub renders).
+  const v =
+    'Invoice http://203.0.113.9/pay HTTPS://evil.example/x ftp://evil.example www.evil.example ' +
+    'WWW.evil.example ceo@evil.example mailto:ceo@evil.example xmpp:a@evil.example/r';
+  const { out, shown, bare, code } = md(v);
+  assert.equal(shown, v, 'shown as written');
+  assert.doesNotMatch(bare, /:\/\/|www\.|@/i);
+  assert.deepEqual(code, ['ceo@evil.example', 'mailto:ceo@evil.example', 'xmpp:a@evil.example/r']);
+  assert.equal(
+    out,
+    'Invoice http\\://203.0.113.9/pay HTTPS\\://evil.example/x ftp\\://evil.example www\\.evil.example ' +
+      'WWW\\.evil.example `ceo@evil.example` `mailto:ceo@evil.example` `xmpp:a@evil.example/r`',
+  );
+});
+
+test('markdownSafe: an address stays readable, as code; a GitHub @mention is code too', () => {
+  assert.equal(markdownSafe('bob@example.com'), '`bob@example.com`');
+  assert.equal(markdownSafe('"CEO" <ceo@example.com>'), '&quot;CEO&quot; `<ceo@example.com>`');
+  assert.equal(markdownSafe('cc @security-team'), 'cc `@security-team`');
+  assert.equal(markdownSafe('from a@b.example, c@d.example.'), 'from `a@b.example`, `c@d.example`.');
+  assert.equal(markdownSafe('mail.example.net'), 'mail.example.net');
+  assert.equal(markdownSafe('198.51.100.20'), '198.51.100.20');
+});
+
+test('markdownSafe: backticks and pipes in an address cannot end its code span or a table cell', () => {
+  for (const v of [
+    'a`b@evil.example',
+    '`@`',
+    '```x@evil.example```',
+    'x@y``z',
+    'a|b@evil.example|c',
+    '|@|',
+    'x\\|y@evil.example',
+    '<img src=x onerror=alert(1)>@evil.example',
+  ]) {
+    const { out, shown, code } = md(v);
+    assert.equal(shown, v, out);
+    for (const c of code) assert.ok(!c.includes('|'), `no pipe inside a code span: ${out}`);
+    // In a table row the value is one cell, and reads back (GFM unescapes \| in a cell first).
+    const cells = markdownTableCells(`| ${out} | next |`);
+    assert.equal(cells.length, 2, out);
+    assert.equal(readMarkdownInline(cells[0]!.replaceAll('\\|', '|')).shown, v);
+  }
+});
+
+test('markdownSafe: a value cannot start a list, quote, heading or thematic break at a line start', () => {
+  assert.equal(markdownSafe('1. item'), '1\\. item');
+  assert.equal(markdownSafe('12) item'), '12\\) item');
+  assert.equal(markdownSafe('3.'), '3\\.');
+  assert.equal(markdownSafe('+ x'), '\\+ x');
+  assert.equal(markdownSafe('---'), '\\---');
+  assert.equal(markdownSafe('> quoted'), '&gt; quoted');
+  assert.equal(markdownSafe('# heading'), '\\# heading');
+  assert.equal(markdownSafe('* x'), '\\* x');
+  assert.equal(markdownSafe('1.x@evil.example'), '`1.x@evil.example`');
+});
+
+test('markdownSafe: images, links, raw HTML and entities are shown, not rendered', () => {
+  const v =
+    '![](http://tracker.example/p.gif) [x](javascript:alert(1)) <script>alert(1)</script> ' +
+    '&lt;b&gt; &#64; <!-- c --> ~~s~~ _e_ [^1] [ ] x';
+  const { shown, bare } = md(v);
+  assert.equal(shown, v);
+  assert.doesNotMatch(bare, /[<>[\]()!*_~`|&]|:\/\//);
+});
+
+test('markdownSafe: bidi and zero-width characters are visible escapes, also inside code spans', () => {
+  const { shown, out } = md('pay\u202egpj.exe a\u200bb@evil.example');
+  assert.equal(shown, 'pay\\u{202e}gpj.exe a\\u{200b}b@evil.example');
+  assert.doesNotMatch(out, /[\u202e\u200b]/);
+});
+
 test('markdownSafe makes HTML and Markdown payloads literal', () => {
   const out = markdownSafe(
     '<img src=x onerror=alert(1)> [click](http://203.0.113.9) **bold** `code` a|b _i_',
   );
   assert.doesNotMatch(out, /<|>/);
   assert.ok(out.includes('&lt;img'));
-  assert.ok(out.includes('\\[click\\]\\(http://203.0.113.9\\)'));
+  assert.ok(out.includes('\\[click\\]\\(http\\://203.0.113.9\\)'));
   assert.ok(out.includes('\\*\\*bold\\*\\*'));
   assert.ok(out.includes('\\`code\\`'));
   assert.ok(out.includes('a\\|b'));

@@ -10,7 +10,8 @@
  *   or hide characters.
  * - csvSafe: one quoted CSV field, with spreadsheet formula injection neutralised (OWASP
  *   "CSV Injection": a leading = + - @ TAB CR gets a `'` prefix).
- * - markdownSafe: inline Markdown/HTML made literal (tables, emphasis, links, code, tags).
+ * - markdownSafe: inline Markdown/HTML made literal (tables, emphasis, links, code, tags), and
+ *   no bare URL, `www.` name or address that GitHub would autolink.
  * - markdownCodeBlock: a fenced block whose fence is longer than any backtick run inside,
  *   so a line containing ``` cannot close it early.
  *
@@ -76,18 +77,68 @@ const MD_ESCAPES: Record<string, string> = {
   '"': '&quot;',
 };
 const MD_SPECIAL = /[\\`*_[\]()#!~|<>&"]/g;
+/** The two places GFM's autolink extension starts a web link: a scheme's `://` and `www.`. */
+const MD_URL_START = /:\/\/|(?<=www)\./gi;
+
+/** Inline text with no `@`: punctuation escaped, HTML as entities, web autolinks broken. */
+function markdownText(t: string): string {
+  return t
+    .replace(MD_SPECIAL, (c) => MD_ESCAPES[c] ?? c)
+    .replace(MD_URL_START, (m) => (m === '.' ? '\\.' : '\\://'));
+}
+
+/**
+ * A code span around t (which holds no space): the fence is one backtick longer than any run
+ * inside, and a value that starts or ends with a backtick is padded with one space on each
+ * side, which CommonMark strips again. `|` cannot be inside: in a GFM table it would end the
+ * cell even in a code span, and escaping it as `\|` works only in tables (elsewhere a code
+ * span shows the backslash). So each `|` is written between two code spans as `\|`, which
+ * means `|` in a table cell and in plain text alike.
+ */
+function markdownCode(t: string): string {
+  return t
+    .split('|')
+    .map((piece) => {
+      if (piece === '') return '';
+      const fence = '`'.repeat(longestRun(piece, 0x60) + 1);
+      const pad = piece.startsWith('`') || piece.endsWith('`') ? ' ' : '';
+      return `${fence}${pad}${piece}${pad}${fence}`;
+    })
+    .join('\\|');
+}
 
 /**
  * Inline Markdown text (also safe inside a table cell): controls and newlines escaped as in
  * terminalSafe, Markdown punctuation backslash-escaped, HTML made into entities so no tag,
  * link, image, emphasis or table cell boundary comes from the log.
+ *
+ * GitHub-flavoured Markdown also turns bare `http://x`, `www.x` and `a@b.c` into links (the
+ * autolink extension), so an attacker's URL in a Subject or HELO would be clickable in a
+ * ticket. The first two are found while inline text is parsed, at the `:` of `://` and at
+ * `www.`: a backslash escape there (`http\://`, `www\.`) turns that character into literal
+ * text before the extension sees it, and renders as the original characters. Email links are
+ * found later, on the text with escapes already resolved, so no escape or entity stops them
+ * (cmark-gfm 0.29 links `a\@b\.c` and `a&#64;b.c`); the only thing that does is not being
+ * text: each space-separated word holding an `@` is written as a code span, where no
+ * autolink, GitHub @mention or escape applies. Addresses stay readable, shown as code.
  */
 export function markdownSafe(s: string): string {
-  const t = terminalSafe(s).replace(MD_SPECIAL, (c) => MD_ESCAPES[c] ?? c);
-  // A leading "-", "+" or "1." would start a list at the beginning of a line.
+  const t = terminalSafe(s)
+    .split(/( +)/)
+    .map((word) => {
+      if (!word.includes('@')) return markdownText(word);
+      // Punctuation after an address in a sentence ("from a@b.example, ...") stays text.
+      let end = word.length;
+      while (end > 0 && ',;:.!?'.includes(word.charAt(end - 1))) end--;
+      const head = word.slice(0, end);
+      return head.includes('@') ? markdownCode(head) + markdownText(word.slice(end)) : markdownCode(word);
+    })
+    .join('');
+  // At the start of a line "-", "+" or "1. " would start a list ("1) " is already "1\) "); an
+  // IP address such as 198.51.100.20 would not (a list marker is followed by a space).
   const c0 = t.charCodeAt(0);
   if (c0 === 0x2d || c0 === 0x2b) return `\\${t}`;
-  return t;
+  return t.replace(/^(\d{1,9})\.(?= |$)/, '$1\\.');
 }
 
 /** Longest run of one character in s (linear scan). */

@@ -215,3 +215,112 @@ export class StringSink {
     return this.chunks.join('');
   }
 }
+
+/** What a line of Markdown says, as far as the inline grammar that markdownSafe writes goes. */
+export interface MarkdownInline {
+  /** The text a renderer shows: escapes and entities resolved, code spans unwrapped. */
+  shown: string;
+  /**
+   * The source outside code spans with every escape and entity replaced by U+FFFC: what a
+   * Markdown or GFM extension can still act on (a `www.`, a `://`, an `@`, a bare `|`).
+   */
+  bare: string;
+  /** The contents of the code spans. */
+  code: string[];
+  /** Backtick runs that open no code span (shown as literal backticks). */
+  strayBackticks: number;
+}
+
+const ASCII_PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&quot;': '"' };
+
+/**
+ * Reads inline Markdown the way CommonMark does for the pieces markdownSafe emits: a
+ * backslash before ASCII punctuation is an escape, the four named entities, and code spans
+ * (a run of n backticks closed by the next run of exactly n; one space stripped from each
+ * side when both are there). Inside a code span nothing is an escape. A test-side reader, so
+ * that the tests check what a renderer would show rather than the escaper's own spelling.
+ */
+export function readMarkdownInline(s: string): MarkdownInline {
+  let shown = '';
+  let bare = '';
+  const code: string[] = [];
+  let strayBackticks = 0;
+  let i = 0;
+  const runAt = (at: number): number => {
+    let n = 0;
+    while (s[at + n] === '`') n++;
+    return n;
+  };
+  while (i < s.length) {
+    const c = s[i]!;
+    if (c === '\\' && i + 1 < s.length && ASCII_PUNCTUATION.includes(s[i + 1]!)) {
+      shown += s[i + 1]!;
+      bare += '\ufffc';
+      i += 2;
+      continue;
+    }
+    if (c === '&') {
+      const ent = Object.keys(ENTITIES).find((e) => s.startsWith(e, i));
+      if (ent !== undefined) {
+        shown += ENTITIES[ent]!;
+        bare += '\ufffc';
+        i += ent.length;
+        continue;
+      }
+    }
+    if (c === '`') {
+      const n = runAt(i);
+      let j = i + n;
+      let close = -1;
+      while (j < s.length) {
+        if (s[j] === '`') {
+          const m = runAt(j);
+          if (m === n) {
+            close = j;
+            break;
+          }
+          j += m;
+        } else j++;
+      }
+      if (close < 0) {
+        strayBackticks++;
+        shown += s.slice(i, i + n);
+        bare += s.slice(i, i + n);
+        i += n;
+        continue;
+      }
+      let inner = s.slice(i + n, close);
+      if (inner.length >= 2 && inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '')
+        inner = inner.slice(1, -1);
+      code.push(inner);
+      shown += inner;
+      bare += '\ufffc';
+      i = close + n;
+      continue;
+    }
+    shown += c;
+    bare += c;
+    i++;
+  }
+  return { shown, bare, code, strayBackticks };
+}
+
+/** The cells of a GFM table row: split at each `|` that no backslash escapes (code spans too). */
+export function markdownTableCells(row: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  for (let i = 0; i < row.length; i++) {
+    const c = row[i]!;
+    if (c === '\\' && i + 1 < row.length) {
+      cell += c + row[i + 1]!;
+      i++;
+    } else if (c === '|') {
+      cells.push(cell);
+      cell = '';
+    } else cell += c;
+  }
+  cells.push(cell);
+  // A row starts and ends with a pipe: drop the empty pieces outside them.
+  return cells.slice(1, -1).map((x) => x.trim());
+}
