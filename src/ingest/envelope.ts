@@ -117,6 +117,8 @@ function messageAfterTag(s: string): number {
  */
 interface Segment {
   text: string;
+  /** The codes of text when all are ASCII (and not NUL), for parseEnvelopeBytes; else null. */
+  codes: Uint8Array | null;
   host: string;
   program: string;
 }
@@ -137,8 +139,17 @@ function segmentSlot(s: string, i: number, end: number): number {
 
 /** Remembers the segment s[i, end) that afterStamp read the long way. */
 function rememberSegment(s: string, i: number, end: number, host: string, program: string): void {
-  if (s.length <= MAX_REMEMBERED_LINE_CHARS)
-    segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), host, program };
+  if (s.length > MAX_REMEMBERED_LINE_CHARS) return;
+  let codes: Uint8Array | null = new Uint8Array(end - i);
+  for (let k = i; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 0 || c > 127) {
+      codes = null;
+      break;
+    }
+    codes[k - i] = c;
+  }
+  segments[segmentSlot(s, i, end)] = { text: s.slice(i, end), codes, host, program };
 }
 
 /** The pid read by the last pidOpen. */
@@ -513,4 +524,162 @@ export function parseEnvelope(text: string, src: SourceRef, ctx: EnvelopeContext
     }
   }
   return fallback(text, src);
+}
+
+/** Shortest line parseEnvelopeBytes reads: every stamp position it looks at lies inside it. */
+const BYTES_MIN_LINE = 48;
+/** How far past the stamp parseEnvelopeBytes looks for the `]: ` after the pid. */
+const BYTES_MAX_SEGMENT = 512;
+
+/** Two ASCII digits at b[i] as a number, or -1. */
+function digits2At(b: Buffer, i: number): number {
+  const x = b[i]! - 48;
+  const y = b[i + 1]! - 48;
+  if (!(x >= 0 && x <= 9 && y >= 0 && y <= 9)) return -1;
+  return x * 10 + y;
+}
+
+/** Milliseconds of the fraction read by fractionEnd. */
+let fractionMs = 0;
+
+/** As timestamp.ts's fraction, on bytes: the index after `.d{1,9}` at j (j when there is none). */
+function fractionEnd(b: Buffer, j: number): number {
+  fractionMs = 0;
+  if (b[j] !== 46) return j; // .
+  let k = j + 1;
+  let ms = 0;
+  let n = 0;
+  while (n < 9) {
+    const d = b[k]! - 48;
+    if (d < 0 || d > 9) break;
+    if (n < 3) ms = ms * 10 + d;
+    n++;
+    k++;
+  }
+  if (n === 0) return j;
+  while (n < 3) {
+    ms *= 10;
+    n++;
+  }
+  fractionMs = ms;
+  return k;
+}
+
+/** The time read by byteStamp. */
+let bytesTime = 0;
+
+/**
+ * A stamp at b[s] (the line is at least BYTES_MIN_LINE bytes long) that parseEnvelope reads
+ * from its context's cache: an rsyslog ISO 8601 stamp in the minute of the last ISO stamp,
+ * or an RFC 3164 stamp in the minute of the last one. Returns the index after it with its
+ * time in bytesTime, or -1 for any other line. Reads only bytes equal to ASCII characters it
+ * expects, in order, so those bytes are the line's first characters whatever its encoding.
+ */
+function byteStamp(b: Buffer, s: number, ctx: EnvelopeContext): number {
+  const c0 = b[s]!;
+  if (c0 >= 48 && c0 <= 57) {
+    // parseEnvelope -> readIsoStamp(sep 'T'): the key was checked there as `dddd-dd-ddTdd:dd`.
+    const key = ctx.isoKeyCodes;
+    if (ctx.isoKey.length === 0 || key[10] !== 84) return -1;
+    for (let k = 1; k < 16; k++) if (b[s + k] !== key[k]) return -1;
+    if (c0 !== key[0] || b[s + 16] !== 58) return -1; // :
+    const sec = digits2At(b, s + 17);
+    if (sec < 0 || sec > 60) return -1;
+    const utc = ctx.isoUtc + sec * 1000;
+    const wall = ctx.isoWall + sec * 1000;
+    const j = fractionEnd(b, s + 19);
+    const ms = fractionMs;
+    // Zone (as zoneAt, not spaced): `Z`, `+hh:mm` or `+hhmm`; none when malformed.
+    const c = b[j]!;
+    if (c === 90) {
+      bytesTime = utc + ms;
+      return j + 1;
+    }
+    if (c === 43 || c === 45) {
+      const hh = digits2At(b, j + 1);
+      if (hh >= 0 && hh <= 14) {
+        const colon = b[j + 3] === 58;
+        const mm = digits2At(b, colon ? j + 4 : j + 3);
+        if (mm >= 0 && mm <= 59) {
+          const abs = hh * 60 + mm;
+          const off = c === 45 ? -abs : abs;
+          bytesTime = utc + ms - off * 60_000;
+          return colon ? j + 6 : j + 5;
+        }
+      }
+    }
+    bytesTime = wall + ms;
+    return j;
+  }
+  if (c0 >= 65 && c0 <= 90) {
+    // parseEnvelope -> readBsdStamp: the key was checked there as `Mmm dd hh:mm:`.
+    const n = ctx.bsdKey.length;
+    if (n === 0) return -1;
+    const key = ctx.bsdKeyCodes;
+    for (let k = 0; k < n; k++) if (b[s + k] !== key[k]) return -1;
+    const sec = digits2At(b, s + n);
+    if (sec < 0 || sec > 60) return -1;
+    const j = fractionEnd(b, s + n + 2);
+    // A year after the time is read by readBsdStamp's full parse.
+    if (b[j] === 32 && b[j + 5] === 32 && digits2At(b, j + 1) >= 0 && digits2At(b, j + 3) >= 0) {
+      if (digits2At(b, j + 1) * 100 + digits2At(b, j + 3) >= 1970) return -1;
+    }
+    bytesTime = ctx.bsdTime + sec * 1000 + fractionMs;
+    return j;
+  }
+  return -1;
+}
+
+/**
+ * parseEnvelope(text, src, ctx) for a line whose bytes buf[start, end) decode to text (as
+ * decodeLine does). The usual line, a stamp in the minute of the last one, then host and tag
+ * as on an earlier line (afterStamp's segment table) and `pid]: `, is read from the bytes,
+ * which is cheaper than from the string; every other line goes to parseEnvelope. The bytes
+ * read are all ASCII, so byte and character indices agree up to the message.
+ */
+export function parseEnvelopeBytes(
+  text: string,
+  buf: Buffer,
+  start: number,
+  end: number,
+  src: SourceRef,
+  ctx: EnvelopeContext,
+): LogLine {
+  if (end - start >= BYTES_MIN_LINE) {
+    const i = byteStamp(buf, start, ctx);
+    if (i > 0 && buf[i] === 32) {
+      // afterStamp: the first `]: `, the pid before it, the segment before the pid.
+      const limit = Math.min(end - 2, i + BYTES_MAX_SEGMENT);
+      let close = i + 1;
+      while (close < limit && !(buf[close] === 93 && buf[close + 1] === 58 && buf[close + 2] === 32)) close++;
+      if (close < limit) {
+        let k = close - 1;
+        let v = 0;
+        let unit = 1;
+        while (k > i && close - k <= MAX_PID_DIGITS) {
+          const d = buf[k]! - 48;
+          if (d < 0 || d > 9) break;
+          v += d * unit;
+          unit *= 10;
+          k--;
+        }
+        if (k < close - 1 && buf[k] === 91) {
+          const segEnd = k + 1;
+          const n = segEnd - i;
+          const slot =
+            (n * 31 + buf[segEnd - 2]! * 7 + buf[segEnd - 3]! * 5 + buf[i + (n >> 1)]! * 3 + buf[i + 1]!) &
+            (SEGMENT_SLOTS - 1);
+          const seg = segments[slot];
+          const codes = seg === undefined ? null : seg.codes;
+          // Not a Solaris `[ID ...]` after the tag (skipSolarisId).
+          if (codes !== null && codes.length === n && (close + 3 >= end || buf[close + 3] !== 91)) {
+            let m = 0;
+            while (m < n && buf[i + m] === codes[m]) m++;
+            if (m === n) return make(text, src, bytesTime, seg!.host, seg!.program, v, close + 3 - start);
+          }
+        }
+      }
+    }
+  }
+  return parseEnvelope(text, src, ctx);
 }

@@ -12,7 +12,7 @@ import { SpoofwatchError } from '../errors.js';
 import { MAX_LINE_BYTES } from '../limits.js';
 import { LineSplitter } from './splitter.js';
 import { decodeLine } from './decode.js';
-import { parseEnvelope } from './envelope.js';
+import { parseEnvelope, parseEnvelopeBytes } from './envelope.js';
 import { createEnvelopeContext, type EnvelopeContext, type TimeZoneMode } from './timestamp.js';
 import { isEmptySelection, selectInPlace, type LineSelection } from './select.js';
 import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
@@ -172,8 +172,11 @@ async function* readOne(
     lineNo++;
     if (s === e && cut === 0) return; // empty line: counted, not yielded
     let text = decodeLine(buf, s, e, clean, ascii);
-    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
-    const line = parseEnvelope(text, { file: path, line: lineNo }, ctx);
+    let line: LogLine;
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) {
+      text = text.slice(1); // UTF-8 byte order mark
+      line = parseEnvelope(text, { file: path, line: lineNo }, ctx);
+    } else line = parseEnvelopeBytes(text, buf, s, e, { file: path, line: lineNo }, ctx);
     if (cut > 0) {
       line.raw = text + cutMarker(cut);
       line.truncatedBytes = cut;

@@ -36,9 +36,13 @@ export interface EnvelopeContext {
    * repeated one the same year (see readBsdStamp).
    */
   bsdKey: string;
+  /** bsdKey's characters (all ASCII), for reading a stamp from the line's bytes (envelope.ts). */
+  bsdKeyCodes: Uint8Array;
   bsdTime: number;
   /** The minute of the last ISO 8601 stamp (`YYYY-MM-DD?hh:mm`, '' for none): its UTC and wall-clock epoch ms. */
   isoKey: string;
+  /** isoKey's characters (all ASCII), for reading a stamp from the line's bytes (envelope.ts). */
+  isoKeyCodes: Uint8Array;
   isoUtc: number;
   isoWall: number;
 }
@@ -55,11 +59,21 @@ export function createEnvelopeContext(
     hourKey: -1,
     hourBase: 0,
     bsdKey: '',
+    bsdKeyCodes: new Uint8Array(KEY_CODES),
     bsdTime: 0,
     isoKey: '',
+    isoKeyCodes: new Uint8Array(KEY_CODES),
     isoUtc: 0,
     isoWall: 0,
   };
+}
+
+/** Room for the character codes of bsdKey (12 or 13 characters) and isoKey (16). */
+const KEY_CODES = 16;
+
+/** Copies the codes of the ASCII key s[i, i + n) into codes. */
+function keepCodes(s: string, i: number, n: number, codes: Uint8Array): void {
+  for (let k = 0; k < n; k++) codes[k] = s.charCodeAt(i + k);
 }
 
 /** Slack for the first-stamp rule: clock skew and time zones between writer and reader. */
@@ -285,6 +299,7 @@ export function readIsoStamp(
     }
     // Both readings are linear in the seconds and milliseconds: kept for the minute.
     ctx.isoKey = s.slice(i, i + 16);
+    keepCodes(s, i, 16, ctx.isoKeyCodes);
     ctx.isoUtc = Date.UTC(y, mo - 1, d, h, mi, 0, 0);
     ctx.isoWall = wallClockMs(ctx, y, mo - 1, d, h, mi, 0, 0);
     utc = ctx.isoUtc + sec * 1000;
@@ -369,6 +384,7 @@ export function readBsdStamp(s: string, i: number, ctx: EnvelopeContext, out: St
     year = inferYear(ctx, mo, d, h, mi, sec);
     // With the colon: 13 characters for a padded day, where substring() makes a view, not a copy.
     ctx.bsdKey = s.slice(i, timeEnd - 2);
+    keepCodes(s, i, timeEnd - 2 - i, ctx.bsdKeyCodes);
     ctx.bsdTime = wallClockMs(ctx, year, mo, d, h, mi, 0, 0);
   }
   out.time = wallClockMs(ctx, year, mo, d, h, mi, sec, ms);
