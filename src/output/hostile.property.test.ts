@@ -90,9 +90,11 @@ test('csvSafe output is one quoted field that reads back to the (neutralised) va
       assert.ok(out.startsWith('"') && out.endsWith('"'));
       const inner = out.slice(1, -1);
       assert.doesNotMatch(inner.replaceAll('""', ''), /"/);
+      assert.doesNotMatch(inner, UNSAFE);
       const back = inner.replaceAll('""', '"');
-      assert.ok(back === s || back === `'${s}`);
-      assert.ok(!/^ *[=+\-@\t\r]/.test(back));
+      const safe = terminalSafe(s);
+      assert.ok(back === safe || back === `'${safe}`);
+      assert.ok(!/^ *[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(back));
     }),
     { numRuns: RUNS },
   );

@@ -68,11 +68,22 @@ test('csvSafe neutralises formula payloads', () => {
   assert.equal(csvSafe("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
   assert.equal(csvSafe('-2+3'), '"\'-2+3"');
   assert.equal(csvSafe('@SUM(1+1)'), '"\'@SUM(1+1)"');
-  assert.equal(csvSafe('\t=1'), '"\'\t=1"');
-  assert.equal(csvSafe('\r=1'), '"\'\r=1"');
+  // A leading TAB or CR is escaped (below), which leaves nothing for a spreadsheet to read.
+  assert.equal(csvSafe('\t=1'), '"\\x09=1"');
+  assert.equal(csvSafe('\r=1'), '"\\x0d=1"');
   assert.equal(csvSafe('  =1+1'), '"\'  =1+1"');
   assert.equal(csvSafe('\uff1d1+1'), '"\'\uff1d1+1"');
   assert.equal(csvSafe('a=1'), '"a=1"');
+});
+
+test('csvSafe escapes NUL, ESC, bidi and newlines inside the field', () => {
+  assert.equal(csvSafe('a\x00b'), '"a\\x00b"');
+  assert.equal(csvSafe('x\x1b[2J\x1b]0;t\x07'), '"x\\x1b[2J\\x1b]0;t\\x07"');
+  assert.equal(csvSafe('invoice\u202egpj.exe'), '"invoice\\u{202e}gpj.exe"');
+  assert.equal(csvSafe('a\r\nb,"c"'), '"a\\x0d\\x0ab,""c"""');
+  // An escaped control before a formula leaves the formula inert; one after leading spaces too.
+  assert.equal(csvSafe('\x00=1+1'), '"\\x00=1+1"');
+  assert.equal(csvSafe(' \u0085@SUM(A1)'), '" \\x85@SUM(A1)"');
 });
 
 /** The shown text and what GFM could still act on, for markdownSafe(s). */

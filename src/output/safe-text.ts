@@ -8,8 +8,9 @@
  *   line/paragraph separators become visible escapes (`\x1b`, `\u{202e}`), so a line cannot
  *   move the cursor, rewrite what is already on screen, set the window title, reorder text,
  *   or hide characters.
- * - csvSafe: one quoted CSV field, with spreadsheet formula injection neutralised (OWASP
- *   "CSV Injection": a leading = + - @ TAB CR gets a `'` prefix).
+ * - csvSafe: one quoted CSV field, controls escaped as for a terminal, spreadsheet formula
+ *   injection neutralised (OWASP "CSV Injection": a leading = + - @ gets a `'` prefix; TAB
+ *   and CR are already escaped).
  * - markdownSafe: inline Markdown/HTML made literal (tables, emphasis, links, code, tags), and
  *   no bare URL, `www.` name or address that GitHub would autolink.
  * - markdownCodeBlock: a fenced block whose fence is longer than any backtick run inside,
@@ -41,20 +42,26 @@ export function terminalSafe(s: string): string {
   return s.replace(UNSAFE_TERMINAL, escapeChar);
 }
 
-/** First characters a spreadsheet reads as the start of a formula (ASCII and full-width forms). */
-const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
+/**
+ * First characters a spreadsheet reads as the start of a formula (ASCII and full-width forms).
+ * OWASP also lists a leading TAB and CR: csvSafe has already escaped them as `\x09`, `\x0d`.
+ */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\uff1d', '\uff0b', '\uff0d', '\uff20']);
 
 /**
  * One CSV field (RFC 4180): always quoted, inner quotes doubled, and a value that a
- * spreadsheet would evaluate (`=HYPERLINK(...)`, `+cmd|...`, `@SUM`, leading TAB/CR) gets a
- * leading `'` so it stays text. Leading spaces are looked through, since some spreadsheets
- * trim them before deciding.
+ * spreadsheet would evaluate (`=HYPERLINK(...)`, `+cmd|...`, `@SUM`) gets a leading `'` so it
+ * stays text. Leading spaces are looked through, since some spreadsheets trim them before
+ * deciding. Controls, bidi and invisible characters are escaped first as in terminalSafe: a
+ * CSV file is also read with cat, less and grep, a NUL makes some readers refuse the line
+ * (Python's csv module before 3.11), and no log value holds a newline of its own.
  */
 export function csvSafe(s: string): string {
+  const t = terminalSafe(s);
   let i = 0;
-  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
-  const first = s.charAt(i);
-  const neutral = first !== '' && FORMULA_START.has(first) ? `'${s}` : s;
+  while (i < t.length && t.charCodeAt(i) === 0x20) i++;
+  const first = t.charAt(i);
+  const neutral = first !== '' && FORMULA_START.has(first) ? `'${t}` : t;
   return `"${neutral.replaceAll('"', '""')}"`;
 }
 
