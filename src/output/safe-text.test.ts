@@ -112,7 +112,7 @@ test('markdownSafe: no bare URL, www. name or address is left for GFM to autolin
 
 test('markdownSafe: an address stays readable, as code; a GitHub @mention is code too', () => {
   assert.equal(markdownSafe('bob@example.com'), '`bob@example.com`');
-  assert.equal(markdownSafe('"CEO" <ceo@example.com>'), '&quot;CEO&quot; `<ceo@example.com>`');
+  assert.equal(markdownSafe('"CEO" <ceo@example.com>'), '"CEO" `<ceo@example.com>`');
   assert.equal(markdownSafe('cc @security-team'), 'cc `@security-team`');
   assert.equal(markdownSafe('from a@b.example, c@d.example.'), 'from `a@b.example`, `c@d.example`.');
   assert.equal(markdownSafe('mail.example.net'), 'mail.example.net');

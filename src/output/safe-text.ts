@@ -81,9 +81,12 @@ const MD_ESCAPES: Record<string, string> = {
   '<': '&lt;',
   '>': '&gt;',
   '&': '&amp;',
-  '"': '&quot;',
 };
-const MD_SPECIAL = /[\\`*_[\]()#!~|<>&"]/g;
+/**
+ * A double quote means something only in a link title or an HTML attribute, and no link or
+ * tag can open here, so it stays a quote: display names read "CEO", not &quot;CEO&quot;.
+ */
+const MD_SPECIAL = /[\\`*_[\]()#!~|<>&]/g;
 /** The two places GFM's autolink extension starts a web link: a scheme's `://` and `www.`. */
 const MD_URL_START = /:\/\/|(?<=www)\./gi;
 
