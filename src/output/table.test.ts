@@ -129,3 +129,33 @@ test('fit cuts with an ellipsis, pads, and never splits a surrogate pair', () =>
   assert.doesNotMatch(cut, /[\ud800-\udbff](?![\udc00-\udfff])/u);
   assert.equal(cut, 'abc… ');
 });
+
+test('table: C1 controls, bidi and zero-width characters are visible escapes; long values keep the columns', () => {
+  // U+009B is CSI and U+009D OSC for a terminal that takes 8-bit controls; the others reorder
+  // or hide text. The envelope sender is 6000 characters long.
+  const hostile = '\u009b2J\u009d0;t\u009c\u0090q\u202egpj.exe\u2066\u200b\u2060\ufeff\u00ad';
+  const longFrom = `${'a'.repeat(6000)}@evil.example`;
+  const v = sampleVerdict(
+    'spoof',
+    { findings: [sampleFinding({ summary: `From ${hostile}` })] },
+    sampleRecord({
+      host: `mx${hostile}`,
+      queueId: `Q${hostile}`,
+      disposition: hostile,
+      headers: {},
+      envelope: { from: longFrom, recipients: ['bob@example.com'] },
+      session: { clientIp: '192.0.2.66', clientHost: `h${hostile}` },
+    }),
+  );
+  const sink = new StringSink();
+  createFormatter('table', sink, { color: false, minVerdict: 'clean' }).write(v);
+  const [header, row] = sink.text.split('\n');
+  assert.doesNotMatch(row!, /[\p{Cc}\p{Cf}]/u);
+  assert.ok(
+    row!.includes('From \\x9b2J\\x9d0;t\\x9c\\x90q\\u{202e}gpj.exe\\u{2066}\\u{200b}\\u{2060}\\u{feff}\\xad'),
+  );
+  // Every column before REASON starts where the header says, however long the From was.
+  const reasonAt = header!.indexOf('REASON');
+  assert.equal(row!.indexOf(' From \\x9b'), reasonAt - 1);
+  assert.ok(row!.includes('a'.repeat(40)) && !row!.includes('a'.repeat(48)));
+});
