@@ -1,21 +1,36 @@
 /**
  * One JSON document per line. JSON.stringify already escapes C0 controls and lone
- * surrogates; this also escapes the characters that some line splitters treat as line
- * ends (NEL U+0085, LINE/PARAGRAPH SEPARATOR U+2028/U+2029), so each document stays on
- * exactly one line for any log content.
+ * surrogates; this also writes as \uXXXX every other character terminalSafe escapes
+ * (src/output/safe-text.ts): DEL and the C1 controls (U+009B is an 8-bit CSI that some
+ * terminals obey), the characters some line splitters take for a line end (NEL U+0085,
+ * LINE/PARAGRAPH SEPARATOR U+2028/U+2029), and format, bidi and invisible characters
+ * (U+202E, U+200B, U+FEFF, tags ...). JSON does not require these escapes and a JSON
+ * reader gets the same values; a document piped to a terminal, less or grep shows them as
+ * text instead of obeying them, and stays on exactly one line, for any log content. (C0
+ * controls are left out of the pattern: inside strings JSON.stringify has escaped them, and
+ * outside them a report's indentation is made of newlines.)
  */
-const LINE_BREAKERS = /[\u0085\u2028\u2029]/g;
+export const JSON_ESCAPED = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
+const HAS_JSON_ESCAPED = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+/** Anything past printable ASCII: a plain range, scanned 7x faster than the Unicode classes above. */
+const PAST_ASCII = /[\u007f-\uffff]/;
 
-function escapeLineBreakers(json: string): string {
-  const safe = LINE_BREAKERS.test(json)
-    ? json.replace(LINE_BREAKERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/** `\uXXXX` for each UTF-16 unit of `ch` (one code point: a pair for an astral one). */
+function unitEscapes(ch: string): string {
+  let out = '';
+  for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
+}
+
+/** JSON text (from JSON.stringify) with the characters of JSON_ESCAPED escaped. */
+export function escapeJsonText(json: string): string {
+  return PAST_ASCII.test(json) && HAS_JSON_ESCAPED.test(json)
+    ? json.replace(JSON_ESCAPED, unitEscapes)
     : json;
-  LINE_BREAKERS.lastIndex = 0;
-  return safe;
 }
 
 export function jsonLine(value: unknown): string {
-  return `${escapeLineBreakers(JSON.stringify(value))}\n`;
+  return `${escapeJsonText(JSON.stringify(value))}\n`;
 }
 
 /**
@@ -24,7 +39,7 @@ export function jsonLine(value: unknown): string {
  */
 export function jsonValue(value: unknown): string | undefined {
   const s = JSON.stringify(value) as string | undefined;
-  return s === undefined ? undefined : escapeLineBreakers(s);
+  return s === undefined ? undefined : escapeJsonText(s);
 }
 
 // Every message has one or two times to write, and new Date(ms).toISOString() costs about
@@ -64,7 +79,7 @@ export function isoTime(ms: number | null | undefined): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-/** One indented JSON document (a report), with the same line-separator escapes. */
+/** One indented JSON document (a report), with the same escapes. */
 export function prettyJson(value: unknown): string {
-  return `${escapeLineBreakers(JSON.stringify(value, null, 2))}\n`;
+  return `${escapeJsonText(JSON.stringify(value, null, 2))}\n`;
 }

@@ -4,16 +4,35 @@
  * the sink joins it, and every value string needed a separate escape test; here each
  * character is tested and copied in one pass, and the document becomes one flat string in
  * one copy at the end. The escapes are JSON.stringify's (\" \\ \b \t \n \f \r, \u00XX for
- * other controls, \udXXX for a lone surrogate) plus jsonLine's for the characters some line
- * splitters take for a line end (U+0085, U+2028, U+2029), so a document is the same text
+ * other controls, \udXXX for a lone surrogate) plus jsonLine's (JSON_ESCAPED: DEL, C1, line
+ * separators, format, bidi and invisible characters), so a document is the same text
  * JSON.stringify + jsonLine would give for the same values, on exactly one line.
  */
+import { JSON_ESCAPED } from './json-line.js';
 
 /** Buffer size to start with; a document that needed more than KEEP_MAX does not keep it. */
 const START_BYTES = 64 * 1024;
 const KEEP_MAX_BYTES = 1024 * 1024;
 
 const HEX = '0123456789abcdef';
+
+/*
+ * The characters jsonLine escapes beyond JSON.stringify (JSON_ESCAPED in json-line.ts: DEL,
+ * C1, line separators, format, bidi and invisible characters), tested per UTF-16 unit from
+ * a table of the BMP made from that same pattern the first time a document holds a
+ * character past ASCII (a few ms, once); an astral character is tested by the pattern.
+ */
+const ESCAPED_ONE = new RegExp(JSON_ESCAPED.source, 'u');
+let escapedBmp: Uint8Array | null = null;
+
+function bmpTable(): Uint8Array {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0x7f; c < 0x10000; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    if (ESCAPED_ONE.test(String.fromCharCode(c))) t[c] = 1;
+  }
+  return t;
+}
 
 export class JsonWriter {
   private buf: Buffer = Buffer.allocUnsafe(START_BYTES);
@@ -179,9 +198,9 @@ export class JsonWriter {
           buf[p++] = 0x5c;
           buf[p++] = short;
         } else escape(c);
-      } else if (c < 0x80) {
+      } else if (c < 0x7f) {
         buf[p++] = c;
-      } else if (c === 0x85 || c === 0x2028 || c === 0x2029) {
+      } else if (c < 0xd800 || c > 0xdfff ? (escapedBmp ??= bmpTable())[c] === 1 : false) {
         escape(c);
       } else if (c < 0x800) {
         this.ascii = false;
@@ -191,6 +210,13 @@ export class JsonWriter {
         const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
         if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
           const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+          if (ESCAPED_ONE.test(String.fromCodePoint(cp))) {
+            // Tag characters and the like: the pair as two \uXXXX escapes.
+            escape(c);
+            escape(next);
+            i++;
+            continue;
+          }
           this.ascii = false;
           buf[p++] = 0xf0 | (cp >> 18);
           buf[p++] = 0x80 | ((cp >> 12) & 0x3f);

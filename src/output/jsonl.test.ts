@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFormatter } from './index.js';
 import fc from 'fast-check';
-import { isoTime, jsonLine } from './json-line.js';
+import { isoTime, JSON_ESCAPED, jsonLine } from './json-line.js';
 import { JsonWriter } from './json-writer.js';
 import { verdictJsonBytes, verdictJsonLine, verdictToJson, WRITTEN_FIELDS } from './jsonl.js';
 import { domain, time, w as writer } from './record-json.js';
@@ -74,6 +74,17 @@ test('jsonl stays valid JSON on one line for hostile values', () => {
 
 test('jsonLine escapes line separators that JSON.stringify leaves raw', () => {
   assert.equal(jsonLine('\u2028'), '"\\u2028"\n');
+  // What a terminal would obey (8-bit CSI, DEL, bidi override, tag characters, soft hyphen,
+  // zero-width space, BOM) is written as escapes; the values read back unchanged.
+  const obeyed = 'a\u009b2Jb\x7fc\u202ed\u{e0041}e\u00adf\u200bg\ufeff';
+  const line = jsonLine({ s: obeyed });
+  assert.equal(line, '{"s":"a\\u009b2Jb\\u007fc\\u202ed\\udb40\\udc41e\\u00adf\\u200bg\\ufeff"}\n');
+  assert.deepEqual(JSON.parse(line), { s: obeyed });
+  const w = new JsonWriter();
+  w.string(obeyed);
+  assert.equal(w.take(), line.slice(5, -2));
+  // Printable text past ASCII is written as itself.
+  assert.equal(jsonLine('é€😀 İß'), '"é€😀 İß"\n');
   assert.equal(jsonLine({ a: '\u0085' }), '{"a":"\\u0085"}\n');
   assert.equal(jsonLine({ a: 'plain' }), '{"a":"plain"}\n');
 });
@@ -199,12 +210,13 @@ test('the direct JSONL writer agrees with the reference for any strings a log ca
   );
 });
 
-test('JsonWriter writes a string as JSON.stringify does, with the line separators escaped', () => {
+test('JsonWriter writes a string as JSON.stringify does, with the line separators, C1, bidi and invisible characters escaped', () => {
   const w = new JsonWriter();
   const expected = (s: string) =>
-    JSON.stringify(s).replace(
-      /[\u0085\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    JSON.stringify(s).replace(JSON_ESCAPED, (c) =>
+      Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(
+        '',
+      ),
     );
   fc.assert(
     fc.property(

@@ -142,4 +142,37 @@ describe('parse and messages', { concurrency: true }, () => {
       );
     }
   });
+
+  test('no JSON output hands a terminal a C1 control, bidi override or invisible character', async () => {
+    // U+009B is an 8-bit CSI: "\u009b2J" clears the screen of a terminal that obeys C1.
+    const hostile = join(dir, 'c1-bidi.log');
+    const subject = 'pay\u009b2J\u202eexe.pdf\u200b\u{e0041}\x7f';
+    writeFileSync(
+      hostile,
+      [
+        `Nov 27 10:00:01 mx1 postfix/cleanup[1301]: 4F2A1C0B7E: warning: header Subject: ${subject} from mail.example.net[192.0.2.10]; from=<a@example.net> to=<b@example.com> proto=ESMTP helo=<mail.example.net>`,
+        `Nov 27 10:00:01 mx1 post\u202efix[1302]: 4F2A1C0B7E: noise`,
+        '',
+      ].join('\n'),
+    );
+    for (const args of [
+      ['parse', hostile],
+      ['parse', '--summary', hostile],
+      ['messages', '--with-lines', hostile],
+      ['scan', '--format', 'jsonl', hostile],
+      ['scan', '--format', 'ecs', hostile],
+      ['scan', '--format', 'ocsf', hostile],
+      ['coverage', '--format', 'json', hostile],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /[\u007f-\u009f\u202e\u200b\u{e0041}]/u, args.join(' '));
+      if (args[0] !== 'parse' || args[1] === '--summary') continue;
+      const doc = JSON.stringify(JSON.parse(r.stdout.split('\n')[0]!));
+      assert.ok(
+        doc.includes(JSON.stringify(subject).slice(1, -1)),
+        `${args.join(' ')}: the text itself is kept`,
+      );
+    }
+  });
 });

@@ -88,15 +88,16 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
   progress.clear();
   if (summaryOnly) {
     const { lines, recognised, unrecognised, byProgram, unrecognisedByProgram } = stats;
+    // Program names are the log's own text: written with jsonLine's escapes, as every document is.
     out.write(
-      JSON.stringify({
+      jsonLine({
         lines,
         recognised,
         unrecognised,
         recognisedPercent: lines === 0 ? null : Math.round((recognised / lines) * 10000) / 100,
         byProgram,
         unrecognisedByProgram,
-      }) + '\n',
+      }),
     );
   }
   await out.end();
