@@ -19,6 +19,7 @@ import type { Verdict } from '../detect/verdict.js';
 import type { LogEvent } from '../parse/event.js';
 import type { CorrelatorOptions } from '../correlate/index.js';
 import type { ReadOptions } from '../ingest/index.js';
+import type { LineSelection } from '../ingest/select.js';
 import { SpoofwatchError } from '../errors.js';
 import { terminalSafe } from '../output/safe-text.js';
 import { bareMessageId } from '../output/record-fields.js';
@@ -128,6 +129,39 @@ export function keptVerdict(v: Verdict): Verdict {
   const { evidence, ...rest } = r;
   const copy = structuredClone({ ...v, record: { ...rest, lines: [] } });
   return { ...copy, record: { ...copy.record, evidence } };
+}
+
+/**
+ * How far before the first and after the last line of the matched records the second pass
+ * reads. A record's own lines (its session's connect included) lie between its first and
+ * last; the second look adds session lines within LOOKBACK_WINDOW_MS of the lines that bind
+ * them, and a late disconnect or proxy line.
+ */
+export const SECOND_LOOK_MARGIN_MS = 2 * LOOKBACK_WINDOW_MS;
+
+/**
+ * The lines the second pass needs: the matched records' time span and the margin, within
+ * `sel` (the run's own selection). Lines outside it are read and skipped before parsing:
+ * on a month of logs the second pass costs a read, not a parse of every line. Undefined
+ * (read everything) when a record has no time. Lines without a readable stamp are always
+ * kept (select.ts).
+ */
+export function secondLookSelection(
+  verdicts: readonly Verdict[],
+  sel: LineSelection | undefined,
+): LineSelection | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of verdicts) {
+    const { firstSeen, lastSeen } = v.record;
+    if (firstSeen === null || lastSeen === null) return sel;
+    if (firstSeen < lo) lo = firstSeen;
+    if (lastSeen > hi) hi = lastSeen;
+  }
+  if (lo > hi) return sel;
+  const since = Math.max(lo - SECOND_LOOK_MARGIN_MS, sel?.since ?? -Infinity);
+  const until = Math.min(hi + SECOND_LOOK_MARGIN_MS + 1, sel?.until ?? Infinity);
+  return { ...sel, since, until };
 }
 
 /** Logging processes whose last line is remembered (for a milter's connect line). */
@@ -364,7 +398,13 @@ async function investigateInputs(
   const builder = new TimelineBuilder(verdicts, q);
   const notes: string[] = [];
   // Pass 2: the raw lines (with their read details) and lines the correlator did not attach.
-  await runPipeline(inputs, { ...pipelineBase, correlate: false, onEvent: builder.onEvent });
+  const select = secondLookSelection(verdicts, read.select);
+  await runPipeline(inputs, {
+    ...pipelineBase,
+    read: select === undefined ? read : { ...read, select },
+    correlate: false,
+    onEvent: builder.onEvent,
+  });
   const timeline = builder.timeline();
   if (builder.capped) notes.push(`Only the first ${timeline.length} lines are shown.`);
   if (tooMany > 0)
