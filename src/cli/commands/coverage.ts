@@ -5,6 +5,7 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { loadScanConfig } from './scan.js';
+import { lineSelection, SELECT_HELP } from '../select.js';
 
 export const COVERAGE_HELP = `Usage: spoofwatch coverage [options] [FILES...]
 
@@ -16,10 +17,11 @@ configuration lines that close it (Postfix header_checks, OpenDKIM/OpenDMARC, po
 Sendmail .mc, Exim ACLs).
 
 Options:
-  -c, --config FILE     spoofwatch.yaml (as for scan): trustedNetworks count as outbound
-  -f, --format FORMAT   text | json | md (default text)
-      --window DAYS     the analysis window you need; warns when the logs span less
-  -h, --help            show this help
+  -c, --config FILE        spoofwatch.yaml (as for scan): trustedNetworks count as outbound
+  -f, --format FORMAT      text | json | md (default text)
+      --window DAYS        the analysis window you need; warns when the logs span less
+${SELECT_HELP}
+  -h, --help               show this help
 `;
 
 export async function coverageCommand(argv: string[]): Promise<CommandResult> {
@@ -28,16 +30,23 @@ export async function coverageCommand(argv: string[]): Promise<CommandResult> {
     config: { type: 'string', short: 'c' },
     format: { type: 'string', short: 'f' },
     window: { type: 'string' },
+    tz: { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    'syslog-name': { type: 'string', multiple: true },
   });
   if (values.help === true) return { stdout: COVERAGE_HELP, code: 0 };
   const format = oneOf(values.format, '--format', ['text', 'json', 'md'] as const, 'text');
   const windowDays = positiveNumber(values.window, '--window');
+  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
+  const select = lineSelection(values);
   const config = await loadScanConfig(values.config);
   const inputs = await resolveInputs(positionals);
   let errors = 0;
   const report = await runCoverage(inputs, {
     windowDays,
     config,
+    read: { tz, select },
     onError: (e) => {
       errors++;
       reportInputError(e);

@@ -1,6 +1,7 @@
 /**
- * investigate takes scan's line selection: --tz, so its times agree with scan's verdicts on
- * logs written in UTC elsewhere, and --since / --until, to narrow a search over months.
+ * investigate and coverage take scan's line selection: --tz, so their times agree with
+ * scan's verdicts on logs written in UTC elsewhere, and --since / --until, to narrow a
+ * search or an audit over months.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,4 +52,16 @@ test('investigate --since / --until skip lines outside the range; bad values are
   const bad = await runCli(['investigate', '--since', 'soon', '4A1B2C3D4E', log]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--since/);
+});
+
+test('coverage --since / --until audit only the lines in the range', async () => {
+  const all = await runCli(['coverage', '--format', 'json', log]);
+  const none = await runCli(['coverage', '--format', 'json', '--until', '2000-01-01', log]);
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(JSON.parse(all.stdout).inventory.lines, 3);
+  assert.equal(JSON.parse(none.stdout).inventory.lines, 0);
+  const bad = await runCli(['coverage', '--tz', 'Mars', log]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--tz/);
 });
