@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFormatter, type ScanSummary } from './index.js';
-import { fit } from './table.js';
+import { fit, W_REASON_MAX } from './table.js';
 import { sampleFinding, sampleRecord, sampleVerdict, StringSink } from './test-support.js';
 
 // eslint-disable-next-line no-control-regex -- the test looks for raw controls
@@ -158,4 +158,17 @@ test('table: C1 controls, bidi and zero-width characters are visible escapes; lo
   const reasonAt = header!.indexOf('REASON');
   assert.equal(row!.indexOf(' From \\x9b'), reasonAt - 1);
   assert.ok(row!.includes('a'.repeat(40)) && !row!.includes('a'.repeat(48)));
+});
+
+test('table: a reason quoting a long hostile header is cut with an ellipsis, the row stays one line', () => {
+  const v = sampleVerdict('spoof', {
+    findings: [sampleFinding({ summary: `Display name impersonates ${'\u202e'.repeat(1000)}` })],
+  });
+  const sink = new StringSink();
+  createFormatter('table', sink, { color: false, minVerdict: 'clean' }).write(v);
+  const [header, row] = sink.text.split('\n');
+  const reason = row!.slice(header!.indexOf('REASON'));
+  assert.equal(reason.length, W_REASON_MAX);
+  assert.ok(reason.startsWith('Display name impersonates \\u{202e}'));
+  assert.ok(reason.endsWith('…'));
 });

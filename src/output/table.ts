@@ -28,6 +28,12 @@ const W_VERDICT = 10;
 const W_STATUS = 11;
 const W_FLOW = 48;
 const W_CLIENT = 32;
+/**
+ * The reason takes the rest of the line, up to this many characters: a finding's summary
+ * may quote a header of 1 KiB (4 KiB escaped), which would wrap one row over dozens of
+ * terminal lines. The whole reason is in the JSON formats.
+ */
+export const W_REASON_MAX = 240;
 
 /** Cut to width (by UTF-16 units: escapes are ASCII, log text mostly is) with an ellipsis, then pad. */
 export function fit(s: string, width: number): string {
@@ -37,6 +43,11 @@ export function fit(s: string, width: number): string {
   const c = s.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;
   return `${s.slice(0, end)}…`.padEnd(width);
+}
+
+/** The reason cell: cut at W_REASON_MAX with an ellipsis, not padded (it ends the line). */
+function fitReason(s: string): string {
+  return s.length <= W_REASON_MAX ? s : fit(s, W_REASON_MAX);
 }
 
 export function formatTime(ms: number | null): string {
@@ -105,7 +116,7 @@ export function tableRow(v: Verdict, color: boolean): string {
     fit(terminalSafe(r.disposition === '' ? '-' : r.disposition), W_STATUS),
     fit(terminalSafe(flowOf(v)), W_FLOW),
     fit(terminalSafe(clientOf(v)), W_CLIENT),
-    terminalSafe(reasonOf(v)),
+    fitReason(terminalSafe(reasonOf(v))),
   ];
   return `${cells.join(' ').trimEnd()}\n`;
 }
