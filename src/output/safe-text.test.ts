@@ -54,6 +54,17 @@ test('terminalSafe escapes every character drawn as nothing: tags, fillers, othe
   assert.doesNotMatch(out, /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u);
 });
 
+test('terminalSafe escapes combining marks stacked past three ("Zalgo"), keeps written text', () => {
+  // Thirty acute accents on one letter draw over the table rows above and below it.
+  const zalgo = `Z${'\u0301'.repeat(30)}!`;
+  assert.equal(terminalSafe(zalgo), `Z\u0301\u0301\u0301${'\\u{301}'.repeat(27)}!`);
+  // Vietnamese (two marks), Hebrew with a point, dagesh and cantillation mark (three), NFD accents.
+  for (const ok of ['Nguy\u1ec5n Th\u1ecb', 'a\u0323\u0302', '\u05e9\u05bc\u05b8\u0591', 'e\u0301te\u0301']) {
+    assert.equal(terminalSafe(ok), ok);
+  }
+  assert.equal(markdownSafe(zalgo).includes('\u0301'.repeat(4)), false, 'Markdown too');
+});
+
 test('csvSafe quotes and doubles quotes', () => {
   assert.equal(csvSafe('plain'), '"plain"');
   assert.equal(csvSafe('say "hi", ok'), '"say ""hi"", ok"');

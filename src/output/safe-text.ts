@@ -26,9 +26,14 @@
  * (Cf: bidi, zero-width, tags), line and paragraph separators, and whatever Unicode says to
  * draw as nothing (Default_Ignorable_Code_Point: Hangul fillers, variation selectors), which
  * would hide text as well as a zero-width space does. One class: linear, no backtracking.
+ * Also a combining mark stacked on three others ("Zalgo" text): dozens of them draw over the
+ * rows above and below, hiding what a table or report shows there. Written text stacks at
+ * most three (Vietnamese two, Hebrew points with a cantillation mark three), so it is kept.
  */
-const UNSAFE_TERMINAL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
-const HAS_UNSAFE_TERMINAL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const UNSAFE_TERMINAL =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|(?<=\p{M}\p{M}\p{M})\p{M}/gu;
+const HAS_UNSAFE_TERMINAL =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|\p{M}\p{M}\p{M}\p{M}/u;
 
 function escapeChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
