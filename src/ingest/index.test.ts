@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, mkdir, rm, chmod, utimes } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, rm, chmod, utimes, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -344,6 +344,32 @@ test('stopping early closes the input', async (t) => {
     if (n >= 30) break;
   }
   assert.equal(n, 30);
+});
+
+test('a file cut short while it is read (logrotate copytruncate) is reported: the lines before are kept', async (t) => {
+  const dir = await tempDir(t);
+  const f = join(dir, 'mail.log');
+  const g = join(dir, 'next.log');
+  await writeFile(f, `${L1}\n`.repeat(50_000)); // about 4 MiB: more than the stream reads ahead
+  await writeFile(g, `${L2}\n`);
+  const errors: SpoofwatchError[] = [];
+  let n = 0;
+  let next = 0;
+  for await (const batch of readLogLines([f, g], {
+    tz: 'UTC',
+    batchLines: 100,
+    onError: (e) => errors.push(e),
+  })) {
+    if (n === 0) await truncate(f, 0);
+    for (const l of batch)
+      if (l.src.file === f) n++;
+      else next++;
+  }
+  assert.ok(n > 0 && n < 50_000, `${n} lines read`);
+  assert.equal(next, 1, 'reading goes on with the next input');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]!.code, 'INPUT_SHRUNK');
+  assert.match(errors[0]!.message, new RegExp(`${f}.*shrank while it was read.*${n} lines`));
 });
 
 test('an empty file and an empty path list yield nothing', async (t) => {

@@ -102,6 +102,14 @@ async function* asBuffers(source: AsyncIterable<unknown>): AsyncGenerator<Buffer
   }
 }
 
+/** The chunks unchanged, telling `add` each one's length. */
+async function* counted(source: AsyncIterable<Buffer>, add: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const b of source) {
+    add(b.length);
+    yield b;
+  }
+}
+
 /** The already-read head, then the rest of the iterator. */
 async function* prefixed(head: Buffer[], rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   for (const b of head) yield b;
@@ -122,6 +130,8 @@ async function* readOne(
   const label = path === '-' ? 'standard input' : path;
   let handle: FileHandle | null = null;
   let refTime: number;
+  /** A regular file's size when opened: reading less than that means it shrank meanwhile. */
+  let fileSize = -1;
   let source: AsyncIterable<unknown>;
   const toDestroy: { destroy(): void }[] = [];
   if (path === '-') {
@@ -143,6 +153,7 @@ async function* readOne(
         return;
       }
       refTime = st.mtimeMs;
+      if (st.isFile()) fileSize = st.size;
     } catch (err) {
       await handle.close().catch(() => undefined);
       report(new SpoofwatchError('INPUT_UNREADABLE', `cannot read ${path}: ${describeFsError(err)}`));
@@ -196,8 +207,9 @@ async function* readOne(
   let sniffed = false;
   const pending: Buffer[] = [];
   let pendingLen = 0;
+  let bytesRead = 0;
   try {
-    const raw = asBuffers(source)[Symbol.asyncIterator]();
+    const raw = counted(asBuffers(source), (n) => (bytesRead += n))[Symbol.asyncIterator]();
     // Peek at the first bytes: gzip is recognised by its magic number, not by the name.
     const head: Buffer[] = [];
     let headLen = 0;
@@ -248,6 +260,11 @@ async function* readOne(
   // including a last line without a newline.
   if (failure === null || failure.code !== 'INPUT_BINARY') splitter.end();
   if (caught !== null && failure === null) failure = readFailure(caught, label, lineNo);
+  if (failure === null && fileSize >= 0) {
+    const r = opts.range;
+    const expected = r === undefined ? fileSize : Math.min(r.end, fileSize) - r.start;
+    if (bytesRead < expected) failure = shrankError(label, lineNo - (r === undefined ? 0 : r.firstLine - 1));
+  }
   if (current.length > 0) ready.push(current);
   for (const b of ready) yield b;
   if (failure !== null) report(failure);
@@ -292,6 +309,15 @@ function readFailure(err: unknown, label: string, lines: number): SpoofwatchErro
   return new SpoofwatchError(
     'INPUT_UNREADABLE',
     `stopped reading ${label} after line ${lines}: ${describeFsError(err)}`,
+  );
+}
+
+/** A file cut short while it was read (logrotate's copytruncate): the lines read are kept. */
+function shrankError(label: string, lines: number): SpoofwatchError {
+  return new SpoofwatchError(
+    'INPUT_SHRUNK',
+    `${label} shrank while it was read (truncated, e.g. by logrotate copytruncate); ` +
+      `the ${lines} lines before the cut were read, the rest of the file was not`,
   );
 }
 
