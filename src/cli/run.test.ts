@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { internalErrorText } from './run.js';
+import { internalErrorText, nothingRecognisedNotice } from './run.js';
 
 test('an internal error quoting log content reaches stderr with its control characters escaped', () => {
   const err = new Error('cannot fold header "\x1b]0;pwned\x07\x1b[2J" from mx1');
@@ -9,4 +9,26 @@ test('an internal error quoting log content reaches stderr with its control char
   assert.ok(!text.includes('\x1b') && !text.includes('\x07'), text);
   assert.ok(text.endsWith('\n'));
   assert.equal(internalErrorText('\x1b[31mplain'), 'spoofwatch: internal error: \\x1b[31mplain\n');
+});
+
+test('lines read but none recognised: a notice naming the programs seen, escaped', () => {
+  const notice = nothingRecognisedNotice({
+    lines: 1200,
+    recognised: 0,
+    byProgram: { sshd: 700, '(none)': 3, 'dove\x1b[2Jcot': 400, cron: 90, kernel: 7 },
+  });
+  assert.ok(notice !== null);
+  assert.match(notice, /^spoofwatch: none of the 1,200 lines read is a mail-log line/);
+  assert.match(notice, /programs seen: sshd 700, dove\\x1b\[2Jcot 400, cron 90\)/);
+  assert.ok(!notice.includes('\x1b'), 'the escape character itself never reaches stderr');
+  assert.ok(notice.endsWith('\n') && notice.split('\n').length === 2, 'one line');
+  assert.match(
+    nothingRecognisedNotice({ lines: 1, recognised: 0, byProgram: { x: 1 } })!,
+    /the one line read is not/,
+  );
+});
+
+test('no notice when a line was recognised, or when nothing was read (an empty or filtered day)', () => {
+  assert.equal(nothingRecognisedNotice({ lines: 1000, recognised: 1, byProgram: { sshd: 999 } }), null);
+  assert.equal(nothingRecognisedNotice({ lines: 0, recognised: 0, byProgram: {} }), null);
 });

@@ -23,7 +23,6 @@ export function reportError(err: SpoofwatchError): void {
   process.stderr.write(`spoofwatch: ${lines.join('\n')}\n`);
 }
 
-/** Input errors go to stderr as they happen; the run continues and exits 2 at the end. */
 /**
  * The stderr text for a bug (exit 3): the stack, escaped line by line like every message,
  * since an exception's text may quote log content (a worker thread's too).
@@ -33,6 +32,44 @@ export function internalErrorText(err: unknown): string {
   return `spoofwatch: internal error: ${text.split('\n').map(terminalSafe).join('\n')}\n`;
 }
 
+/** Input errors go to stderr as they happen; the run continues and exits 2 at the end. */
 export function reportInputError(err: SpoofwatchError): void {
   reportError(err);
+}
+
+/** How many program names the "nothing recognised" notice lists. */
+const NOTICE_PROGRAMS = 3;
+
+/**
+ * The stderr notice for a run that read lines but recognised none of them, or null. Without
+ * it, a wrong file (an auth log, a web server log, a log of an MTA not supported) gives no
+ * verdict, no message and exit 0: the same as a day with no mail, which a cron job or a SIEM
+ * feed would take for "nothing spoofed". The most frequent program names say what was read.
+ */
+export function nothingRecognisedNotice(stats: {
+  lines: number;
+  recognised: number;
+  byProgram: Record<string, number>;
+}): string | null {
+  if (stats.lines === 0 || stats.recognised > 0) return null;
+  const top = Object.entries(stats.byProgram)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, NOTICE_PROGRAMS)
+    .map(([program, n]) => `${terminalSafe(program)} ${n.toLocaleString('en')}`);
+  const which =
+    stats.lines === 1
+      ? 'the one line read is not'
+      : `none of the ${stats.lines.toLocaleString('en')} lines read is`;
+  return (
+    `spoofwatch: ${which} a mail-log line spoofwatch knows, so there is nothing to judge ` +
+    `(programs seen: ${top.join(', ')}); is this a mail log? ` +
+    '"spoofwatch coverage" shows what was read and what is missing\n'
+  );
+}
+
+export function reportNothingRecognised(stats: Parameters<typeof nothingRecognisedNotice>[0]): void {
+  const notice = nothingRecognisedNotice(stats);
+  if (notice === null) return;
+  clearProgressLine();
+  process.stderr.write(notice);
 }

@@ -29,3 +29,25 @@ test('mostly NUL/control bytes is binary; a log with a few stray bytes is not', 
   assert.equal(binaryReason(Buffer.from('\t\x1b[31mcoloured\x1b[0m\r\n')), null);
   assert.equal(binaryReason(Buffer.alloc(0)), null);
 });
+
+test('random bytes are binary; logs in UTF-8 or a legacy 8-bit charset are text', () => {
+  // A fixed pseudo-random sequence (xorshift), so the test cannot pass or fail by chance.
+  let x = 0x9e3779b9;
+  const random = Buffer.alloc(4096);
+  for (let i = 0; i < random.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    random[i] = x & 0xff;
+  }
+  assert.match(binaryReason(random)!, /neither text nor UTF-8/);
+  const prefix = 'Nov  7 13:52:47 mx1 postfix/cleanup[812]: 4F9D195432: warning: header Subject: ';
+  const suffix = ' from a.example.net[192.0.2.1]; from=<a@example.net> to=<b@example.org> proto=ESMTP\n';
+  const utf8 = Buffer.from((prefix + 'Счёт на оплату № 118 — срочно'.repeat(3) + suffix).repeat(20));
+  assert.equal(binaryReason(utf8), null);
+  // The same subject in KOI8-R: every Cyrillic letter is one byte that is not UTF-8.
+  const koi8 = Buffer.from(utf8.toString().replace(/\P{ASCII}/gu, '\xd3'), 'latin1');
+  assert.equal(binaryReason(koi8), null);
+  // A sequence cut by the end of the sniffed bytes is not held against the input.
+  assert.equal(binaryReason(Buffer.from('Nov  7 13:52:47 mx1 x[1]: é'.repeat(10)).subarray(0, 269)), null);
+});

@@ -2,13 +2,22 @@
  * What the first bytes of an input say about it: gzip (read transparently), another
  * binary format (refused with a plain reason), or text. A log that merely contains some
  * stray bytes later on is text: only the known magic numbers, or a start that is mostly
- * NUL/control bytes, make an input binary.
+ * NUL/control bytes or bytes that are not UTF-8 (random, encrypted or compressed data of a
+ * format not named here), make an input binary.
  */
 
 /** How many leading bytes are inspected. */
 export const SNIFF_BYTES = 4096;
 /** Share of NUL/control bytes in the first SNIFF_BYTES above which an input is binary. */
 const BINARY_CONTROL_RATIO = 0.3;
+/**
+ * Share of control bytes plus bytes outside any well-formed UTF-8 sequence above which an
+ * input is binary. Random bytes score about 0.6 (a tenth controls, half high bytes that
+ * rarely form UTF-8). A log in a legacy 8-bit charset (a KOI8-R or Latin-1 subject in every
+ * header_checks line) stays well below: each line's syslog prefix, queue id and addresses
+ * are ASCII, so even a page of such lines is under a third high bytes.
+ */
+const BINARY_NON_TEXT_RATIO = 0.45;
 
 export function isGzip(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
@@ -72,12 +81,38 @@ export function binaryReason(head: Buffer): string | null {
   const n = Math.min(head.length, SNIFF_BYTES);
   if (n === 0) return null;
   let control = 0;
+  let notUtf8 = 0;
   for (let i = 0; i < n; i++) {
     const b = head[i]!;
+    if (b >= 0x80) {
+      const len = utf8SequenceLength(head, i, n);
+      if (len === 0) notUtf8++;
+      else i += len - 1;
+      continue;
+    }
     // NUL and C0 controls other than tab, LF, VT, FF, CR and ESC (colour codes), plus DEL.
     if ((b < 0x20 && b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 27) || b === 0x7f) {
       control++;
     }
   }
-  return control / n > BINARY_CONTROL_RATIO ? 'binary data (mostly NUL/control bytes), not a text log' : null;
+  if (control / n > BINARY_CONTROL_RATIO) return 'binary data (mostly NUL/control bytes)';
+  if ((control + notUtf8) / n > BINARY_NON_TEXT_RATIO)
+    return 'binary data (mostly bytes that are neither text nor UTF-8: encrypted, compressed or random)';
+  return null;
+}
+
+/**
+ * Length of the well-formed UTF-8 sequence starting at head[i] (a byte >= 0x80), or 0 when
+ * it is not one. A sequence cut by the end of the sniffed bytes counts as well-formed.
+ */
+function utf8SequenceLength(head: Buffer, i: number, n: number): number {
+  const b = head[i]!;
+  const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+  if (len === 0) return 0;
+  for (let k = 1; k < len; k++) {
+    if (i + k >= n) return k;
+    const c = head[i + k]!;
+    if (c < 0x80 || c > 0xbf) return 0;
+  }
+  return len;
 }

@@ -166,6 +166,47 @@ describe('inputs', { concurrency: true }, () => {
   });
 });
 
+describe('a file that is not a mail log', { concurrency: true }, () => {
+  const authLog =
+    'Nov 27 10:00:01 bastion sshd[811]: Accepted publickey for ops from 192.0.2.7 port 50122 ssh2\n' +
+    'Nov 27 10:00:02 bastion CRON[812]: (root) CMD (run-parts /etc/cron.hourly)\n';
+  writeFileSync(p('auth.log'), authLog);
+  // Random bytes of no named format: refused like any binary file, not read as 4 KiB of junk lines.
+  let x = 0x2545f491;
+  const noise = Buffer.alloc(8192);
+  for (let i = 0; i < noise.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    noise[i] = x & 0xff;
+  }
+  writeFileSync(p('mail.log.enc'), noise);
+
+  for (const command of ['scan', 'messages'] as const) {
+    for (const workers of ['1', '2']) {
+      test(`${command} --workers ${workers}: no output, exit 0 and a notice naming what was read`, async () => {
+        const r = await runCli([command, '--workers', workers, p('auth.log')]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, /none of the 2 lines read is a mail-log line .*programs seen: sshd 1, CRON 1/);
+      });
+    }
+  }
+
+  test('no notice once any line is a mail-log line', async () => {
+    const r = await runCli(['scan', p('auth.log'), p('plain.log')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /mail-log line/);
+  });
+
+  test('random bytes: refused as binary, exit 2', async () => {
+    const r = await runCli(['scan', p('mail.log.enc')]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /mail\.log\.enc is not a text log: it is binary data .*neither text nor UTF-8/);
+    assert.equal(r.stdout, '');
+  });
+});
+
 describe('configuration', { concurrency: true }, () => {
   test('a bad key: exit 2 naming the key and its line, nothing on stdout', async () => {
     const r = await runCli(['scan', '-c', p('bad.yaml'), p('plain.log')]);

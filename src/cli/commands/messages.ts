@@ -6,7 +6,7 @@ import { lineSelection, SELECT_HELP } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
-import { reportInputError, type CommandResult } from '../run.js';
+import { reportInputError, reportNothingRecognised, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
 import { writeOutput } from '../../parallel/chunks.js';
@@ -71,6 +71,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     });
     progress.clear();
     await out.end();
+    reportNothingRecognised(res.stats);
     return { code: res.stats.errors > 0 ? 2 : 0 };
   }
   const stats = await runPipeline(inputs, {
@@ -88,5 +89,6 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   });
   progress.clear();
   await out.end();
+  reportNothingRecognised(stats);
   return { code: stats.errors > 0 ? 2 : 0 };
 }
