@@ -6,8 +6,8 @@
  * evidence plus lines a second look finds by queue id / Message-ID — the identities the
  * message claimed side by side, and each evidence line with its SHA-256.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -315,14 +315,19 @@ export class TimelineBuilder {
 }
 
 /**
- * Standard input can be read only once, and investigate reads its input twice: copy it to
- * a private temporary file first (bytes as they come, .gz included), and read that.
+ * Standard input, a named pipe (mkfifo, a shell's <(zcat ...)), a socket or a character
+ * device can be read only once, and investigate reads its input twice: such an input is
+ * first copied to a private temporary file (bytes as they come, .gz included), and that
+ * file is read. A path that cannot be stat()ed is left to the reader, which names the error.
  */
-async function spoolStdin(stream: NodeJS.ReadableStream): Promise<{ path: string; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'spoofwatch-investigate-'));
-  const path = join(dir, 'stdin');
-  await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
-  return { path, dir };
+async function readOnce(path: string): Promise<boolean> {
+  if (path === '-') return true;
+  try {
+    const st = await stat(path);
+    return st.isFIFO() || st.isSocket() || st.isCharacterDevice();
+  } catch {
+    return false;
+  }
 }
 
 export async function runInvestigate(
@@ -332,16 +337,26 @@ export async function runInvestigate(
 ): Promise<InvestigateReport> {
   const q = parseQuery(id);
   if (q.queueId === '') throw new SpoofwatchError('USAGE', 'investigate: give a queue id or Message-ID');
-  let spool: { path: string; dir: string } | null = null;
+  let dir: string | null = null;
   try {
-    if (paths.includes('-')) spool = await spoolStdin(opts.read?.stdin ?? process.stdin);
-    const spoolPath = spool?.path;
-    const inputs = spoolPath === undefined ? paths : paths.map((p) => (p === '-' ? spoolPath : p));
+    // The spooled copy of each read-once input, and back from the copy to the name given.
+    const spooled = new Map<string, string>();
+    const shownAs = new Map<string, string>();
+    for (const path of paths) {
+      if (spooled.has(path) || !(await readOnce(path))) continue;
+      dir ??= await mkdtemp(join(tmpdir(), 'spoofwatch-investigate-'));
+      const copy = join(dir, `input-${spooled.size}`);
+      const from = path === '-' ? (opts.read?.stdin ?? process.stdin) : createReadStream(path);
+      await pipeline(from, createWriteStream(copy, { mode: 0o600 }));
+      spooled.set(path, copy);
+      shownAs.set(copy, path);
+    }
+    const inputs = paths.map((p) => spooled.get(p) ?? p);
     const report = await investigateInputs(id, q, inputs, paths, opts);
-    if (spoolPath !== undefined) for (const l of report.timeline) if (l.file === spoolPath) l.file = '-';
+    for (const l of report.timeline) l.file = shownAs.get(l.file) ?? l.file;
     return report;
   } finally {
-    if (spool !== null) await rm(spool.dir, { recursive: true, force: true });
+    if (dir !== null) await rm(dir, { recursive: true, force: true });
   }
 }
 

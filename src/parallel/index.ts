@@ -34,7 +34,7 @@ import type { ToMain, ToWorker } from './messages.js';
 import { HostRouter } from './route.js';
 import { WireBuilder } from './wire.js';
 import { MAX_INFLIGHT_BATCHES, MAX_WORKERS, WIRE_BATCH_LINES } from './bounds.js';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { orderInputs } from '../ingest/index.js';
 import { binaryReason, isGzip, SNIFF_BYTES } from '../ingest/magic.js';
 import { SpoofwatchError } from '../errors.js';
@@ -146,6 +146,10 @@ export async function splitByPosition(
   const files: InputFile[] = [];
   for (const path of orderInputs(paths)) {
     try {
+      // Only regular files are split. The check comes before open(): opening a named pipe
+      // (mkfifo, a shell's <(zcat ...)) to look at it and closing it again would consume
+      // the writer's data or end it, and the read that follows would wait for ever.
+      if (!(await stat(path)).isFile()) return null;
       const fh = await open(path, 'r');
       try {
         const st = await fh.stat();

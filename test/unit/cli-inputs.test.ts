@@ -6,7 +6,9 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.js';
@@ -170,6 +172,62 @@ describe('inputs', { concurrency: true }, () => {
     );
     assert.ok(s.recognised >= s.lines - 2, 'only the unknown line and the cut line unrecognised');
   });
+});
+
+describe("a named pipe (mkfifo, or a shell's <(zcat ...))", { concurrency: true }, () => {
+  // A pipe opened twice waits for ever for a second writer: a regression hangs, so each
+  // test has a time limit.
+  const limit = { timeout: 60_000 };
+  /** Runs the CLI on a fresh pipe carrying `text`, and on the plain file with the same text. */
+  async function viaPipe(name: string, args: (input: string) => string[]) {
+    const fifo = p(name);
+    execFileSync('mkfifo', [fifo]);
+    // The writer blocks in open() until the reader opens the pipe: start the CLI first.
+    const reading = runCli(args(fifo));
+    await writeFile(fifo, MIXED);
+    const [piped, file] = await Promise.all([reading, runCli(args(p('plain.log')))]);
+    return { piped, file, fifo };
+  }
+
+  for (const workers of ['1', '2', 'auto']) {
+    test(`scan --workers ${workers} reads it once, to its end, like the file it carries`, limit, async () => {
+      const { piped, file } = await viaPipe(`scan-${workers}.fifo`, (input) => [
+        'scan',
+        '--workers',
+        workers,
+        input,
+      ]);
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.equal(piped.stderr, '');
+      const got = jsonLines(piped.stdout).map((v) => v.verdict as string);
+      const want = jsonLines(file.stdout).map((v) => v.verdict as string);
+      assert.ok(want.length > 0);
+      assert.deepEqual(got.sort(), want.sort());
+    });
+  }
+
+  test(
+    'investigate, which reads its input twice, copies the pipe first and cites it by its name',
+    limit,
+    async () => {
+      const { piped, file, fifo } = await viaPipe('investigate.fifo', (input) => [
+        'investigate',
+        '--format',
+        'json',
+        '7A1B2C3D4E',
+        input,
+      ]);
+      assert.equal(piped.code, 0, piped.stderr);
+      const got = JSON.parse(piped.stdout) as { timeline: { file: string; line: number }[] };
+      const want = JSON.parse(file.stdout) as { timeline: { file: string; line: number }[] };
+      assert.ok(want.timeline.length > 0);
+      assert.deepEqual(
+        got.timeline.map((l) => [l.file, l.line]),
+        want.timeline.map((l) => [fifo, l.line]),
+      );
+      assert.ok(!piped.stdout.includes('spoofwatch-investigate-'), 'the temporary copy is never named');
+    },
+  );
 });
 
 describe('a file that is not a mail log', { concurrency: true }, () => {
