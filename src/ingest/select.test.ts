@@ -43,3 +43,22 @@ test('time options: ISO dates, ages, and a clear error', () => {
   assert.equal(parseTimeOption('2026-11-20', '--since'), new Date(2026, 10, 20).getTime());
   assert.throws(() => parseTimeOption('yesterday-ish', '--until'), /--until: expected a date/);
 });
+
+test('a --since/--until time without a zone is read in --tz; out-of-range fields are refused', () => {
+  const now = Date.UTC(2026, 10, 29, 12);
+  assert.equal(parseTimeOption('2026-11-20', '--since', now, 'UTC'), Date.UTC(2026, 10, 20));
+  assert.equal(parseTimeOption('2026-11-20', '--since', now, 'America/New_York'), Date.UTC(2026, 10, 20, 5));
+  assert.equal(
+    parseTimeOption('2026-11-20 10:00:30.5', '--since', now, 'UTC'),
+    Date.UTC(2026, 10, 20, 10, 0, 30, 500),
+  );
+  assert.equal(parseTimeOption('2026-11-20T10:00', '--since', now), new Date(2026, 10, 20, 10).getTime());
+  // A zone in the value wins over --tz.
+  assert.equal(
+    parseTimeOption('2026-11-20T10:00:00+01:00', '--since', now, 'America/New_York'),
+    Date.UTC(2026, 10, 20, 9),
+  );
+  assert.equal(parseTimeOption('36h', '--since', now, 'Asia/Tokyo'), now - 36 * 3600_000);
+  for (const bad of ['2026-02-30', '2026-13-01', '2026-11-20T25:00', '2026-11-20T10:61'])
+    assert.throws(() => parseTimeOption(bad, '--since', now, 'UTC'), /--since: expected a date/, bad);
+});

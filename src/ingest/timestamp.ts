@@ -4,7 +4,8 @@
  *
  * Zoneless stamps (RFC 3164 `Mmm dd hh:mm:ss`, Exim's and Rspamd's own `YYYY-MM-DD
  * hh:mm:ss`) are taken as the local time of the machine spoofwatch runs on, which is what
- * the logging machine wrote when both are the same host. `tz: 'UTC'` reads them as UTC.
+ * the logging machine wrote when both are the same host. `tz: 'UTC'` reads them as UTC, and
+ * an IANA zone name (`Europe/Berlin`) as that zone's time: logs read away from their host.
  *
  * RFC 3164 stamps carry no year. It is inferred per input from a reference time (the
  * file's mtime, i.e. roughly when its last line was written; now for stdin):
@@ -15,7 +16,10 @@
  *   (a late Dec line after the first Jan lines) belongs to the year before.
  */
 
-export type TimeZoneMode = 'local' | 'UTC';
+import { zonedWallClockMs, zonedYear } from './zone.js';
+
+/** 'local' (this machine's zone), 'UTC', or an IANA zone name checked with isTimeZone. */
+export type TimeZoneMode = string;
 
 /** Per-input state for reading stamps. Create one per file with createEnvelopeContext. */
 export interface EnvelopeContext {
@@ -159,14 +163,17 @@ export function wallClockMs(
   const key = ((y * 12 + mo) * 32 + d) * 24 + h;
   if (key !== ctx.hourKey) {
     ctx.hourKey = key;
-    ctx.hourBase = new Date(y, mo, d, h, 0, 0, 0).getTime();
+    ctx.hourBase =
+      ctx.tz === 'local'
+        ? new Date(y, mo, d, h, 0, 0, 0).getTime()
+        : zonedWallClockMs(ctx.tz, y, mo, d, h, 0, 0, 0);
   }
   return ctx.hourBase + mi * 60_000 + sec * 1000 + ms;
 }
 
 function yearOf(ctx: EnvelopeContext, t: number): number {
-  const d = new Date(t);
-  return ctx.tz === 'UTC' ? d.getUTCFullYear() : d.getFullYear();
+  if (ctx.tz === 'UTC') return new Date(t).getUTCFullYear();
+  return ctx.tz === 'local' ? new Date(t).getFullYear() : zonedYear(ctx.tz, t);
 }
 
 /** The year of a yearless stamp in month `mo` (see the rules at the top of this file). */

@@ -65,3 +65,64 @@ test('coverage --since / --until audit only the lines in the range', async () =>
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--tz/);
 });
+
+test('--tz ZONE reads a copied log as its host wrote it: the same times as TZ=ZONE on that host', async () => {
+  // Lines every 20 minutes across New York's fall-back night (2026-11-01, 02:00 EDT -> 01:00
+  // EST) and across New Year, where the yearless stamps roll over.
+  const lines: string[] = [];
+  const stamp = (mon: string, day: number, h: number, m: number): string =>
+    `${mon} ${String(day).padStart(2, ' ')} ${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:07`;
+  let n = 0;
+  const message = (s: string): void => {
+    const q = `5${(n++).toString(16).toUpperCase().padStart(9, '0')}`;
+    lines.push(`${s} mx1 postfix/smtpd[300]: ${q}: client=mail.example.net[198.51.100.20]`);
+    lines.push(`${s} mx1 postfix/qmgr[302]: ${q}: from=<a@example.net>, size=900, nrcpt=1 (queue active)`);
+    lines.push(`${s} mx1 postfix/qmgr[302]: ${q}: removed`);
+  };
+  for (let h = 0; h < 4; h++) for (const m of [0, 20, 40]) message(stamp('Nov', 1, h, m));
+  for (const m of [0, 20, 40]) message(stamp('Dec', 31, 23, m));
+  for (const m of [0, 20, 40]) message(stamp('Jan', 1, 0, m));
+  const copied = join(dir, 'copied.log');
+  writeFileSync(copied, lines.join('\n') + '\n');
+  // The file's mtime decides the year of its yearless stamps: the same for both runs.
+  const seen = (stdout: string): string[] =>
+    stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => {
+        const r = JSON.parse(l) as { queueId: string; firstSeen: number };
+        return `${r.queueId} ${new Date(r.firstSeen).toISOString()}`;
+      });
+  const [onHost, elsewhere, utc] = await Promise.all([
+    runCli(['messages', copied], { env: { ...process.env, TZ: 'America/New_York' } }),
+    runCli(['messages', '--tz', 'America/New_York', copied], { env: { ...process.env, TZ: 'Asia/Tokyo' } }),
+    runCli(['messages', '--tz', 'UTC', copied], { env: { ...process.env, TZ: 'Asia/Tokyo' } }),
+  ]);
+  for (const r of [onHost, elsewhere, utc]) assert.equal(r.code, 0, r.stderr);
+  assert.equal(seen(onHost.stdout).length, 18);
+  assert.deepEqual(seen(elsewhere.stdout), seen(onHost.stdout));
+  // Spot checks: 00:20 EDT is 04:20Z; 01:20 is read as its first (EDT) occurrence; 03:20 EST.
+  const times = seen(elsewhere.stdout).map((s) => s.slice(11, 30));
+  assert.ok(
+    times.some((t) => t.endsWith('-11-01T04:20:07')),
+    times.join(' '),
+  );
+  assert.ok(
+    times.some((t) => t.endsWith('-11-01T05:20:07')),
+    times.join(' '),
+  );
+  assert.ok(
+    times.some((t) => t.endsWith('-11-01T08:20:07')),
+    times.join(' '),
+  );
+  assert.notDeepEqual(seen(utc.stdout), seen(onHost.stdout));
+});
+
+test('--tz: a zone name this Node does not know is a usage error, not UTC in disguise', async () => {
+  for (const cmd of ['scan', 'messages', 'parse', 'coverage']) {
+    const r = await runCli([cmd, '--tz', 'Europe/Berln', log]);
+    assert.equal(r.code, 2, cmd);
+    assert.match(r.stderr, /--tz: expected local, UTC or a time zone name .*got "Europe\/Berln"/);
+    assert.equal(r.stdout, '');
+  }
+});

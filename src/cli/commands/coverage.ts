@@ -5,7 +5,7 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { loadScanConfig } from './scan.js';
-import { lineSelection, SELECT_HELP } from '../select.js';
+import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 
 export const COVERAGE_HELP = `Usage: spoofwatch coverage [options] [FILES...]
 
@@ -38,8 +38,8 @@ export async function coverageCommand(argv: string[]): Promise<CommandResult> {
   if (values.help === true) return { stdout: COVERAGE_HELP, code: 0 };
   const format = oneOf(values.format, '--format', ['text', 'json', 'md'] as const, 'text');
   const windowDays = positiveNumber(values.window, '--window');
-  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
-  const select = lineSelection(values);
+  const tz = timeZoneOption(values.tz);
+  const select = lineSelection(values, tz);
   const config = await loadScanConfig(values.config);
   const inputs = await resolveInputs(positionals);
   let errors = 0;

@@ -6,7 +6,7 @@ import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { reportInputError, type CommandResult } from '../run.js';
 import { loadScanConfig } from './scan.js';
-import { lineSelection, SELECT_HELP } from '../select.js';
+import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 
 export const INVESTIGATE_HELP = `Usage: spoofwatch investigate [options] QUEUE_ID|MESSAGE_ID [FILES...]
 
@@ -41,8 +41,8 @@ export async function investigateCommand(argv: string[]): Promise<CommandResult>
   if (id === undefined || id === '')
     throw new SpoofwatchError('USAGE', 'investigate: give a queue id or Message-ID');
   const format = oneOf(values.format, '--format', ['md', 'json'] as const, 'md');
-  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
-  const select = lineSelection(values);
+  const tz = timeZoneOption(values.tz);
+  const select = lineSelection(values, tz);
   const config = await loadScanConfig(values.config);
   const inputs = await resolveInputs(files);
   let errors = 0;

@@ -1,8 +1,8 @@
 /** `spoofwatch messages FILES...`: one assembled record per message, as JSON lines. */
 import { runPipeline } from '../../pipeline.js';
 import type { MessageRecord } from '../../correlate/record.js';
-import { oneOf, parseCommandArgs, positiveNumber } from '../args.js';
-import { lineSelection, SELECT_HELP } from '../select.js';
+import { parseCommandArgs, positiveNumber } from '../args.js';
+import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -45,8 +45,8 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   });
   if (values.help === true) return { stdout: MESSAGES_HELP, code: 0 };
   const windowMin = positiveNumber(values.window, '--window');
-  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
-  const select = lineSelection(values);
+  const tz = timeZoneOption(values.tz);
+  const select = lineSelection(values, tz);
   const inputs = await resolveInputs(positionals);
   const workers = await resolveWorkers(values.workers, inputs, 'messages');
   const out = new BufferedSink(process.stdout);

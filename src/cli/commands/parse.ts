@@ -2,8 +2,8 @@
 import { runPipeline } from '../../pipeline.js';
 import type { LogEvent } from '../../parse/event.js';
 import { isoTime, jsonLine } from '../../output/json-line.js';
-import { oneOf, parseCommandArgs } from '../args.js';
-import { lineSelection, SELECT_HELP } from '../select.js';
+import { parseCommandArgs } from '../args.js';
+import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
@@ -53,8 +53,8 @@ export async function parseCommand(argv: string[]): Promise<CommandResult> {
     workers: { type: 'string' },
   });
   if (values.help === true) return { stdout: PARSE_HELP, code: 0 };
-  const tz = oneOf(values.tz, '--tz', ['local', 'UTC'] as const, 'local');
-  const select = lineSelection(values);
+  const tz = timeZoneOption(values.tz);
+  const select = lineSelection(values, tz);
   const inputs = await resolveInputs(positionals);
   const workers = await resolveWorkers(values.workers, inputs, 'parse');
   const out = new BufferedSink(process.stdout);
