@@ -32,3 +32,19 @@ test('no notice when a line was recognised, or when nothing was read (an empty o
   assert.equal(nothingRecognisedNotice({ lines: 1000, recognised: 1, byProgram: { sshd: 999 } }), null);
   assert.equal(nothingRecognisedNotice({ lines: 0, recognised: 0, byProgram: {} }), null);
 });
+
+test('a selection that no line falls within: a notice giving the range as understood, in UTC', () => {
+  const empty = { lines: 0, recognised: 0, byProgram: {} };
+  const notice = nothingRecognisedNotice(empty, {
+    since: Date.UTC(2026, 10, 20, 5),
+    syslogNames: ['postfix-in', 'x\x1b[2J'],
+  });
+  assert.equal(
+    notice,
+    'spoofwatch: no line read falls within --since 2026-11-20T05:00:00.000Z, --syslog-name postfix-in, ' +
+      '--syslog-name x\\x1b[2J; check the range, and --tz for log stamps that carry no zone\n',
+  );
+  assert.match(nothingRecognisedNotice(empty, { until: 0 })!, /--until 1970-01-01T00:00:00\.000Z/);
+  assert.equal(nothingRecognisedNotice(empty, {}), null);
+  assert.equal(nothingRecognisedNotice({ lines: 5, recognised: 5, byProgram: {} }, { since: 0 }), null);
+});

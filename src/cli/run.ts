@@ -2,6 +2,7 @@
 import type { SpoofwatchError } from '../errors.js';
 import { terminalSafe } from '../output/safe-text.js';
 import { clearProgressLine } from './terminal.js';
+import type { LineSelection } from '../ingest/select.js';
 
 export interface CommandResult {
   code: number;
@@ -46,12 +47,16 @@ const NOTICE_PROGRAMS = 3;
  * verdict, no message and exit 0: the same as a day with no mail, which a cron job or a SIEM
  * feed would take for "nothing spoofed". The most frequent program names say what was read.
  */
-export function nothingRecognisedNotice(stats: {
-  lines: number;
-  recognised: number;
-  byProgram: Record<string, number>;
-}): string | null {
-  if (stats.lines === 0 || stats.recognised > 0) return null;
+export function nothingRecognisedNotice(
+  stats: {
+    lines: number;
+    recognised: number;
+    byProgram: Record<string, number>;
+  },
+  select: LineSelection = {},
+): string | null {
+  if (stats.lines === 0) return nothingSelectedNotice(select);
+  if (stats.recognised > 0) return null;
   const top = Object.entries(stats.byProgram)
     .sort((a, b) => b[1] - a[1])
     .slice(0, NOTICE_PROGRAMS)
@@ -67,8 +72,28 @@ export function nothingRecognisedNotice(stats: {
   );
 }
 
-export function reportNothingRecognised(stats: Parameters<typeof nothingRecognisedNotice>[0]): void {
-  const notice = nothingRecognisedNotice(stats);
+/**
+ * With --since, --until or --syslog-name and no line read: the range as it was understood
+ * (in UTC, so a --tz misunderstanding shows), since an empty result is otherwise silent.
+ * Without a selection, no line read is an empty input (a quiet day's rotated log): no notice.
+ */
+function nothingSelectedNotice(select: LineSelection): string | null {
+  const parts: string[] = [];
+  if (select.since !== undefined) parts.push(`--since ${new Date(select.since).toISOString()}`);
+  if (select.until !== undefined) parts.push(`--until ${new Date(select.until).toISOString()}`);
+  for (const name of select.syslogNames ?? []) parts.push(`--syslog-name ${terminalSafe(name)}`);
+  if (parts.length === 0) return null;
+  return (
+    `spoofwatch: no line read falls within ${parts.join(', ')}; ` +
+    'check the range, and --tz for log stamps that carry no zone\n'
+  );
+}
+
+export function reportNothingRecognised(
+  stats: Parameters<typeof nothingRecognisedNotice>[0],
+  select?: LineSelection,
+): void {
+  const notice = nothingRecognisedNotice(stats, select);
   if (notice === null) return;
   clearProgressLine();
   process.stderr.write(notice);

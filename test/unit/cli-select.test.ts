@@ -37,3 +37,27 @@ test('--since, --until and --syslog-name select lines before parsing', async () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a range no line falls within: empty output, exit 0, and stderr gives the range as understood', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoofwatch-select-'));
+  try {
+    const log = join(dir, 'mail.log');
+    writeFileSync(log, LOG + '\n');
+    for (const cmd of ['scan', 'messages']) {
+      // A date without a zone is read in --tz: midnight in New York is 05:00 UTC.
+      const r = await runCli([cmd, '--tz', 'America/New_York', '--since', '2026-11-21', log]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(
+        r.stderr,
+        'spoofwatch: no line read falls within --since 2026-11-21T05:00:00.000Z; ' +
+          'check the range, and --tz for log stamps that carry no zone\n',
+      );
+    }
+    const inRange = await runCli(['scan', '--since', '2026-11-20T10:00:00Z', log]);
+    assert.equal(inRange.code, 0, inRange.stderr);
+    assert.equal(inRange.stderr, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

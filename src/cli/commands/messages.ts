@@ -71,7 +71,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     });
     progress.clear();
     await out.end();
-    reportNothingRecognised(res.stats);
+    reportNothingRecognised(res.stats, select);
     return { code: res.stats.errors > 0 ? 2 : 0 };
   }
   const stats = await runPipeline(inputs, {
@@ -89,6 +89,6 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   });
   progress.clear();
   await out.end();
-  reportNothingRecognised(stats);
+  reportNothingRecognised(stats, select);
   return { code: stats.errors > 0 ? 2 : 0 };
 }

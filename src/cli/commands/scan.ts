@@ -168,7 +168,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   else formatter.end(summary);
   await out.end();
   if (format !== 'table' || outPath !== undefined) reportDone(summary, outPath);
-  reportNothingRecognised(stats);
+  reportNothingRecognised(stats, select);
   if (stats.errors > 0) return { code: 2 };
   return { code: failed ? 1 : 0 };
 }
