@@ -7,6 +7,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -236,14 +237,9 @@ describe('a file that is not a mail log', { concurrency: true }, () => {
     'Nov 27 10:00:02 bastion CRON[812]: (root) CMD (run-parts /etc/cron.hourly)\n';
   writeFileSync(p('auth.log'), authLog);
   // Random bytes of no named format: refused like any binary file, not read as 4 KiB of junk lines.
-  let x = 0x2545f491;
-  const noise = Buffer.alloc(8192);
-  for (let i = 0; i < noise.length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    noise[i] = x & 0xff;
-  }
+  // Random bytes score about 60 % against the 45 % threshold over 4 KiB: never text by chance.
+  const noise = randomBytes(8192);
+  noise[0] = 0x41; // no format's magic number starts with "A": the binary refusal is the sniff's
   writeFileSync(p('mail.log.enc'), noise);
 
   for (const command of ['scan', 'messages'] as const) {
