@@ -59,6 +59,13 @@ test('a --since/--until time without a zone is read in --tz; out-of-range fields
     Date.UTC(2026, 10, 20, 9),
   );
   assert.equal(parseTimeOption('36h', '--since', now, 'Asia/Tokyo'), now - 36 * 3600_000);
-  for (const bad of ['2026-02-30', '2026-13-01', '2026-11-20T25:00', '2026-11-20T10:61'])
+  for (const bad of [
+    '2026-02-30',
+    '2026-13-01',
+    '2026-00-10',
+    '2026-11-00',
+    '2026-11-20T25:00',
+    '2026-11-20T10:61',
+  ])
     assert.throws(() => parseTimeOption(bad, '--since', now, 'UTC'), /--since: expected a date/, bad);
 });

@@ -80,7 +80,7 @@ export function parseTimeOption(
     const ms = z[7] === undefined ? 0 : Number(z[7].padEnd(3, '0'));
     const [y, mo, d, h, mi, sec] = [f[0]!, f[1]! - 1, f[2]!, f[3]!, f[4]!, f[5]!];
     // Out-of-range fields (month 13, 25:00) are refused rather than rolled over by Date.
-    if (mo <= 11 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) {
+    if (mo >= 0 && mo <= 11 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && sec <= 59) {
       const ctx = createEnvelopeContext(now, tz);
       t = wallClockMs(ctx, y, mo, d, h, mi, sec, ms);
       if (new Date(Date.UTC(y, mo, d)).getUTCDate() !== d) t = Number.NaN;
