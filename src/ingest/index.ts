@@ -18,6 +18,13 @@ import { isEmptySelection, selectInPlace, type LineSelection } from './select.js
 import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
 import { orderInputs, rotatedSet } from './rotation.js';
 import { gunzipChunks } from './gunzip.js';
+import {
+  DECOMPRESSOR_MAGIC_BYTES,
+  DecompressError,
+  decompressChunks,
+  decompressorFor,
+  decompressorPath,
+} from './decompress.js';
 
 export { parseEnvelope, createEnvelopeContext } from './envelope.js';
 export type { EnvelopeContext } from './envelope.js';
@@ -203,7 +210,8 @@ async function* readOne(
 
   let failure: SpoofwatchError | null = null;
   let caught: unknown = null;
-  let gzipped = false;
+  // The compression read through ('gzip', 'xz' ...), or null for plain text.
+  let compressed: string | null = null;
   let sniffed = false;
   const pending: Buffer[] = [];
   let pendingLen = 0;
@@ -213,14 +221,25 @@ async function* readOne(
     // Peek at the first bytes: gzip is recognised by its magic number, not by the name.
     const head: Buffer[] = [];
     let headLen = 0;
-    while (headLen < 2) {
+    while (headLen < DECOMPRESSOR_MAGIC_BYTES) {
       const r = await raw.next();
       if (r.done === true) break;
       head.push(r.value);
       headLen += r.value.length;
     }
-    gzipped = headLen >= 2 && isGzip(head.length === 1 ? head[0]! : Buffer.concat(head));
-    const content = gzipped ? gunzipChunks(prefixed(head, raw)) : prefixed(head, raw);
+    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+    // xz, zstd and bzip2 go through the system's decompressor when it is installed; without
+    // it, the sniff below refuses the compressed bytes by name (magic.ts).
+    const other = decompressorFor(first);
+    const tool = other === null ? null : decompressorPath(other);
+    let content: AsyncIterable<Buffer>;
+    if (isGzip(first)) {
+      compressed = 'gzip';
+      content = gunzipChunks(prefixed(head, raw));
+    } else if (other !== null && tool !== null) {
+      compressed = other.format;
+      content = decompressChunks(other, tool, prefixed(head, raw));
+    } else content = prefixed(head, raw);
 
     // Sniff the first SNIFF_BYTES of the (decompressed) content for binary data.
     for await (const chunk of content) {
@@ -233,7 +252,7 @@ async function* readOne(
         pending.length = 0;
         const reason = binaryReason(all.subarray(0, SNIFF_BYTES));
         if (reason !== null) {
-          failure = binaryError(label, reason, gzipped);
+          failure = binaryError(label, reason, compressed);
           break;
         }
         splitter.push(all);
@@ -253,7 +272,7 @@ async function* readOne(
   if (!sniffed && pendingLen > 0) {
     const all = Buffer.concat(pending);
     const reason = binaryReason(all);
-    if (reason !== null) failure = binaryError(label, reason, gzipped);
+    if (reason !== null) failure = binaryError(label, reason, compressed);
     else splitter.push(all);
   }
   // Binary input: nothing of it is read. Otherwise every line decoded so far is kept,
@@ -291,6 +310,13 @@ async function seedYear(handle: FileHandle, path: string, ctx: EnvelopeContext):
 
 /** The error for an input that failed part-way, after `lines` lines were read from it. */
 function readFailure(err: unknown, label: string, lines: number): SpoofwatchError {
+  if (err instanceof DecompressError) {
+    return new SpoofwatchError(
+      'INPUT_UNREADABLE',
+      `${label}: the ${err.format} data ends early or is corrupt (${err.detail}); ` +
+        `the ${lines} lines before were read`,
+    );
+  }
   const code = errorCode(err);
   if (code === 'Z_BUF_ERROR') {
     return new SpoofwatchError(
@@ -328,10 +354,10 @@ function directoryError(path: string): SpoofwatchError {
   );
 }
 
-function binaryError(label: string, reason: string, gzipped: boolean): SpoofwatchError {
+function binaryError(label: string, reason: string, compressed: string | null): SpoofwatchError {
   return new SpoofwatchError(
     'INPUT_BINARY',
-    `${label} is not a text log: ${gzipped ? 'its gzip content is' : 'it is'} ${reason}; skipped`,
+    `${label} is not a text log: ${compressed !== null ? `its ${compressed} content is` : 'it is'} ${reason}; skipped`,
   );
 }
 

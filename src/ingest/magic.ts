@@ -41,15 +41,15 @@ const MAGICS: Magic[] = [
   { bytes: [0x47, 0x49, 0x46, 0x38], what: 'a GIF image' },
   {
     bytes: [0x42, 0x5a, 0x68],
-    what: 'bzip2-compressed (decompress it first, e.g. `bzcat FILE | spoofwatch scan -`)',
+    what: 'bzip2-compressed, and bzip2 is not installed (apt-get install bzip2, or `bzcat FILE | spoofwatch scan -`)',
   },
   {
     bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
-    what: 'xz-compressed (decompress it first, e.g. `xzcat FILE | spoofwatch scan -`)',
+    what: 'xz-compressed, and xz is not installed (apt-get install xz-utils, or `xzcat FILE | spoofwatch scan -`)',
   },
   {
     bytes: [0x28, 0xb5, 0x2f, 0xfd],
-    what: 'zstd-compressed (decompress it first, e.g. `zstdcat FILE | spoofwatch scan -`)',
+    what: 'zstd-compressed, and zstd is not installed (apt-get install zstd, or `zstdcat FILE | spoofwatch scan -`)',
   },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-Zip archive' },
   { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], what: 'an SQLite database' },

@@ -24,7 +24,8 @@ Amavis, postscreen, HAProxy), assembles each message and gives it a verdict:
   clean        the logs carry enough to decide, and nothing is wrong
 Every verdict cites its log lines (file and line numbers).
 
-FILES may be plain or .gz; rotated sets are read oldest first; "-" reads stdin.
+FILES may be plain, .gz, or .xz/.zst/.bz2 (through xz, zstd, bzip2 when installed);
+rotated sets are read oldest first; "-" reads stdin.
 With no FILES: stdin when piped, else /var/log/mail.log*.
 
 Options:
