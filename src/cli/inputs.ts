@@ -25,7 +25,7 @@ export async function resolveInputs(positionals: string[]): Promise<string[]> {
   if (found.length > 0) return found;
   throw new SpoofwatchError(
     'USAGE',
-    'no input: name log files (plain or compressed), or pipe a log on stdin (no /var/log/mail.log* or /var/log/maillog* found)\n' +
+    'no input: name log files (plain or compressed), or pipe a log on stdin (no /var/log/mail.log*, /var/log/maillog* or /var/log/mail* found)\n' +
       'on a systemd host without a syslog daemon, mail is logged to the journal: ' +
       'journalctl -o json SYSLOG_FACILITY=2 | spoofwatch scan -',
   );

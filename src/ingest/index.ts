@@ -377,11 +377,20 @@ export async function* readLogLines(paths: string[], opts: ReadOptions = {}): As
 }
 
 /**
- * The inputs used when the user names none: /var/log/mail.log* (or, when there is none,
- * /var/log/maillog*), oldest first; [] when neither exists. `dir` is for tests.
+ * Where each system's syslog puts mail, in the order tried: Debian and Ubuntu (rsyslog),
+ * Red Hat, Fedora and the BSDs, openSUSE (`/var/log/mail`, rotated to `mail-20261128.xz`).
+ * `mail.info`, `mail.warn` and `mail.err` beside them hold a subset of the same lines.
+ */
+const DEFAULT_LOG_SETS = ['mail.log', 'maillog', 'mail'];
+
+/**
+ * The inputs used when the user names none: the first of DEFAULT_LOG_SETS found in /var/log,
+ * oldest first; [] when there is none. `dir` is for tests.
  */
 export async function defaultInputs(dir = '/var/log'): Promise<string[]> {
-  const mail = await rotatedSet(dir, 'mail.log');
-  if (mail.length > 0) return mail;
-  return rotatedSet(dir, 'maillog');
+  for (const base of DEFAULT_LOG_SETS) {
+    const set = await rotatedSet(dir, base);
+    if (set.length > 0) return set;
+  }
+  return [];
 }

@@ -49,10 +49,19 @@ test('the same path given twice is read once; stdin may be given more than once'
   assert.deepEqual(orderInputs(['-', '-']), ['-', '-']);
 });
 
-test('rotatedSet and defaultInputs find mail.log*, else maillog*, oldest first', async (t) => {
+test('rotatedSet and defaultInputs find mail.log*, else maillog*, else mail*, oldest first', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'spoofwatch-rot-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   assert.deepEqual(await defaultInputs(dir), []);
+  // openSUSE: /var/log/mail, dated and xz-compressed; mail.info holds a subset and is not read.
+  for (const n of ['mail', 'mail-20261127.xz', 'mail-20261120.xz', 'mail.info', 'mail.info-20261127.xz'])
+    await writeFile(join(dir, n), '');
+  assert.deepEqual(await defaultInputs(dir), [
+    join(dir, 'mail-20261120.xz'),
+    join(dir, 'mail-20261127.xz'),
+    join(dir, 'mail'),
+  ]);
+  // Red Hat's maillog comes first where both exist.
   await writeFile(join(dir, 'maillog'), '');
   await writeFile(join(dir, 'maillog.1.gz'), '');
   assert.deepEqual(await defaultInputs(dir), [join(dir, 'maillog.1.gz'), join(dir, 'maillog')]);

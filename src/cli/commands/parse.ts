@@ -16,7 +16,9 @@ export const PARSE_HELP = `Usage: spoofwatch parse [--summary] [FILES...]
 
 Parses each log line into one typed event and prints the events as JSON lines.
 FILES may be plain, .gz, or .xz/.zst/.bz2 (through xz, zstd, bzip2 when installed);
-rotated sets (mail.log.2.gz mail.log.1 mail.log) are read oldest first; "-" reads stdin. With no FILES: stdin when piped, else /var/log/mail.log*.
+rotated sets (mail.log.2.gz mail.log.1 mail.log) are read oldest first; "-" reads stdin.
+With no FILES: stdin when piped, else /var/log/mail.log* (maillog*, mail* where that is
+what the system writes).
 
 Options:
       --summary            print only {"lines","recognised","unrecognised","byProgram",...}

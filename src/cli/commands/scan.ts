@@ -26,7 +26,8 @@ Every verdict cites its log lines (file and line numbers).
 
 FILES may be plain, .gz, or .xz/.zst/.bz2 (through xz, zstd, bzip2 when installed);
 rotated sets are read oldest first; "-" reads stdin.
-With no FILES: stdin when piped, else /var/log/mail.log*.
+With no FILES: stdin when piped, else /var/log/mail.log* (maillog*, mail* where that is
+what the system writes).
 
 Options:
   -c, --config FILE        spoofwatch.yaml (protected domains, trusted networks, ...);
