@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { internalErrorText, nothingRecognisedNotice } from './run.js';
+import { internalErrorText, emptyRunNotice } from './run.js';
 
 test('an internal error quoting log content reaches stderr with its control characters escaped', () => {
   const err = new Error('cannot fold header "\x1b]0;pwned\x07\x1b[2J" from mx1');
@@ -12,7 +12,7 @@ test('an internal error quoting log content reaches stderr with its control char
 });
 
 test('lines read but none recognised: a notice naming the programs seen, escaped', () => {
-  const notice = nothingRecognisedNotice({
+  const notice = emptyRunNotice({
     lines: 1200,
     recognised: 0,
     byProgram: { sshd: 700, '(none)': 3, 'dove\x1b[2Jcot': 400, cron: 90, kernel: 7 },
@@ -22,20 +22,17 @@ test('lines read but none recognised: a notice naming the programs seen, escaped
   assert.match(notice, /programs seen: sshd 700, dove\\x1b\[2Jcot 400, cron 90\)/);
   assert.ok(!notice.includes('\x1b'), 'the escape character itself never reaches stderr');
   assert.ok(notice.endsWith('\n') && notice.split('\n').length === 2, 'one line');
-  assert.match(
-    nothingRecognisedNotice({ lines: 1, recognised: 0, byProgram: { x: 1 } })!,
-    /the one line read is not/,
-  );
+  assert.match(emptyRunNotice({ lines: 1, recognised: 0, byProgram: { x: 1 } })!, /the one line read is not/);
 });
 
 test('no notice when a line was recognised, or when nothing was read (an empty or filtered day)', () => {
-  assert.equal(nothingRecognisedNotice({ lines: 1000, recognised: 1, byProgram: { sshd: 999 } }), null);
-  assert.equal(nothingRecognisedNotice({ lines: 0, recognised: 0, byProgram: {} }), null);
+  assert.equal(emptyRunNotice({ lines: 1000, recognised: 1, byProgram: { sshd: 999 } }), null);
+  assert.equal(emptyRunNotice({ lines: 0, recognised: 0, byProgram: {} }), null);
 });
 
 test('a selection that no line falls within: a notice giving the range as understood, in UTC', () => {
   const empty = { lines: 0, recognised: 0, byProgram: {} };
-  const notice = nothingRecognisedNotice(empty, {
+  const notice = emptyRunNotice(empty, {
     since: Date.UTC(2026, 10, 20, 5),
     syslogNames: ['postfix-in', 'x\x1b[2J'],
   });
@@ -44,7 +41,7 @@ test('a selection that no line falls within: a notice giving the range as unders
     'spoofwatch: no line read falls within --since 2026-11-20T05:00:00.000Z, --syslog-name postfix-in, ' +
       '--syslog-name x\\x1b[2J; check the range, and --tz for log stamps that carry no zone\n',
   );
-  assert.match(nothingRecognisedNotice(empty, { until: 0 })!, /--until 1970-01-01T00:00:00\.000Z/);
-  assert.equal(nothingRecognisedNotice(empty, {}), null);
-  assert.equal(nothingRecognisedNotice({ lines: 5, recognised: 5, byProgram: {} }, { since: 0 }), null);
+  assert.match(emptyRunNotice(empty, { until: 0 })!, /--until 1970-01-01T00:00:00\.000Z/);
+  assert.equal(emptyRunNotice(empty, {}), null);
+  assert.equal(emptyRunNotice({ lines: 5, recognised: 5, byProgram: {} }, { since: 0 }), null);
 });

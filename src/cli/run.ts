@@ -38,16 +38,18 @@ export function reportInputError(err: SpoofwatchError): void {
   reportError(err);
 }
 
-/** How many program names the "nothing recognised" notice lists. */
+/** How many program names the notice for unrecognised input lists. */
 const NOTICE_PROGRAMS = 3;
 
 /**
- * The stderr notice for a run that read lines but recognised none of them, or null. Without
- * it, a wrong file (an auth log, a web server log, a log of an MTA not supported) gives no
- * verdict, no message and exit 0: the same as a day with no mail, which a cron job or a SIEM
- * feed would take for "nothing spoofed". The most frequent program names say what was read.
+ * The stderr notice for a run that gives nothing to judge, or null: lines read but none
+ * recognised (below), or none read within --since/--until/--syslog-name (emptySelectionNotice).
+ * Without it, a wrong file (an auth log, a web server log, a log of an MTA not supported)
+ * gives no verdict, no message and exit 0: the same as a day with no mail, which a cron job
+ * or a SIEM feed would take for "nothing spoofed". The most frequent program names say what
+ * was read.
  */
-export function nothingRecognisedNotice(
+export function emptyRunNotice(
   stats: {
     lines: number;
     recognised: number;
@@ -55,7 +57,7 @@ export function nothingRecognisedNotice(
   },
   select: LineSelection = {},
 ): string | null {
-  if (stats.lines === 0) return nothingSelectedNotice(select);
+  if (stats.lines === 0) return emptySelectionNotice(select);
   if (stats.recognised > 0) return null;
   const top = Object.entries(stats.byProgram)
     .sort((a, b) => b[1] - a[1])
@@ -77,7 +79,7 @@ export function nothingRecognisedNotice(
  * (in UTC, so a --tz misunderstanding shows), since an empty result is otherwise silent.
  * Without a selection, no line read is an empty input (a quiet day's rotated log): no notice.
  */
-function nothingSelectedNotice(select: LineSelection): string | null {
+function emptySelectionNotice(select: LineSelection): string | null {
   const parts: string[] = [];
   if (select.since !== undefined) parts.push(`--since ${new Date(select.since).toISOString()}`);
   if (select.until !== undefined) parts.push(`--until ${new Date(select.until).toISOString()}`);
@@ -89,11 +91,8 @@ function nothingSelectedNotice(select: LineSelection): string | null {
   );
 }
 
-export function reportNothingRecognised(
-  stats: Parameters<typeof nothingRecognisedNotice>[0],
-  select?: LineSelection,
-): void {
-  const notice = nothingRecognisedNotice(stats, select);
+export function reportEmptyRun(stats: Parameters<typeof emptyRunNotice>[0], select?: LineSelection): void {
+  const notice = emptyRunNotice(stats, select);
   if (notice === null) return;
   clearProgressLine();
   process.stderr.write(notice);

@@ -1,14 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  DECOMPRESSORS,
-  DecompressError,
-  decompressChunks,
-  decompressorFor,
-  decompressorPath,
-  type Decompressor,
-} from './decompress.js';
+import { DecompressError, decompressChunks, decompressorPath } from './decompress.js';
+import { DECOMPRESSORS, decompressorFor, type Decompressor } from './magic.js';
 
 const TEXT = Buffer.from(
   Array.from(

@@ -1,48 +1,39 @@
 /**
- * Rotated logs compressed with xz, zstd or bzip2 (logrotate's `compresscmd`; openSUSE's
- * default is xz), read through the system's own decompressor as `xzcat`, `zstdcat` and
- * `bzcat` do. Node has no decoder for them (zlib does gzip and brotli only), and the
- * Debian packages xz-utils, zstd and bzip2 are the well-kept implementations. When the tool
- * is not installed, the input is refused by name with the package to install (magic.ts).
+ * How an input's bytes are decompressed, decided from its first bytes: gzip through Node's
+ * zlib (gunzip.ts), xz, zstd and bzip2 (logrotate's `compresscmd`; openSUSE's default is
+ * xz) through the system's own decompressor as `xzcat`, `zstdcat` and `bzcat` do. Node has
+ * no decoder for those (zlib does gzip and brotli only), and the Debian packages xz-utils,
+ * zstd and bzip2 are the well-kept implementations. When the tool is not installed, the
+ * input is read as it is and refused by the binary sniff, naming the package (magic.ts).
  *
- * The tool's output is read in chunks with back-pressure (memory stays bounded); its
- * exit status and first line of stderr tell a cut or corrupt file apart from a clean end,
- * and every line decoded before a failure is kept, as for gzip.
+ * A tool's output is read in chunks with back-pressure (memory stays bounded); its exit
+ * status and first line of stderr tell a cut or corrupt file apart from a clean end, and
+ * every line decoded before a failure is kept, as for gzip.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { gunzipChunks } from './gunzip.js';
+import { decompressorFor, isGzip, type Decompressor } from './magic.js';
 
-export interface Decompressor {
-  /** The format, as users name it: "xz", "zstd", "bzip2". */
+/** How to decode an input, and the format's name for messages. */
+export interface Decompression {
   format: string;
-  command: string;
-  args: string[];
-  /** The Debian package that installs the command. */
-  pkg: string;
-  magic: number[];
+  decode(input: AsyncIterable<Buffer>): AsyncIterable<Buffer>;
 }
 
-export const DECOMPRESSORS: readonly Decompressor[] = [
-  {
-    format: 'xz',
-    command: 'xz',
-    args: ['-dc'],
-    pkg: 'xz-utils',
-    magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
-  },
-  { format: 'zstd', command: 'zstd', args: ['-dcq'], pkg: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
-  { format: 'bzip2', command: 'bzip2', args: ['-dc'], pkg: 'bzip2', magic: [0x42, 0x5a, 0x68] },
-];
+const GZIP: Decompression = { format: 'gzip', decode: gunzipChunks };
 
-/** Bytes needed to recognise every format above. */
-export const DECOMPRESSOR_MAGIC_BYTES = 6;
-
-/** The decompressor for the leading bytes `head`, or null when they are none of these formats. */
-export function decompressorFor(head: Buffer): Decompressor | null {
-  for (const d of DECOMPRESSORS) {
-    if (head.length >= d.magic.length && d.magic.every((b, i) => head[i] === b)) return d;
-  }
-  return null;
+/**
+ * The decompression for an input starting with `head` (at least COMPRESSION_MAGIC_BYTES of
+ * it when it is that long), or null: plain text, or a format whose tool is not installed.
+ */
+export function decompressionFor(head: Buffer): Decompression | null {
+  if (isGzip(head)) return GZIP;
+  const d = decompressorFor(head);
+  const path = d === null ? null : decompressorPath(d);
+  if (d === null || path === null) return null;
+  return { format: d.format, decode: (input) => decompressChunks(d, path, input) };
 }
 
 /** Directories searched for the tools: a fixed list, so a PATH entry cannot substitute one. */
@@ -67,12 +58,13 @@ export class DecompressError extends Error {
   }
 }
 
-/** Longest stderr text kept from the tool (it may quote nothing hostile, but is bounded anyway). */
+/** Longest stderr text kept from the tool. */
 const MAX_STDERR_CHARS = 400;
 
 /**
- * Streams `input` (the compressed bytes) through `path` and yields what it writes. Throws a
- * DecompressError after the last decoded chunk when the tool fails.
+ * Streams `input` (the compressed bytes) through the tool at `path` and yields what it
+ * writes. Throws a DecompressError after the last decoded chunk when the tool fails, or
+ * the input's own error when reading the input failed.
  */
 export async function* decompressChunks(
   d: Decompressor,
@@ -89,31 +81,18 @@ export async function* decompressChunks(
     child.on('close', (code) => resolve(code));
     child.on('error', () => resolve(null));
   });
-  // The tool stops reading when it fails (or is killed): its stdin then errors with EPIPE,
-  // which is its exit status's to report.
-  child.stdin.on('error', () => undefined);
-  const feeding = (async () => {
-    for await (const chunk of input) {
-      if (child.stdin.destroyed) return;
-      if (!child.stdin.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            child.stdin.off('drain', done);
-            child.stdin.off('close', done);
-            resolve();
-          };
-          child.stdin.on('drain', done);
-          child.stdin.on('close', done);
-        });
-      }
-    }
-    child.stdin.end();
-  })();
-  let fed: unknown = null;
-  feeding.catch((err: unknown) => {
-    fed = err;
-    child.kill();
-  });
+  // Settles with the input's own error, or null. A tool that stops reading (it failed, or
+  // was killed) breaks the pipe: its exit status reports that, not the feeding.
+  const fed = pipeline(input, child.stdin).then(
+    () => null,
+    (err: unknown) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ERR_STREAM_PREMATURE_CLOSE')
+        return null;
+      child.kill();
+      return err;
+    },
+  );
   let drained = false;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) yield chunk;
@@ -124,8 +103,8 @@ export async function* decompressChunks(
     if (!drained) child.kill();
   }
   const code = await exited;
-  await feeding.catch(() => undefined);
-  if (fed !== null) throw fed;
+  const inputError = await fed;
+  if (inputError !== null) throw inputError;
   if (code !== 0) {
     const first = stderr.split('\n').find((l) => l.trim() !== '') ?? '';
     throw new DecompressError(d.format, first.trim() || `${d.command} exited with status ${String(code)}`);

@@ -1,6 +1,6 @@
 /**
- * Ingest: files (plain or gzip, told apart by their magic bytes), "-" for stdin (plain or
- * gzip too), rotated sets oldest first -> batches of LogLine with the syslog envelope taken
+ * Ingest: files (plain, gzip, or xz/zstd/bzip2 through the system's tools, told apart by
+ * their magic bytes: decompress.ts), "-" for stdin (the same), rotated sets oldest first -> batches of LogLine with the syslog envelope taken
  * apart. Streams in constant memory: large chunked reads split on `\n`, over-long lines cut
  * at MAX_LINE_BYTES. An input that cannot be read is reported through opts.onError and
  * reading goes on with the next one; lines already read from it are kept.
@@ -15,16 +15,9 @@ import { decodeLine } from './decode.js';
 import { parseEnvelope, parseEnvelopeBytes } from './envelope.js';
 import { createEnvelopeContext, type EnvelopeContext, type TimeZoneMode } from './timestamp.js';
 import { isEmptySelection, selectInPlace, type LineSelection } from './select.js';
-import { binaryReason, isGzip, SNIFF_BYTES } from './magic.js';
+import { binaryReason, COMPRESSION_MAGIC_BYTES, SNIFF_BYTES } from './magic.js';
 import { orderInputs, rotatedSet } from './rotation.js';
-import { gunzipChunks } from './gunzip.js';
-import {
-  DECOMPRESSOR_MAGIC_BYTES,
-  DecompressError,
-  decompressChunks,
-  decompressorFor,
-  decompressorPath,
-} from './decompress.js';
+import { DecompressError, decompressionFor } from './decompress.js';
 
 export { parseEnvelope, createEnvelopeContext } from './envelope.js';
 export type { EnvelopeContext } from './envelope.js';
@@ -218,28 +211,18 @@ async function* readOne(
   let bytesRead = 0;
   try {
     const raw = counted(asBuffers(source), (n) => (bytesRead += n))[Symbol.asyncIterator]();
-    // Peek at the first bytes: gzip is recognised by its magic number, not by the name.
+    // Peek at the first bytes: compression is recognised by its magic number, not by the name.
     const head: Buffer[] = [];
     let headLen = 0;
-    while (headLen < DECOMPRESSOR_MAGIC_BYTES) {
+    while (headLen < COMPRESSION_MAGIC_BYTES) {
       const r = await raw.next();
       if (r.done === true) break;
       head.push(r.value);
       headLen += r.value.length;
     }
-    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
-    // xz, zstd and bzip2 go through the system's decompressor when it is installed; without
-    // it, the sniff below refuses the compressed bytes by name (magic.ts).
-    const other = decompressorFor(first);
-    const tool = other === null ? null : decompressorPath(other);
-    let content: AsyncIterable<Buffer>;
-    if (isGzip(first)) {
-      compressed = 'gzip';
-      content = gunzipChunks(prefixed(head, raw));
-    } else if (other !== null && tool !== null) {
-      compressed = other.format;
-      content = decompressChunks(other, tool, prefixed(head, raw));
-    } else content = prefixed(head, raw);
+    const decompression = decompressionFor(head.length === 1 ? head[0]! : Buffer.concat(head));
+    compressed = decompression?.format ?? null;
+    const content = decompression === null ? prefixed(head, raw) : decompression.decode(prefixed(head, raw));
 
     // Sniff the first SNIFF_BYTES of the (decompressed) content for binary data.
     for await (const chunk of content) {

@@ -166,7 +166,7 @@ export function wallClockMs(
     ctx.hourBase =
       ctx.tz === 'local'
         ? new Date(y, mo, d, h, 0, 0, 0).getTime()
-        : zonedWallClockMs(ctx.tz, y, mo, d, h, 0, 0, 0);
+        : zonedWallClockMs(ctx.tz, Date.UTC(y, mo, d, h));
   }
   return ctx.hourBase + mi * 60_000 + sec * 1000 + ms;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { isTimeZone, zonedWallClockMs, zonedYear } from './zone.js';
 
 const at = (zone: string, y: number, mo: number, d: number, h: number, mi = 0, s = 0, ms = 0): string =>
-  new Date(zonedWallClockMs(zone, y, mo - 1, d, h, mi, s, ms)).toISOString();
+  new Date(zonedWallClockMs(zone, Date.UTC(y, mo - 1, d, h, mi, s, ms))).toISOString();
 
 test('a wall clock in a named zone, either side of the date line and at odd offsets', () => {
   assert.equal(at('America/New_York', 2026, 11, 27, 22, 26, 47, 5), '2026-11-28T03:26:47.005Z');

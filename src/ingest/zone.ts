@@ -41,21 +41,12 @@ function offsetAt(zone: string, t: number): number {
 }
 
 /**
- * Epoch ms of a wall-clock time in `zone`. As JavaScript's Date does for local time, a time
+ * Epoch ms of a wall-clock time in `zone`, given as the epoch ms that wall clock would be in
+ * UTC (`Date.UTC(y, mo, d, h, ...)`). As JavaScript's Date does for local time, a time
  * skipped by a DST change counts with the offset before the change (02:30 on a spring-forward
  * day is 03:30), and a time that occurs twice is the first of the two.
  */
-export function zonedWallClockMs(
-  zone: string,
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  sec: number,
-  ms: number,
-): number {
-  const wall = Date.UTC(y, mo, d, h, mi, sec, ms);
+export function zonedWallClockMs(zone: string, wall: number): number {
   // The offsets a day either side are the two a transition near this time switches between.
   const before = offsetAt(zone, wall - 86_400_000);
   const after = offsetAt(zone, wall + 86_400_000);

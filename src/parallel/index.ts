@@ -34,10 +34,10 @@ import type { ToMain, ToWorker } from './messages.js';
 import { HostRouter } from './route.js';
 import { WireBuilder } from './wire.js';
 import { MAX_INFLIGHT_BATCHES, MAX_WORKERS, WIRE_BATCH_LINES } from './bounds.js';
-import { decompressorFor, decompressorPath } from '../ingest/decompress.js';
+import { decompressionFor } from '../ingest/decompress.js';
 import { open, stat } from 'node:fs/promises';
 import { orderInputs } from '../ingest/index.js';
-import { binaryReason, isGzip, SNIFF_BYTES } from '../ingest/magic.js';
+import { binaryReason, SNIFF_BYTES } from '../ingest/magic.js';
 import { SpoofwatchError } from '../errors.js';
 import { LEAD_IN_BYTES, planParts, type InputFile, type Part } from './ranges.js';
 import type { ReadOptions as PartRead } from '../ingest/index.js';
@@ -154,13 +154,11 @@ export async function splitByPosition(
       const fh = await open(path, 'r');
       try {
         const st = await fh.stat();
-        if (!st.isFile()) return null;
         const head = Buffer.alloc(SNIFF_BYTES);
         const { bytesRead } = await fh.read(head, 0, SNIFF_BYTES, 0);
         const sniffed = head.subarray(0, bytesRead);
         // A compressed file (gzip, or xz/zstd/bzip2 with its tool installed) is one piece, read whole.
-        const other = decompressorFor(sniffed);
-        const gzip = isGzip(sniffed) || (other !== null && decompressorPath(other) !== null);
+        const gzip = decompressionFor(sniffed) !== null;
         // A file refused as binary by its head is refused whole (read as one thread reads it),
         // not read from its middle by the parts after the first.
         if (!gzip && binaryReason(sniffed) !== null) return null;

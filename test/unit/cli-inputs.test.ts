@@ -13,7 +13,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.js';
-import { DECOMPRESSORS, decompressorPath } from '../../src/ingest/decompress.js';
+import { decompressorPath } from '../../src/ingest/decompress.js';
+import { DECOMPRESSORS } from '../../src/ingest/magic.js';
 import {
   CONFIG_YAML,
   cleanMessage,

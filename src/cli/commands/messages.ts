@@ -6,7 +6,7 @@ import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 import { resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { Progress } from '../terminal.js';
-import { reportInputError, reportNothingRecognised, type CommandResult } from '../run.js';
+import { reportInputError, reportEmptyRun, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { runParallel } from '../../parallel/index.js';
 import { writeOutput } from '../../parallel/chunks.js';
@@ -71,7 +71,7 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
     });
     progress.clear();
     await out.end();
-    reportNothingRecognised(res.stats, select);
+    reportEmptyRun(res.stats, select);
     return { code: res.stats.errors > 0 ? 2 : 0 };
   }
   const stats = await runPipeline(inputs, {
@@ -89,6 +89,6 @@ export async function messagesCommand(argv: string[]): Promise<CommandResult> {
   });
   progress.clear();
   await out.end();
-  reportNothingRecognised(stats, select);
+  reportEmptyRun(stats, select);
   return { code: stats.errors > 0 ? 2 : 0 };
 }

@@ -10,7 +10,7 @@ import { SELECT_HELP, lineSelection, timeZoneOption } from '../select.js';
 import { refuseOverwritingInput, resolveInputs } from '../inputs.js';
 import { BufferedSink } from '../sink.js';
 import { colorAllowed, Progress, reportDone } from '../terminal.js';
-import { reportInputError, reportNothingRecognised, type CommandResult } from '../run.js';
+import { reportInputError, reportEmptyRun, type CommandResult } from '../run.js';
 import { WORKERS_HELP, resolveWorkers } from '../../parallel/option.js';
 import { scanParallel } from '../../parallel/scan.js';
 
@@ -170,7 +170,7 @@ export async function scanCommand(argv: string[]): Promise<CommandResult> {
   else formatter.end(summary);
   await out.end();
   if (format !== 'table' || outPath !== undefined) reportDone(summary, outPath);
-  reportNothingRecognised(stats, select);
+  reportEmptyRun(stats, select);
   if (stats.errors > 0) return { code: 2 };
   return { code: failed ? 1 : 0 };
 }
